@@ -1,0 +1,121 @@
+/**
+ * Runs in flight in this process. Training outlives any one window: a reloaded page (or a
+ * second tab) asks `run:active` and keeps receiving the broadcast events; finished results stay
+ * here until the renderer has saved them and calls `run:forget`.
+ */
+import { SeqcastError, toErrorInfo } from '../../shared/errors'
+import type { ActiveRun } from '../../shared/ipc/contract'
+import type { RunConfig } from '../../shared/experiment'
+import type { Dataset } from '../../shared/series/dataset'
+import type { EpochRecord, ModelPackage, RunProgress, RunResult } from '../../shared/run'
+import type { Broadcast } from './api'
+
+export interface TrainCallbacks {
+  onProgress(progress: RunProgress): void
+  onEpoch(record: EpochRecord): void
+  onCheckpoint(epoch: number, pkg: ModelPackage): void
+  signal: AbortSignal
+}
+
+export type TrainFn = (dataset: Dataset, config: RunConfig, callbacks: TrainCallbacks & { runId: string }) => Promise<RunResult>
+
+interface RunState extends ActiveRun {
+  abort: AbortController
+  result?: RunResult
+  checkpointEpoch: number | null
+}
+
+export class RunManager {
+  private readonly runs = new Map<string, RunState>()
+
+  constructor(
+    private readonly train: TrainFn,
+    private readonly broadcast: Broadcast,
+  ) {}
+
+  start(runId: string, dataset: Dataset, config: RunConfig): { runId: string } {
+    const existing = this.runs.get(runId)
+    if (existing && existing.status === 'running') {
+      throw new SeqcastError('invalid-argument', `Run ${runId} is already training.`, { runId })
+    }
+    const state: RunState = {
+      runId,
+      status: 'running',
+      startedAt: Date.now(),
+      history: [],
+      lastProgress: null,
+      abort: new AbortController(),
+      checkpointEpoch: null,
+    }
+    this.runs.set(runId, state)
+    void this.train(dataset, config, {
+      runId,
+      signal: state.abort.signal,
+      onProgress: (progress) => {
+        state.lastProgress = progress
+        this.broadcast('run:progress', progress)
+      },
+      onEpoch: (record) => {
+        state.history.push(record)
+        this.broadcast('run:epoch', { runId, record })
+      },
+      onCheckpoint: (epoch, pkg) => {
+        state.checkpointEpoch = epoch
+        this.broadcast('run:checkpoint', { runId, epoch, package: pkg })
+      },
+    }).then(
+      (result) => {
+        state.result = result
+        state.status = result.stopReason === 'cancelled' ? 'cancelled' : 'done'
+        this.broadcast('run:done', { runId, result })
+      },
+      (error: unknown) => {
+        const info = toErrorInfo(error)
+        state.error = info
+        state.status = info.kind === 'cancelled' ? 'cancelled' : 'failed'
+        this.broadcast('run:failed', { runId, error: info, checkpointEpoch: state.checkpointEpoch })
+      },
+    )
+    return { runId }
+  }
+
+  cancel(runId: string): { cancelled: boolean } {
+    const state = this.runs.get(runId)
+    if (!state || state.status !== 'running') return { cancelled: false }
+    state.abort.abort()
+    return { cancelled: true }
+  }
+
+  active(): ActiveRun[] {
+    return [...this.runs.values()].map(({ runId, status, startedAt, history, lastProgress, error }) => ({
+      runId,
+      status,
+      startedAt,
+      history,
+      lastProgress,
+      ...(error ? { error } : {}),
+    }))
+  }
+
+  result(runId: string): RunResult {
+    const state = this.runs.get(runId)
+    if (!state) throw new SeqcastError('not-found', `Run ${runId} is not known to this session.`, { runId })
+    if (!state.result) {
+      throw new SeqcastError('not-found', `Run ${runId} has no result${state.status === 'running' ? ' yet: it is still training' : ''}.`, {
+        runId,
+        status: state.status,
+      })
+    }
+    return state.result
+  }
+
+  forget(runId: string): { forgotten: boolean } {
+    const state = this.runs.get(runId)
+    if (!state || state.status === 'running') return { forgotten: false }
+    return { forgotten: this.runs.delete(runId) }
+  }
+
+  cancelAll(): void {
+    for (const state of this.runs.values()) if (state.status === 'running') state.abort.abort()
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * The one IPC contract of Seqcast: every channel maps a request (validated with zod in the main
+ * process, whatever the transport) to a response, and every event to its payload. The Electron
+ * binding (ipcMain.handle + contextBridge) and the browser binding (loopback WebSocket) are both
+ * typed from this module; results cross as `{ ok: true, value } | { ok: false, error }`.
+ */
+import { z } from 'zod'
+import type { ErrorInfo } from '../errors'
+import { runConfigSchema } from '../experiment'
+import type { ImportReport } from '../csv'
+import type { Dataset } from '../series/dataset'
+import { isChannelName, type ChannelName, type EventNameOf } from './names'
+import type { BackendReport, EpochRecord, ModelPackage, RunProgress, RunResult, ForecastSet } from '../run'
+
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected an id of 1–64 letters, digits, _ or -')
+const filePath = z.string().min(1).max(4096)
+const fileSource = z.union([
+  z.object({ path: filePath }).strict(),
+  z.object({ uploadId: id }).strict(),
+])
+
+const float64 = z.instanceof(Float64Array)
+
+/** Columns a run or a forecast needs, in the data's units. Only these cross, not the dataset. */
+export const runDataSchema = z
+  .object({
+    datasetName: z.string().min(1).max(1024),
+    rowCount: z.number().int().min(1).max(2 ** 31 - 1),
+    columns: z.array(z.object({ name: z.string().max(500), values: float64 }).strict()).min(1).max(10_000),
+    timestamps: float64.nullable(),
+  })
+  .strict()
+  .superRefine((data, ctx) => {
+    data.columns.forEach((c, i) => {
+      if (c.values.length !== data.rowCount) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['columns', i, 'values'],
+          message: `column "${c.name}": expected ${data.rowCount} values, received ${c.values.length}`,
+        })
+      }
+    })
+    if (data.timestamps && data.timestamps.length !== data.rowCount) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timestamps'],
+        message: `expected ${data.rowCount} timestamps, received ${data.timestamps.length}`,
+      })
+    }
+  })
+
+export type RunData = z.infer<typeof runDataSchema>
+
+const modelPackageSchema = z
+  .object({
+    manifest: z.record(z.string(), z.unknown()),
+    modelJson: z.record(z.string(), z.unknown()),
+    weights: z.instanceof(Uint8Array),
+  })
+  .strict()
+
+const fileKind = z.enum(['csv', 'model', 'zip', 'png', 'json', 'html'])
+
+/** Request schemas, one per channel. */
+export const requestSchemas = {
+  /** Versions, transport, platform. */
+  'app:info': z.object({}).strict(),
+  /** Which TensorFlow.js backend runs, and why each other one does not. */
+  'engine:backends': z.object({}).strict(),
+  /** Native open dialog (Electron only; the browser uses <input type=file> and uploads). */
+  'dialog:open': z.object({ kind: z.enum(['csv', 'model']), multiple: z.boolean() }).strict(),
+  /** Native save dialog, then write `data` there (Electron only; the browser downloads). */
+  'dialog:save': z
+    .object({
+      suggestedName: z.string().min(1).max(255),
+      kind: fileKind,
+      data: z.union([z.string(), z.instanceof(Uint8Array)]),
+    })
+    .strict(),
+  /** Parse a CSV file into a dataset with its report; progress as `job:progress`. */
+  'dataset:import': z
+    .object({
+      jobId: id,
+      source: fileSource,
+      options: z
+        .object({
+          delimiter: z.enum([',', ';', '\t']).optional(),
+          decimal: z.enum(['.', ',']).optional(),
+          timeColumn: z.string().max(500).optional(),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict(),
+  /** Cancel an import (or any job) by id. */
+  'job:cancel': z.object({ jobId: id }).strict(),
+  /** Start training; returns at once. Progress, checkpoints and the result arrive as events. */
+  'run:start': z.object({ runId: id, config: runConfigSchema, data: runDataSchema }).strict(),
+  'run:cancel': z.object({ runId: id }).strict(),
+  /** Runs the main process is training or holds a result for (for a reloaded window). */
+  'run:active': z.object({}).strict(),
+  /** The finished result of a run (kept until `run:forget`). */
+  'run:result': z.object({ runId: id }).strict(),
+  'run:forget': z.object({ runId: id }).strict(),
+  /** Read an exported model folder or .zip. */
+  'model:read': z.object({ source: fileSource }).strict(),
+  /** Write a model folder (model.json, weights.bin, seqcast.json) into a chosen directory. */
+  'model:write-folder': z.object({ dir: filePath, package: modelPackageSchema }).strict(),
+  /** A model package as one .zip (bytes), for saving or downloading. */
+  'model:zip': z.object({ package: modelPackageSchema }).strict(),
+  /** Forecast with a model package on data with the same schema. */
+  'model:predict': z.object({ package: modelPackageSchema, data: runDataSchema }).strict(),
+} as const
+
+export type Channel = keyof typeof requestSchemas
+export type RequestOf<C extends Channel> = z.infer<(typeof requestSchemas)[C]>
+
+export interface AppInfo {
+  name: string
+  version: string
+  transport: 'electron' | 'browser'
+  platform: string
+  versions: Record<string, string>
+}
+
+export interface ActiveRun {
+  runId: string
+  status: 'running' | 'done' | 'failed' | 'cancelled'
+  startedAt: number
+  history: EpochRecord[]
+  lastProgress: RunProgress | null
+  error?: ErrorInfo
+}
+
+/** Response types, one per channel. */
+export interface Responses {
+  'app:info': AppInfo
+  'engine:backends': BackendReport
+  'dialog:open': { paths: string[] } | null
+  'dialog:save': { path: string } | null
+  'dataset:import': { dataset: Dataset; report: ImportReport }
+  'job:cancel': { cancelled: boolean }
+  'run:start': { runId: string }
+  'run:cancel': { cancelled: boolean }
+  'run:active': ActiveRun[]
+  'run:result': RunResult
+  'run:forget': { forgotten: boolean }
+  'model:read': ModelPackage
+  'model:write-folder': { dir: string; files: string[] }
+  'model:zip': { bytes: Uint8Array; suggestedName: string }
+  'model:predict': ForecastSet
+}
+
+export type ResponseOf<C extends Channel> = Responses[C]
+
+/** Events from the main process to every window / browser tab. */
+export interface Events {
+  'job:progress': { jobId: string; phase: string; done: number; total: number }
+  'run:progress': RunProgress
+  'run:epoch': { runId: string; record: EpochRecord }
+  /** Best-so-far weights, so a run interrupted by a crash or quit keeps a usable model. */
+  'run:checkpoint': { runId: string; epoch: number; package: ModelPackage }
+  'run:done': { runId: string; result: RunResult }
+  'run:failed': { runId: string; error: ErrorInfo; checkpointEpoch: number | null }
+  /** A menu item the renderer acts on (Electron menus; keyboard shortcuts in the browser). */
+  'menu:command': {
+    command: 'open-csv' | 'import-model' | 'export-forecasts' | 'export-model' | 'about' | 'backend-report'
+  }
+}
+
+export type EventName = keyof Events
+
+export { CHANNEL_NAMES, EVENT_NAMES } from './names'
+
+// The zod-free name lists (for the preload) must match the schemas and event types exactly.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+const channelsMatch: Same<Channel, ChannelName> = true
+const eventsMatch: Same<EventName, EventNameOf> = true
+void channelsMatch
+void eventsMatch
+
+export function isChannel(value: unknown): value is Channel {
+  return isChannelName(value)
+}

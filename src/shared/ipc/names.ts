@@ -1,0 +1,42 @@
+/**
+ * Channel and event names without their schemas, for the sandboxed preload (which can bundle
+ * nothing heavy). contract.ts checks at compile time that these match its schemas.
+ */
+export const CHANNEL_NAMES = [
+  'app:info',
+  'engine:backends',
+  'dialog:open',
+  'dialog:save',
+  'dataset:import',
+  'job:cancel',
+  'run:start',
+  'run:cancel',
+  'run:active',
+  'run:result',
+  'run:forget',
+  'model:read',
+  'model:write-folder',
+  'model:zip',
+  'model:predict',
+] as const
+
+export const EVENT_NAMES = [
+  'job:progress',
+  'run:progress',
+  'run:epoch',
+  'run:checkpoint',
+  'run:done',
+  'run:failed',
+  'menu:command',
+] as const
+
+export type ChannelName = (typeof CHANNEL_NAMES)[number]
+export type EventNameOf = (typeof EVENT_NAMES)[number]
+
+export function isChannelName(value: unknown): value is ChannelName {
+  return typeof value === 'string' && (CHANNEL_NAMES as readonly string[]).includes(value)
+}
+
+export function isEventName(value: unknown): value is EventNameOf {
+  return typeof value === 'string' && (EVENT_NAMES as readonly string[]).includes(value)
+}

@@ -1,0 +1,4 @@
+export * from './spec'
+export * from './presets'
+export * from './summary'
+export * from './validate'

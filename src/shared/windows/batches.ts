@@ -1,0 +1,131 @@
+import { SeqcastError, expectArg } from '../errors'
+import { gapAfterWindow, type WindowConfig } from './config'
+import { shuffled } from './random'
+
+/** Normalized model inputs: features row-major (rowCount × featureCount) and the target per row. */
+export interface BatchSource {
+  features: Float32Array
+  featureCount: number
+  target: Float32Array
+}
+
+/**
+ * `last`: one target vector per window (the H rows from s + delay).
+ * `every-step`: a target vector at every timestep t of the window (the H rows that follow its
+ * row s + t·R by the same gap as the last row's), for sequence-to-sequence training (Géron).
+ */
+export type TargetMode = 'last' | 'every-step'
+
+/**
+ * Fills reused batch buffers from window start rows, so windows are never materialized:
+ * x is batchSize × L × F, y is batchSize × H (or batchSize × L × H for `every-step`).
+ */
+export class BatchFiller {
+  readonly x: Float32Array
+  readonly y: Float32Array
+  readonly batchSize: number
+  private readonly source: BatchSource
+  private readonly window: WindowConfig
+  private readonly mode: TargetMode
+
+  constructor(
+    source: BatchSource,
+    window: WindowConfig,
+    batchSize: number,
+    mode: TargetMode = 'last',
+  ) {
+    expectArg(
+      Number.isInteger(batchSize) && batchSize >= 1,
+      'batch size',
+      'a whole number ≥ 1',
+      batchSize,
+      'config',
+    )
+    expectArg(
+      source.features.length === source.target.length * source.featureCount,
+      'batch source',
+      `features of length rows × featureCount = ${source.target.length * source.featureCount}`,
+      source.features.length,
+    )
+    this.source = source
+    this.window = window
+    this.batchSize = batchSize
+    this.mode = mode
+    const { sequenceLength: L, horizon: H } = window
+    this.x = new Float32Array(batchSize * L * source.featureCount)
+    this.y = new Float32Array(batchSize * (mode === 'every-step' ? L * H : H))
+  }
+
+  /** Copies windows order[offset … offset + batchSize) into x / y; returns how many it copied. */
+  fill(order: Int32Array, offset: number): number {
+    const count = Math.max(0, Math.min(this.batchSize, order.length - offset))
+    const { features, featureCount: F, target } = this.source
+    const { sequenceLength: L, samplingRate: R, delay, horizon: H } = this.window
+    const rowCount = target.length
+    const gap = gapAfterWindow(this.window)
+    const x = this.x
+    const y = this.y
+    for (let b = 0; b < count; b++) {
+      const s = order[offset + b]
+      const lastTarget = s + delay + H - 1
+      if (s < 0 || lastTarget >= rowCount) {
+        throw new SeqcastError(
+          'internal',
+          `window start ${s} reads past the data (${rowCount} rows)`,
+          {
+            start: s,
+            rowCount,
+          },
+        )
+      }
+      let xo = b * L * F
+      for (let t = 0; t < L; t++) {
+        const r = (s + t * R) * F
+        x.set(features.subarray(r, r + F), xo)
+        xo += F
+      }
+      if (this.mode === 'last') {
+        const yo = b * H
+        for (let h = 0; h < H; h++) y[yo + h] = target[s + delay + h]
+      } else {
+        for (let t = 0; t < L; t++) {
+          const yo = (b * L + t) * H
+          const first = s + t * R + gap
+          for (let h = 0; h < H; h++) y[yo + h] = target[first + h]
+        }
+      }
+    }
+    return count
+  }
+}
+
+export function batchCount(samples: number, batchSize: number): number {
+  return Math.ceil(samples / batchSize)
+}
+
+/**
+ * Stateless training order: a fresh seeded shuffle every epoch (Keras reshuffles each iteration),
+ * or the chronological order when shuffle is off.
+ */
+export function epochOrder(
+  starts: Int32Array,
+  shuffle: boolean,
+  seed: number,
+  epoch: number,
+): Int32Array {
+  return shuffle ? shuffled(starts, (seed + Math.imul(epoch, 0x9e3779b1)) >>> 0) : starts
+}
+
+/**
+ * Stateful order: windows cut to a multiple of the batch size and dealt into batchSize streams of
+ * consecutive windows, so row i of batch k is the window that follows row i of batch k - 1
+ * (window index i·K + k for K batches). States carry along each row within an epoch.
+ */
+export function statefulOrder(starts: Int32Array, batchSize: number): Int32Array {
+  const batches = Math.floor(starts.length / batchSize)
+  const order = new Int32Array(batches * batchSize)
+  for (let k = 0; k < batches; k++) {
+    for (let i = 0; i < batchSize; i++) order[k * batchSize + i] = starts[i * batches + k]
+  }
+  return order
+}

@@ -1,0 +1,142 @@
+import { SeqcastError, expectArg } from '../errors'
+import {
+  SPLITS,
+  splitRows,
+  type SplitFractions,
+  type SplitName,
+  type SplitRanges,
+} from '../series/split'
+import { gapAfterWindow, rowsReservedForTargets, type WindowConfig } from './config'
+import { timeseriesStarts, windowSpan } from './keras'
+
+export interface ExperimentWindows {
+  rowCount: number
+  ranges: SplitRanges
+  /** Absolute start rows of every window, per split, in chronological order. */
+  starts: Record<SplitName, Int32Array>
+  window: WindowConfig
+}
+
+/**
+ * Windows of each split, exactly as Chollet ch. 10 builds them with
+ * `timeseries_dataset_from_array(raw_data[:-delay], targets=temperature[delay:], …,
+ * start_index=split_start, end_index=split_end)`; the test split has no end index, so it ends
+ * where the data ends (N - delay rows, fewer for H > 1).
+ */
+export function experimentWindows(
+  rowCount: number,
+  window: WindowConfig,
+  split: SplitFractions,
+): ExperimentWindows {
+  validateWindow(window)
+  const ranges = splitRows(rowCount, split)
+  const dataLength = rowCount - rowsReservedForTargets(window)
+  if (dataLength <= 0) {
+    throw new SeqcastError(
+      'window',
+      `delay: the data has ${fmt(rowCount)} rows, but a delay of ${fmt(window.delay)} rows` +
+        (window.horizon > 1 ? ` and a horizon of ${window.horizon}` : '') +
+        ` leaves none to read windows from. Lower the delay.`,
+      { setting: 'delay', rowCount, delay: window.delay, horizon: window.horizon },
+    )
+  }
+  const starts = {} as Record<SplitName, Int32Array>
+  for (const name of SPLITS) {
+    const { start, end } = ranges[name]
+    const stop = Math.min(end, dataLength)
+    starts[name] =
+      start >= stop
+        ? new Int32Array(0)
+        : timeseriesStarts({
+            dataLength,
+            targetLength: dataLength,
+            sequenceLength: window.sequenceLength,
+            sequenceStride: window.sequenceStride,
+            samplingRate: window.samplingRate,
+            startIndex: start,
+            endIndex: stop,
+          })
+  }
+  return { rowCount, ranges, starts, window }
+}
+
+/**
+ * Like `experimentWindows`, and also insists that every split with rows gets at least one window;
+ * the message says how many rows the split has and how many the window needs.
+ */
+export function requireWindows(
+  rowCount: number,
+  window: WindowConfig,
+  split: SplitFractions,
+  required: readonly SplitName[] = ['train', 'val'],
+): ExperimentWindows {
+  const result = experimentWindows(rowCount, window, split)
+  const span = windowSpan(window.sequenceLength, window.samplingRate)
+  const dataLength = rowCount - rowsReservedForTargets(window)
+  for (const name of required) {
+    if (result.starts[name].length > 0) continue
+    const { start, end } = result.ranges[name]
+    if (end === start && name !== 'train') continue // an empty split was asked for
+    const usable = Math.max(0, Math.min(end, dataLength) - start)
+    const label = SPLIT_LABEL[name]
+    const reserved =
+      end > dataLength
+        ? ` (${fmt(end - start)} rows, of which the last ${fmt(end - Math.max(start, dataLength))} only hold targets for the delay)`
+        : ` (${fmt(end - start)} rows)`
+    throw new SeqcastError(
+      'window',
+      `${label} split: expected at least ${fmt(span)} rows for one window ` +
+        `(sequence length ${window.sequenceLength} at sampling rate ${window.samplingRate} spans ${fmt(span)} rows), ` +
+        `received ${fmt(usable)} usable rows${reserved}. ` +
+        `Lower the sequence length, sampling rate or delay, or give the ${label.toLowerCase()} split a larger fraction.`,
+      { setting: 'sequenceLength', split: name, rows: usable, needed: span },
+    )
+  }
+  return result
+}
+
+export function validateWindow(w: WindowConfig): void {
+  const whole = (n: number, min: number) => Number.isInteger(n) && n >= min
+  expectArg(
+    whole(w.sequenceLength, 1),
+    'sequence length',
+    'a whole number ≥ 1',
+    w.sequenceLength,
+    'window',
+  )
+  expectArg(
+    whole(w.samplingRate, 1),
+    'sampling rate',
+    'a whole number ≥ 1',
+    w.samplingRate,
+    'window',
+  )
+  expectArg(
+    whole(w.sequenceStride, 1),
+    'sequence stride',
+    'a whole number ≥ 1',
+    w.sequenceStride,
+    'window',
+  )
+  expectArg(whole(w.horizon, 1), 'horizon', 'a whole number ≥ 1', w.horizon, 'window')
+  expectArg(whole(w.delay, 1), 'delay', 'a whole number of rows ≥ 1', w.delay, 'window')
+  const lastRow = (w.sequenceLength - 1) * w.samplingRate
+  expectArg(
+    gapAfterWindow(w) >= 1,
+    'delay',
+    `at least (sequence length - 1) × sampling rate + 1 = ${lastRow + 1} rows, so the target comes after the window's last row`,
+    w.delay,
+    'window',
+    'A smaller delay puts the target inside the window, where the model can read it.',
+  )
+}
+
+const SPLIT_LABEL: Record<SplitName, string> = {
+  train: 'Training',
+  val: 'Validation',
+  test: 'Test',
+}
+
+function fmt(n: number): string {
+  return n.toLocaleString('en-US')
+}

@@ -1,0 +1,6 @@
+export * from './keras'
+export * from './config'
+export * from './experiment'
+export * from './batches'
+export * from './random'
+export * from './describe'

@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest'
+import {
+  BatchFiller,
+  batchCount,
+  epochOrder,
+  experimentWindows,
+  requireWindows,
+  statefulOrder,
+  type WindowConfig,
+} from '../../../src/shared/windows'
+import { SeqcastError } from '../../../src/shared/errors'
+
+const jena: WindowConfig = {
+  sequenceLength: 120,
+  samplingRate: 6,
+  sequenceStride: 1,
+  delay: 858,
+  horizon: 1,
+}
+
+describe('experiment windows: Chollet ch. 10 on the 420,451-row Jena file', () => {
+  const w = experimentWindows(420_451, jena, { train: 0.5, val: 0.25 })
+
+  it('splits rows 210,225 / 105,112 / 105,114', () => {
+    expect(w.ranges.train).toEqual({ start: 0, end: 210_225 })
+    expect(w.ranges.val).toEqual({ start: 210_225, end: 315_337 })
+    expect(w.ranges.test).toEqual({ start: 315_337, end: 420_451 })
+  })
+
+  it('yields 209,511 / 104,398 / 103,542 samples and 819 training batches of 256', () => {
+    expect(w.starts.train.length).toBe(209_511)
+    expect(w.starts.val.length).toBe(104_398)
+    expect(w.starts.test.length).toBe(103_542)
+    expect(batchCount(w.starts.train.length, 256)).toBe(819)
+  })
+
+  it('the last test window reads up to the row before the last delay rows', () => {
+    const last = w.starts.test[w.starts.test.length - 1]
+    expect(last + 119 * 6).toBe(420_451 - 858 - 1) // data = raw_data[:-delay]
+    expect(last + 858).toBe(420_451 - 1 - 714) // so the last 714 targets are never used
+  })
+})
+
+describe('requireWindows: too few rows for the window', () => {
+  it('names the split, its rows and the rows one window needs', () => {
+    // 5,000 rows: training rows 0–2,499, validation 2,500–2,799 (300 rows).
+    const run = () => requireWindows(5_000, jena, { train: 0.5, val: 0.06 })
+    expect(run).toThrow(SeqcastError)
+    expect(run).toThrow(
+      /^Validation split: expected at least 715 rows for one window \(sequence length 120 at sampling rate 6 spans 715 rows\), received 300 usable rows/,
+    )
+  })
+
+  it('counts only rows that can start a window when the split lies in the last delay rows', () => {
+    expect(() => requireWindows(2_000, jena, { train: 0.7, val: 0.15 })).toThrow(
+      /received 0 usable rows \(300 rows, of which the last 300 only hold targets for the delay\)/,
+    )
+  })
+
+  it('rejects a delay that puts the target inside the window', () => {
+    expect(() =>
+      requireWindows(10_000, { ...jena, delay: 700 }, { train: 0.5, val: 0.25 }),
+    ).toThrow(/delay: expected at least \(sequence length - 1\) × sampling rate \+ 1 = 715 rows/)
+  })
+
+  it('rejects a delay longer than the data', () => {
+    expect(() =>
+      experimentWindows(500, { ...jena, sequenceLength: 2, delay: 600 }, { train: 0.5, val: 0.25 }),
+    ).toThrow(/delay: the data has 500 rows, but a delay of 600 rows leaves none/)
+  })
+})
+
+describe('BatchFiller on index-valued data', () => {
+  // Row r has feature values [r, 1000 + r] and target 10·r: every number says where it came from.
+  const N = 60
+  const features = new Float32Array(N * 2)
+  const target = new Float32Array(N)
+  for (let r = 0; r < N; r++) {
+    features[2 * r] = r
+    features[2 * r + 1] = 1000 + r
+    target[r] = 10 * r
+  }
+  const source = { features, featureCount: 2, target }
+
+  it('fills window rows s, s+R, … and the target s + delay', () => {
+    const win: WindowConfig = {
+      sequenceLength: 3,
+      samplingRate: 2,
+      sequenceStride: 1,
+      delay: 7,
+      horizon: 1,
+    }
+    const filler = new BatchFiller(source, win, 4)
+    const order = Int32Array.of(5, 0, 11)
+    expect(filler.fill(order, 0)).toBe(3)
+    expect(Array.from(filler.x.subarray(0, 6))).toEqual([5, 1005, 7, 1007, 9, 1009])
+    expect(Array.from(filler.x.subarray(6, 12))).toEqual([0, 1000, 2, 1002, 4, 1004])
+    expect(Array.from(filler.y.subarray(0, 3))).toEqual([120, 70, 180])
+    expect(filler.fill(order, 2)).toBe(1) // a short last batch
+    expect(Array.from(filler.x.subarray(0, 6))).toEqual([11, 1011, 13, 1013, 15, 1015])
+  })
+
+  it('multi-output targets are the next H rows after the delay', () => {
+    const win: WindowConfig = {
+      sequenceLength: 4,
+      samplingRate: 1,
+      sequenceStride: 1,
+      delay: 4,
+      horizon: 3,
+    }
+    const filler = new BatchFiller(source, win, 2)
+    filler.fill(Int32Array.of(0, 10), 0)
+    expect(Array.from(filler.y)).toEqual([40, 50, 60, 140, 150, 160])
+  })
+
+  it('every-step targets follow each timestep by the same gap', () => {
+    const win: WindowConfig = {
+      sequenceLength: 3,
+      samplingRate: 1,
+      sequenceStride: 1,
+      delay: 3,
+      horizon: 2,
+    }
+    const filler = new BatchFiller(source, win, 1, 'every-step')
+    filler.fill(Int32Array.of(0), 0)
+    // Steps read rows 0, 1, 2; each predicts the next 2 rows.
+    expect(Array.from(filler.y)).toEqual([10, 20, 20, 30, 30, 40])
+  })
+
+  it('experiment windows never read a target past the data', () => {
+    const win: WindowConfig = {
+      sequenceLength: 5,
+      samplingRate: 2,
+      sequenceStride: 1,
+      delay: 12,
+      horizon: 3,
+    }
+    const ew = experimentWindows(N, win, { train: 0.4, val: 0.2 })
+    const filler = new BatchFiller(source, win, 64)
+    for (const split of ['train', 'val', 'test'] as const) {
+      expect(ew.starts[split].length).toBeGreaterThan(0)
+      filler.fill(ew.starts[split], 0)
+    }
+    // data = rows[:-(delay + H - 1)]: the last window's last row is N - 15.
+    const lastTest = ew.starts.test[ew.starts.test.length - 1]
+    expect(lastTest + 4 * 2).toBe(N - 14 - 1)
+    // The filler itself guards the end: a start whose last target is row N - 1 fits, one more not.
+    expect(() => filler.fill(Int32Array.of(N - 15), 0)).not.toThrow()
+    expect(() => filler.fill(Int32Array.of(N - 14), 0)).toThrow(/reads past the data/)
+  })
+})
+
+describe('batch order', () => {
+  const starts = Int32Array.from({ length: 10 }, (_, i) => 100 + i)
+
+  it('stateless: a reproducible shuffle per epoch, a different one the next epoch', () => {
+    const a = epochOrder(starts, true, 42, 0)
+    expect(Array.from(epochOrder(starts, true, 42, 0))).toEqual(Array.from(a))
+    expect(Array.from(epochOrder(starts, true, 42, 1))).not.toEqual(Array.from(a))
+    expect(Array.from(a).sort()).toEqual(Array.from(starts))
+    expect(epochOrder(starts, false, 42, 3)).toBe(starts)
+  })
+
+  it('stateful: cut to a multiple of the batch, row i of batch k continues row i of batch k−1', () => {
+    const order = statefulOrder(starts, 3) // 9 windows, 3 batches of 3; window 109 dropped
+    expect(order.length).toBe(9)
+    const batches = [0, 1, 2].map((k) => Array.from(order.subarray(3 * k, 3 * k + 3)))
+    expect(batches).toEqual([
+      [100, 103, 106],
+      [101, 104, 107],
+      [102, 105, 108],
+    ])
+    for (let k = 1; k < 3; k++)
+      for (let i = 0; i < 3; i++) expect(batches[k][i]).toBe(batches[k - 1][i] + 1)
+  })
+})
+
+describe('describeWindow', () => {
+  it('Chollet on 10-minute data: 4 d 23 h windows, target 24 h after the last row', async () => {
+    const { describeWindow } = await import('../../../src/shared/windows/describe')
+    const d = describeWindow(jena, { ms: 600_000 })
+    expect(d).toMatchObject({ spanRows: 715, delayRows: 858, gapRows: 144, span: '4 d 23 h', delay: '5 d 23 h', gap: '1 d' })
+    expect(d.text).toBe(
+      'Each window reads 120 rows, one every 6 rows, spanning 715 rows (4 d 23 h); the target is 858 rows after the window starts (5 d 23 h), 144 rows (1 d) after its last row.',
+    )
+  })
+  it('monthly data counts calendar months', async () => {
+    const { describeWindow } = await import('../../../src/shared/windows/describe')
+    const d = describeWindow({ sequenceLength: 15, samplingRate: 1, sequenceStride: 1, delay: 15, horizon: 1 }, { ms: 0, months: 1 })
+    expect([d.span, d.delay, d.gap]).toEqual(['14 months', '15 months', '1 month'])
+  })
+})
