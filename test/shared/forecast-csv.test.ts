@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest'
+import { formatForecastCsv, parseForecastCsv } from '../../src/shared/forecast-csv'
+
+describe('forecasts CSV', () => {
+  it('writes one line per value with residual = actual − predicted, future rows marked', () => {
+    const text = formatForecastCsv([
+      {
+        split: 'val',
+        horizon: 2,
+        targetRows: Int32Array.of(10, 11),
+        timestamps: Float64Array.of(0, 600_000, 600_000, 1_200_000),
+        actual: Float64Array.of(1, 2, 2, 3),
+        predicted: Float64Array.of(0.5, 2.25, 1 / 3, 3),
+      },
+      { split: 'future', horizon: 1, targetRows: Int32Array.of(-1), timestamps: null, actual: null, predicted: Float64Array.of(4.5) },
+    ])
+    expect(text).toBe(
+      [
+        'timestamp,split,row,step,actual,predicted,residual',
+        '1970-01-01T00:00:00.000Z,val,10,1,1,0.5,0.5',
+        '1970-01-01T00:10:00.000Z,val,11,2,2,2.25,-0.25',
+        '1970-01-01T00:10:00.000Z,val,11,1,2,0.3333333333333333,1.6666666666666667',
+        '1970-01-01T00:20:00.000Z,val,12,2,3,3,0',
+        ',future,,1,,4.5,',
+        '',
+      ].join('\n'),
+    )
+  })
+  it('round-trips the exact numbers', () => {
+    const predicted = Float64Array.from({ length: 50 }, (_, i) => Math.sin(i) * 1e3 + 1 / 7)
+    const rows = parseForecastCsv(
+      formatForecastCsv([{ split: 'test', horizon: 1, targetRows: Int32Array.from({ length: 50 }, (_, i) => i), timestamps: null, actual: predicted, predicted }]),
+    )
+    expect(rows.map((r) => r.predicted)).toEqual(Array.from(predicted))
+    expect(rows.every((r) => r.residual === 0)).toBe(true)
+  })
+})
