@@ -2,7 +2,18 @@
  * The desktop shell: one window, menus, native dialogs, and the Electron binding of the services.
  * Everything else lives in Electron-free services (see services/ and the browser binding).
  */
-import { app, BrowserWindow, dialog, Menu, net, protocol, session, shell, type MenuItemConstructorOptions } from 'electron'
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  Menu,
+  net,
+  protocol,
+  session,
+  shell,
+  type FileFilter,
+  type MenuItemConstructorOptions,
+} from 'electron'
 import { writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -34,32 +45,35 @@ if (!app.requestSingleInstanceLock()) {
   const broadcast = electronBroadcast(getWindow)
   const engine = createEngineFacade()
 
-  const filters = {
+  const filters: Record<string, FileFilter[]> = {
     csv: [{ name: 'CSV files', extensions: ['csv', 'txt', 'tsv'] }],
     model: [{ name: 'Seqcast model (zip or model.json)', extensions: ['zip', 'json'] }],
     zip: [{ name: 'Zip archive', extensions: ['zip'] }],
     png: [{ name: 'PNG image', extensions: ['png'] }],
     json: [{ name: 'JSON', extensions: ['json'] }],
     html: [{ name: 'HTML report', extensions: ['html'] }],
-  } as const
+  }
 
   const dialogs: Dialogs = {
     async open(kind, multiple) {
-      const props: ('openFile' | 'multiSelections')[] = ['openFile']
+      const folder = kind === 'folder'
+      const props: ('openFile' | 'openDirectory' | 'createDirectory' | 'multiSelections')[] = folder
+        ? ['openDirectory', 'createDirectory']
+        : ['openFile']
       if (multiple) props.push('multiSelections')
       const result = await dialog.showOpenDialog(win!, {
         defaultPath: settings.get().lastFolder,
         properties: props,
-        filters: [...filters[kind]],
+        filters: folder ? [] : filters[kind],
       })
       if (result.canceled || result.filePaths.length === 0) return null
-      settings.update({ lastFolder: dirname(result.filePaths[0]) })
+      settings.update({ lastFolder: folder ? result.filePaths[0] : dirname(result.filePaths[0]) })
       return result.filePaths
     },
     async save(suggestedName, kind, data) {
       const result = await dialog.showSaveDialog(win!, {
         defaultPath: join(settings.get().lastFolder ?? app.getPath('documents'), suggestedName),
-        filters: [...(filters[kind as keyof typeof filters] ?? [])],
+        filters: filters[kind] ?? [],
       })
       if (result.canceled || !result.filePath) return null
       await writeFile(result.filePath, data)

@@ -19,7 +19,7 @@ export type Broadcast = <E extends EventName>(event: E, payload: Events[E]) => v
 
 /** What only a desktop shell can do; absent in the browser binding. */
 export interface Dialogs {
-  open(kind: 'csv' | 'model', multiple: boolean): Promise<string[] | null>
+  open(kind: 'csv' | 'model' | 'folder', multiple: boolean): Promise<string[] | null>
   save(suggestedName: string, kind: string, data: string | Uint8Array): Promise<string | null>
 }
 
