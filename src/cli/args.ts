@@ -45,7 +45,8 @@ export function parseArgs(argv: string[], specs: OptionSpecs, command: string): 
       )
     }
     if (spec.type === 'boolean') {
-      if (eq >= 0) throw usageError(`${command}: --${name} is a flag and takes no value.`, { option: name })
+      if (eq >= 0)
+        throw usageError(`${command}: --${name} is a flag and takes no value.`, { option: name })
       options[name] = true
       continue
     }
@@ -53,17 +54,23 @@ export function parseArgs(argv: string[], specs: OptionSpecs, command: string): 
     if (eq >= 0) value = arg.slice(eq + 1)
     else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) value = argv[++i]
     if (value === undefined || value === '') {
-      throw usageError(`${command}: --${name} expects a value ${spec.value ?? ''}`.trimEnd() + '.', {
-        option: name,
-      })
+      throw usageError(
+        `${command}: --${name} expects a value ${spec.value ?? ''}`.trimEnd() + '.',
+        {
+          option: name,
+        },
+      )
     }
     options[name] = value
   }
   for (const [name, spec] of Object.entries(specs)) {
     if (spec.required && options[name] === undefined) {
-      throw usageError(`${command}: --${name} ${spec.value ?? ''} is required (${spec.description}).`, {
-        option: name,
-      })
+      throw usageError(
+        `${command}: --${name} ${spec.value ?? ''} is required (${spec.description}).`,
+        {
+          option: name,
+        },
+      )
     }
   }
   return { positionals, options }
@@ -105,7 +112,9 @@ export function numberOption(
   if (raw === undefined) return fallback
   const n = Number(raw)
   if (typeof raw !== 'string' || raw.trim() === '' || !check(n)) {
-    throw usageError(`--${name}: expected ${expected}, received "${String(raw)}".`, { option: name })
+    throw usageError(`--${name}: expected ${expected}, received "${String(raw)}".`, {
+      option: name,
+    })
   }
   return n
 }
@@ -139,7 +148,9 @@ export function listOption(options: ParsedArgs['options'], name: string): string
     } catch {
       // fall through to the message below
     }
-    throw usageError(`--${name}: expected a JSON array of column names, received ${text}.`, { option: name })
+    throw usageError(`--${name}: expected a JSON array of column names, received ${text}.`, {
+      option: name,
+    })
   }
   return text
     .split(',')
@@ -147,9 +158,16 @@ export function listOption(options: ParsedArgs['options'], name: string): string
     .filter((s) => s.length > 0)
 }
 
-export function usage(command: string, summary: string, specs: OptionSpecs, positional = ''): string {
+export function usage(
+  command: string,
+  summary: string,
+  specs: OptionSpecs,
+  positional = '',
+): string {
   const lines = [`npm run forecast -- ${command} ${positional}`.trimEnd(), '', summary, '']
-  const width = Math.max(...Object.entries(specs).map(([k, s]) => k.length + (s.value?.length ?? 0) + 4))
+  const width = Math.max(
+    ...Object.entries(specs).map(([k, s]) => k.length + (s.value?.length ?? 0) + 4),
+  )
   for (const [name, spec] of Object.entries(specs)) {
     const left = `--${name}${spec.value ? ` ${spec.value}` : ''}`
     lines.push(`  ${left.padEnd(width)}  ${spec.description}${spec.required ? ' (required)' : ''}`)

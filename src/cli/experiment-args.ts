@@ -5,23 +5,61 @@ import type { ExperimentConfig } from '../shared/experiment'
 import type { Dataset } from '../shared/series/dataset'
 import type { NormalizationKind } from '../shared/series/normalize'
 import { DEFAULT_SPLIT } from '../shared/series/split'
-import { intOption, listOption, splitOption, usageError, type OptionSpecs, type ParsedArgs } from './args'
+import {
+  intOption,
+  listOption,
+  splitOption,
+  usageError,
+  type OptionSpecs,
+  type ParsedArgs,
+} from './args'
 
 export const experimentOptions: OptionSpecs = {
   target: { type: 'string', value: '<col>', description: 'column to forecast', required: true },
   features: {
     type: 'string',
     value: '<a,b,…>',
-    description: 'input columns (default: every numeric column); a JSON array for names with commas',
+    description:
+      'input columns (default: every numeric column); a JSON array for names with commas',
   },
-  'sequence-length': { type: 'string', value: '<L>', description: 'rows per window', required: true },
-  'sampling-rate': { type: 'string', value: '<R>', description: 'keep one row in R inside a window (default 1)' },
-  delay: { type: 'string', value: '<D>', description: 'rows from a window’s start to its target', required: true },
-  horizon: { type: 'string', value: '<H>', description: 'consecutive target rows from the delay on (default 1)' },
+  'sequence-length': {
+    type: 'string',
+    value: '<L>',
+    description: 'rows per window',
+    required: true,
+  },
+  'sampling-rate': {
+    type: 'string',
+    value: '<R>',
+    description: 'keep one row in R inside a window (default 1)',
+  },
+  delay: {
+    type: 'string',
+    value: '<D>',
+    description: 'rows from a window’s start to its target',
+    required: true,
+  },
+  horizon: {
+    type: 'string',
+    value: '<H>',
+    description: 'consecutive target rows from the delay on (default 1)',
+  },
   stride: { type: 'string', value: '<S>', description: 'rows between window starts (default 1)' },
-  split: { type: 'string', value: '<train,val>', description: 'fractions for training and validation (default 0.5,0.25)' },
-  normalize: { type: 'string', value: '<kind>', description: 'zscore (default) | minmax | minmax-sym | none' },
-  season: { type: 'string', value: '<rows>', description: 'season of the seasonal-naive baseline in rows (default from the time axis)' },
+  split: {
+    type: 'string',
+    value: '<train,val>',
+    description: 'fractions for training and validation (default 0.5,0.25)',
+  },
+  normalize: {
+    type: 'string',
+    value: '<kind>',
+    description: 'zscore (default) | minmax | minmax-sym | none',
+  },
+  season: {
+    type: 'string',
+    value: '<rows>',
+    description: 'season of the seasonal-naive baseline in rows (default from the time axis)',
+  },
 }
 
 const NORMALIZATIONS: NormalizationKind[] = ['zscore', 'minmax', 'minmax-sym', 'none']
@@ -34,10 +72,13 @@ export function experimentFromArgs(
 ): ExperimentConfig {
   const target = String(options.target)
   const numeric = dataset.columns.filter((c) => c.kind === 'numeric').map((c) => c.name)
-  const features = listOption(options, 'features') ?? (defaultFeatures === 'numeric' ? numeric : [target])
+  const features =
+    listOption(options, 'features') ?? (defaultFeatures === 'numeric' ? numeric : [target])
   const normalization = (options.normalize ?? 'zscore') as NormalizationKind
   if (!NORMALIZATIONS.includes(normalization)) {
-    throw usageError(`--normalize: expected one of ${NORMALIZATIONS.join(', ')}, received "${String(options.normalize)}".`)
+    throw usageError(
+      `--normalize: expected one of ${NORMALIZATIONS.join(', ')}, received "${String(options.normalize)}".`,
+    )
   }
   const cadence = report?.timeAxis?.cadence ?? null
   return {
@@ -52,6 +93,7 @@ export function experimentFromArgs(
     },
     split: splitOption(options, DEFAULT_SPLIT),
     normalization,
-    seasonRows: options.season !== undefined ? intOption(options, 'season', 1) : defaultSeasonRows(cadence),
+    seasonRows:
+      options.season !== undefined ? intOption(options, 'season', 1) : defaultSeasonRows(cadence),
   }
 }

@@ -21,9 +21,22 @@ const commands: Record<string, { run: () => Promise<Command>; summary: string }>
 }
 
 export function help(): string {
-  const lines = ['Seqcast — headless forecasting', '', 'Usage: npm run forecast -- <command> [options]', '', 'Commands:']
+  const lines = [
+    'Seqcast — headless forecasting',
+    '',
+    'Usage: npm run forecast -- <command> [options]',
+    '',
+    'Commands:',
+  ]
   for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(10)} ${c.summary}`)
-  lines.push('', 'Run `npm run forecast -- <command> --help` for a command’s options.', '', inspectUsage, '', baselineUsage)
+  lines.push(
+    '',
+    'Run `npm run forecast -- <command> --help` for a command’s options.',
+    '',
+    inspectUsage,
+    '',
+    baselineUsage,
+  )
   return lines.join('\n')
 }
 
@@ -39,10 +52,13 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return EXIT.usage
   }
   try {
-    return await (await command.run())(rest, io)
+    return await (
+      await command.run()
+    )(rest, io)
   } catch (error) {
     const info = toErrorInfo(error)
-    if (argv.includes('--json')) io.stderr.write(JSON.stringify({ error: { kind: info.kind, message: info.message } }) + '\n')
+    if (argv.includes('--json'))
+      io.stderr.write(JSON.stringify({ error: { kind: info.kind, message: info.message } }) + '\n')
     else io.stderr.write(`${info.message}\n`)
     if (info.details.usage) return EXIT.usage
     return info.kind === 'internal' ? EXIT.internal : EXIT.failed

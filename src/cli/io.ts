@@ -10,7 +10,10 @@ export type Command = (argv: string[], io: CliIO) => Promise<number>
 export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 70 } as const
 
 /** A one-line progress bar on a terminal; nothing when stderr is not a terminal. */
-export function progressBar(io: CliIO, label: string): { update(done: number, total: number, extra?: string): void; end(): void } {
+export function progressBar(
+  io: CliIO,
+  label: string,
+): { update(done: number, total: number, extra?: string): void; end(): void } {
   const tty = io.stderr.isTTY === true
   let lastDraw = 0
   let drawn = false
@@ -23,7 +26,9 @@ export function progressBar(io: CliIO, label: string): { update(done: number, to
       const frac = total > 0 ? Math.min(1, done / total) : 0
       const width = 28
       const fill = Math.round(frac * width)
-      io.stderr.write(`\r${label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${extra}\x1b[K`)
+      io.stderr.write(
+        `\r${label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${extra}\x1b[K`,
+      )
       drawn = true
     },
     end() {

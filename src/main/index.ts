@@ -41,7 +41,8 @@ if (!app.requestSingleInstanceLock()) {
   let win: BrowserWindow | null = null
   const settings = new SettingsFile(join(app.getPath('userData'), 'settings.json'))
   const getWindow = () => win
-  const isAppUrl = (url: string) => url.startsWith(`${APP_ORIGIN}/`) || (devUrl !== undefined && url.startsWith(devUrl))
+  const isAppUrl = (url: string) =>
+    url.startsWith(`${APP_ORIGIN}/`) || (devUrl !== undefined && url.startsWith(devUrl))
   const broadcast = electronBroadcast(getWindow)
   const engine = createEngineFacade()
 
@@ -83,7 +84,10 @@ if (!app.requestSingleInstanceLock()) {
   }
 
   const services = createServices({
-    info: appInfo({ electron: process.versions.electron ?? '', chrome: process.versions.chrome ?? '' }),
+    info: appInfo({
+      electron: process.versions.electron ?? '',
+      chrome: process.versions.chrome ?? '',
+    }),
     transport: 'electron',
     broadcast,
     engine,
@@ -91,7 +95,8 @@ if (!app.requestSingleInstanceLock()) {
   })
   bindElectronIpc(createApi(services.handlers), getWindow, isAppUrl)
 
-  const command = (c: Events['menu:command']['command']) => () => broadcast('menu:command', { command: c })
+  const command = (c: Events['menu:command']['command']) => () =>
+    broadcast('menu:command', { command: c })
 
   function buildMenu(): void {
     const template: MenuItemConstructorOptions[] = [
@@ -101,7 +106,11 @@ if (!app.requestSingleInstanceLock()) {
           { label: 'Open CSV…', accelerator: 'CmdOrCtrl+O', click: command('open-csv') },
           { label: 'Import model…', click: command('import-model') },
           { type: 'separator' },
-          { label: 'Export forecasts…', accelerator: 'CmdOrCtrl+E', click: command('export-forecasts') },
+          {
+            label: 'Export forecasts…',
+            accelerator: 'CmdOrCtrl+E',
+            click: command('export-forecasts'),
+          },
           { label: 'Export model…', click: command('export-model') },
           { type: 'separator' },
           { role: 'quit' },
@@ -201,7 +210,9 @@ if (!app.requestSingleInstanceLock()) {
       headers.set('X-Content-Type-Options', 'nosniff')
       return new Response(response.body, { status: response.status, headers })
     })
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
+      callback(false),
+    )
     session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
       // No remote content: only our own scheme, the dev server, devtools and data/blob URLs.
       const url = details.url
@@ -210,7 +221,8 @@ if (!app.requestSingleInstanceLock()) {
         url.startsWith('devtools://') ||
         url.startsWith('data:') ||
         url.startsWith('blob:') ||
-        (devUrl !== undefined && (url.startsWith(devUrl) || url.startsWith(devUrl.replace('http', 'ws'))))
+        (devUrl !== undefined &&
+          (url.startsWith(devUrl) || url.startsWith(devUrl.replace('http', 'ws'))))
       callback({ cancel: !allowed })
     })
     buildMenu()

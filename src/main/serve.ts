@@ -16,7 +16,8 @@ import { startBrowserServer, type BrowserServer } from './transport/ws-server'
 
 function portFromArgs(argv: string[]): number {
   const i = argv.indexOf('--port')
-  const raw = i >= 0 ? argv[i + 1] : (argv.find((a) => a.startsWith('--port='))?.slice(7) ?? process.env.PORT)
+  const raw =
+    i >= 0 ? argv[i + 1] : (argv.find((a) => a.startsWith('--port='))?.slice(7) ?? process.env.PORT)
   if (raw === undefined || raw === '') return 5858
   const port = Number(raw)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -42,7 +43,13 @@ async function main(): Promise<void> {
   const api = createApi(services.handlers)
   const token = process.env.SEQCAST_TOKEN ?? randomBytes(24).toString('base64url')
   try {
-    server = await startBrowserServer({ port: portFromArgs(process.argv.slice(2)), token, rendererDir, api, uploads })
+    server = await startBrowserServer({
+      port: portFromArgs(process.argv.slice(2)),
+      token,
+      rendererDir,
+      api,
+      uploads,
+    })
   } catch (error) {
     const e = error as NodeJS.ErrnoException
     process.stderr.write(

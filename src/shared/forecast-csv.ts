@@ -66,10 +66,19 @@ export function parseForecastCsv(text: string): {
   residual: number | null
 }[] {
   const lines = text.trim().split(/\r?\n/)
-  if (lines[0] !== FORECAST_CSV_HEADER) throw new Error(`not a Seqcast forecasts file: header ${lines[0]}`)
+  if (lines[0] !== FORECAST_CSV_HEADER)
+    throw new Error(`not a Seqcast forecasts file: header ${lines[0]}`)
   const opt = (s: string) => (s === '' ? null : Number(s))
   return lines.slice(1).map((line) => {
     const [timestamp, split, row, step, actual, predicted, residual] = line.split(',')
-    return { timestamp, split, row: opt(row), step: Number(step), actual: opt(actual), predicted: Number(predicted), residual: opt(residual) }
+    return {
+      timestamp,
+      split,
+      row: opt(row),
+      step: Number(step),
+      actual: opt(actual),
+      predicted: Number(predicted),
+      residual: opt(residual),
+    }
   })
 }

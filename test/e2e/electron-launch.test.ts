@@ -11,7 +11,10 @@ const root = resolve(__dirname, '../..')
 
 function electronBinary(): string | null {
   if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
-    const p = join(process.env.ELECTRON_OVERRIDE_DIST_PATH, process.platform === 'win32' ? 'electron.exe' : 'electron')
+    const p = join(
+      process.env.ELECTRON_OVERRIDE_DIST_PATH,
+      process.platform === 'win32' ? 'electron.exe' : 'electron',
+    )
     return existsSync(p) ? p : null
   }
   const pathFile = join(root, 'node_modules/electron/path.txt')
@@ -22,19 +25,32 @@ function electronBinary(): string | null {
 
 const binary = electronBinary()
 if (!binary) {
-  console.warn('electron-launch: skipped — no Electron binary here (node_modules/electron/path.txt is missing).')
+  console.warn(
+    'electron-launch: skipped — no Electron binary here (node_modules/electron/path.txt is missing).',
+  )
 }
 
 describe.skipIf(!binary)('desktop app (Electron)', () => {
   it('opens one secure window with the typed bridge and no Node in the page', async () => {
     const { _electron } = await import('playwright-core')
-    const app = await _electron.launch({ executablePath: binary!, args: [join(root, 'out/main/index.js')], cwd: root })
+    const app = await _electron.launch({
+      executablePath: binary!,
+      args: [join(root, 'out/main/index.js')],
+      cwd: root,
+    })
     try {
       const page = await app.firstWindow()
       await page.waitForLoadState('domcontentloaded')
       expect(await page.title()).toBe('Seqcast')
       const probe = await page.evaluate(async () => {
-        const w = window as unknown as { seqcast?: { invoke: (c: string, p: unknown) => Promise<{ ok: boolean; value?: { transport: string } }> } }
+        const w = window as unknown as {
+          seqcast?: {
+            invoke: (
+              c: string,
+              p: unknown,
+            ) => Promise<{ ok: boolean; value?: { transport: string } }>
+          }
+        }
         const info = await w.seqcast?.invoke('app:info', {})
         return {
           bridge: typeof w.seqcast?.invoke,
@@ -58,10 +74,11 @@ describe.skipIf(!binary)('desktop app (Electron)', () => {
       })
       await page.waitForTimeout(500)
       expect(page.url()).toMatch(/^app:\/\/seqcast\//)
-      expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1)
+      expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(
+        1,
+      )
     } finally {
       await app.close()
     }
   })
 })
-

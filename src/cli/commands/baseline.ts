@@ -4,11 +4,13 @@ import { prepareExperiment } from '../../shared/prepare'
 import { SPLITS } from '../../shared/series/split'
 import { parseArgs, usage, usageError, type OptionSpecs } from '../args'
 import { experimentFromArgs, experimentOptions } from '../experiment-args'
+import { repairOptions } from '../repair-args'
 import { EXIT, type Command } from '../io'
 import { loadCsv } from '../load'
 
 const options: OptionSpecs = {
   ...experimentOptions,
+  ...repairOptions,
   json: { type: 'boolean', description: 'print one JSON object on stdout' },
   help: { type: 'boolean', description: 'show this help' },
 }
@@ -23,7 +25,14 @@ export const baselineUsage = usage(
 const round = (x: number) => (Number.isFinite(x) ? +x.toPrecision(10) : null)
 
 function metricsJson(m: Metrics) {
-  return { mae: round(m.mae), rmse: round(m.rmse), mape: round(m.mape), smape: round(m.smape), mase: round(m.mase), n: m.n }
+  return {
+    mae: round(m.mae),
+    rmse: round(m.rmse),
+    mape: round(m.mape),
+    smape: round(m.smape),
+    mase: round(m.mase),
+    n: m.n,
+  }
 }
 
 export const baseline: Command = async (argv, io) => {
@@ -33,8 +42,12 @@ export const baseline: Command = async (argv, io) => {
   }
   const args = parseArgs(argv, options, 'baseline')
   const [file, ...rest] = args.positionals
-  if (!file || rest.length > 0) throw usageError(`baseline: expected one file, received ${args.positionals.length}.`)
-  const { dataset, report } = await loadCsv(file, io, Boolean(args.options.json))
+  if (!file || rest.length > 0)
+    throw usageError(`baseline: expected one file, received ${args.positionals.length}.`)
+  const { dataset, report } = await loadCsv(file, io, {
+    quiet: Boolean(args.options.json),
+    args: args.options,
+  })
   const config = experimentFromArgs(args.options, dataset, report, 'target')
   const prepared = prepareExperiment(dataset, config)
   const cadence = report.timeAxis?.cadence ?? null
@@ -59,7 +72,12 @@ export const baseline: Command = async (argv, io) => {
       ranges: prepared.windows.ranges,
       samples: prepared.sampleCounts,
       seasonRows: config.seasonRows,
-      horizon: { delayRows: description.delayRows, gapRows: description.gapRows, delay: description.delay, gap: description.gap },
+      horizon: {
+        delayRows: description.delayRows,
+        gapRows: description.gapRows,
+        delay: description.delay,
+        gap: description.gap,
+      },
       baselines,
     }
     io.stdout.write(JSON.stringify(out) + '\n')
@@ -74,15 +92,29 @@ export const baseline: Command = async (argv, io) => {
   )
   lines.push('')
   const fmt = (x: number | null) => (x === null ? '—' : x.toFixed(4))
-  lines.push(['baseline', 'split', 'MAE', 'RMSE', 'sMAPE %', 'MASE'].map((h, i) => (i < 2 ? h.padEnd(15) : h.padStart(10))).join(''))
+  lines.push(
+    ['baseline', 'split', 'MAE', 'RMSE', 'sMAPE %', 'MASE']
+      .map((h, i) => (i < 2 ? h.padEnd(15) : h.padStart(10)))
+      .join(''),
+  )
   for (const [name, perSplit] of Object.entries(baselines)) {
     for (const [split, m] of Object.entries(perSplit)) {
       lines.push(
-        [name.padEnd(15), split.padEnd(15), fmt(m.mae).padStart(10), fmt(m.rmse).padStart(10), fmt(m.smape).padStart(10), fmt(m.mase).padStart(10)].join(''),
+        [
+          name.padEnd(15),
+          split.padEnd(15),
+          fmt(m.mae).padStart(10),
+          fmt(m.rmse).padStart(10),
+          fmt(m.smape).padStart(10),
+          fmt(m.mase).padStart(10),
+        ].join(''),
       )
     }
   }
-  if (config.seasonRows === null) lines.push('(no seasonal-naive baseline: no season applies to this time axis; set one with --season)')
+  if (config.seasonRows === null)
+    lines.push(
+      '(no seasonal-naive baseline: no season applies to this time axis; set one with --season)',
+    )
   io.stdout.write(lines.join('\n') + '\n')
   return EXIT.ok
 }

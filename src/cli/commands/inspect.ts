@@ -8,7 +8,12 @@ const options: OptionSpecs = {
   help: { type: 'boolean', description: 'show this help' },
 }
 
-export const inspectUsage = usage('inspect', 'The column and time-axis report of a CSV file.', options, '<file>')
+export const inspectUsage = usage(
+  'inspect',
+  'The column and time-axis report of a CSV file.',
+  options,
+  '<file>',
+)
 
 export const inspect: Command = async (argv, io) => {
   const args = parseArgs(argv, options, 'inspect')
@@ -17,8 +22,9 @@ export const inspect: Command = async (argv, io) => {
     return EXIT.ok
   }
   const [file, ...rest] = args.positionals
-  if (!file || rest.length > 0) throw usageError(`inspect: expected one file, received ${args.positionals.length}.`)
-  const { report } = await loadCsv(file, io, true)
+  if (!file || rest.length > 0)
+    throw usageError(`inspect: expected one file, received ${args.positionals.length}.`)
+  const { report } = await loadCsv(file, io, { quiet: true })
   io.stdout.write(args.options.json ? JSON.stringify(report) + '\n' : formatReport(report) + '\n')
   return EXIT.ok
 }

@@ -33,15 +33,26 @@ export interface Api {
 export function createApi(handlers: Handlers): Api {
   async function dispatch(channel: unknown, payload: unknown): Promise<Result<unknown>> {
     if (!isChannel(channel)) {
-      return fail(new SeqcastError('invalid-payload', `Unknown channel ${JSON.stringify(channel)}.`, { channel }))
+      return fail(
+        new SeqcastError('invalid-payload', `Unknown channel ${JSON.stringify(channel)}.`, {
+          channel,
+        }),
+      )
     }
     const parsed = requestSchemas[channel].safeParse(payload)
     if (!parsed.success) {
       return fail(
-        new SeqcastError('invalid-payload', `${channel}: ${describeZodError(parsed.error, 'request')}.`, {
-          channel,
-          issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
-        }),
+        new SeqcastError(
+          'invalid-payload',
+          `${channel}: ${describeZodError(parsed.error, 'request')}.`,
+          {
+            channel,
+            issues: parsed.error.issues.map((i) => ({
+              path: i.path.map(String),
+              message: i.message,
+            })),
+          },
+        ),
       )
     }
     try {

@@ -44,14 +44,20 @@ export function createServices(deps: ServiceDeps): Services {
   const resolveSource = (source: { path: string } | { uploadId: string }): string => {
     if ('path' in source) return source.path
     if (!deps.uploads) {
-      throw new SeqcastError('invalid-argument', 'Uploads exist only in the browser binding; the desktop app opens files by path.')
+      throw new SeqcastError(
+        'invalid-argument',
+        'Uploads exist only in the browser binding; the desktop app opens files by path.',
+      )
     }
     return deps.uploads.resolve(source.uploadId).path
   }
 
   const needDialogs = (): Dialogs => {
     if (!deps.dialogs) {
-      throw new SeqcastError('invalid-argument', 'Native dialogs exist only in the desktop app; the browser uses its own file picker and downloads.')
+      throw new SeqcastError(
+        'invalid-argument',
+        'Native dialogs exist only in the desktop app; the browser uses its own file picker and downloads.',
+      )
     }
     return deps.dialogs
   }
@@ -69,7 +75,8 @@ export function createServices(deps: ServiceDeps): Services {
     },
     'dataset:import': async ({ jobId, source, options }) => {
       const path = resolveSource(source)
-      const fileName = 'uploadId' in source ? deps.uploads!.resolve(source.uploadId).name : undefined
+      const fileName =
+        'uploadId' in source ? deps.uploads!.resolve(source.uploadId).name : undefined
       const abort = new AbortController()
       jobs.set(jobId, abort)
       let last = 0
@@ -94,7 +101,8 @@ export function createServices(deps: ServiceDeps): Services {
       job?.abort()
       return { cancelled: job !== undefined }
     },
-    'run:start': async ({ runId, config, data }) => runs.start(runId, datasetFromRunData(data), config),
+    'run:start': async ({ runId, config, data }) =>
+      runs.start(runId, datasetFromRunData(data), config),
     'run:cancel': async ({ runId }) => runs.cancel(runId),
     'run:active': async () => runs.active(),
     'run:result': async ({ runId }) => runs.result(runId),
@@ -108,7 +116,8 @@ export function createServices(deps: ServiceDeps): Services {
       bytes: await deps.engine.zipModel(pkg as ModelPackage),
       suggestedName: `${String((pkg.manifest as { name?: string }).name ?? 'seqcast-model').replace(/[^\w.-]+/g, '_')}.zip`,
     }),
-    'model:predict': async ({ package: pkg, data }) => deps.engine.predict(pkg as ModelPackage, datasetFromRunData(data)),
+    'model:predict': async ({ package: pkg, data }) =>
+      deps.engine.predict(pkg as ModelPackage, datasetFromRunData(data)),
   }
 
   return {
@@ -123,11 +132,23 @@ export function createServices(deps: ServiceDeps): Services {
 
 /** The columns a run needs, as a Dataset (a datetime column `time` when timestamps are given). */
 export function datasetFromRunData(data: RunData): Dataset {
-  const columns: Dataset['columns'] = data.columns.map((c) => ({ name: c.name, kind: 'numeric' as const, values: c.values }))
+  const columns: Dataset['columns'] = data.columns.map((c) => ({
+    name: c.name,
+    kind: 'numeric' as const,
+    values: c.values,
+  }))
   let timeColumn: string | null = null
   if (data.timestamps) {
-    timeColumn = uniqueName('time', columns.map((c) => c.name))
-    columns.unshift({ name: timeColumn, kind: 'datetime', values: data.timestamps, format: 'epoch-ms' })
+    timeColumn = uniqueName(
+      'time',
+      columns.map((c) => c.name),
+    )
+    columns.unshift({
+      name: timeColumn,
+      kind: 'datetime',
+      values: data.timestamps,
+      format: 'epoch-ms',
+    })
   }
   return { name: data.datasetName, rowCount: data.rowCount, columns, timeColumn }
 }

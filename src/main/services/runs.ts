@@ -17,7 +17,11 @@ export interface TrainCallbacks {
   signal: AbortSignal
 }
 
-export type TrainFn = (dataset: Dataset, config: RunConfig, callbacks: TrainCallbacks & { runId: string }) => Promise<RunResult>
+export type TrainFn = (
+  dataset: Dataset,
+  config: RunConfig,
+  callbacks: TrainCallbacks & { runId: string },
+) => Promise<RunResult>
 
 interface RunState extends ActiveRun {
   abort: AbortController
@@ -87,24 +91,31 @@ export class RunManager {
   }
 
   active(): ActiveRun[] {
-    return [...this.runs.values()].map(({ runId, status, startedAt, history, lastProgress, error }) => ({
-      runId,
-      status,
-      startedAt,
-      history,
-      lastProgress,
-      ...(error ? { error } : {}),
-    }))
+    return [...this.runs.values()].map(
+      ({ runId, status, startedAt, history, lastProgress, error }) => ({
+        runId,
+        status,
+        startedAt,
+        history,
+        lastProgress,
+        ...(error ? { error } : {}),
+      }),
+    )
   }
 
   result(runId: string): RunResult {
     const state = this.runs.get(runId)
-    if (!state) throw new SeqcastError('not-found', `Run ${runId} is not known to this session.`, { runId })
+    if (!state)
+      throw new SeqcastError('not-found', `Run ${runId} is not known to this session.`, { runId })
     if (!state.result) {
-      throw new SeqcastError('not-found', `Run ${runId} has no result${state.status === 'running' ? ' yet: it is still training' : ''}.`, {
-        runId,
-        status: state.status,
-      })
+      throw new SeqcastError(
+        'not-found',
+        `Run ${runId} has no result${state.status === 'running' ? ' yet: it is still training' : ''}.`,
+        {
+          runId,
+          status: state.status,
+        },
+      )
     }
     return state.result
   }

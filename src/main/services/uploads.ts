@@ -25,14 +25,18 @@ export class UploadStore {
   async receive(name: string, body: Readable, maxBytes = 8 * 1024 ** 3): Promise<Upload> {
     const id = randomBytes(12).toString('hex')
     // Keep the user's file name (messages name it) but never let it pick the folder.
-    const safe = basename(name).replace(/[^\w.\- ()[\]]+/g, '_').slice(0, 200) || 'upload.csv'
+    const safe =
+      basename(name)
+        .replace(/[^\w.\- ()[\]]+/g, '_')
+        .slice(0, 200) || 'upload.csv'
     const folder = join(this.dir, id)
     const path = join(folder, safe)
     mkdirSync(folder)
     let bytes = 0
     body.on('data', (chunk: Buffer) => {
       bytes += chunk.length
-      if (bytes > maxBytes) body.destroy(new SeqcastError('io', `${safe}: larger than ${maxBytes} bytes.`))
+      if (bytes > maxBytes)
+        body.destroy(new SeqcastError('io', `${safe}: larger than ${maxBytes} bytes.`))
     })
     await pipeline(body, createWriteStream(path))
     const upload = { id, path, name: safe, bytes }
@@ -43,9 +47,13 @@ export class UploadStore {
   resolve(id: string): Upload {
     const upload = this.uploads.get(id)
     if (!upload) {
-      throw new SeqcastError('not-found', `Upload ${id} is gone (uploads last until the server stops). Open the file again.`, {
-        uploadId: id,
-      })
+      throw new SeqcastError(
+        'not-found',
+        `Upload ${id} is gone (uploads last until the server stops). Open the file again.`,
+        {
+          uploadId: id,
+        },
+      )
     }
     return upload
   }

@@ -8,7 +8,11 @@ import { IPC_EVENT, IPC_INVOKE } from '../../shared/ipc/bridge'
 import type { EventName, Events } from '../../shared/ipc/contract'
 import type { Api } from '../services/api'
 
-export function bindElectronIpc(api: Api, getWindow: () => BrowserWindow | null, isAppUrl: (url: string) => boolean): () => void {
+export function bindElectronIpc(
+  api: Api,
+  getWindow: () => BrowserWindow | null,
+  isAppUrl: (url: string) => boolean,
+): () => void {
   const trusted = (event: IpcMainInvokeEvent) => {
     const win = getWindow()
     const frame = event.senderFrame
@@ -22,7 +26,11 @@ export function bindElectronIpc(api: Api, getWindow: () => BrowserWindow | null,
   }
   ipcMain.handle(IPC_INVOKE, async (event, channel: unknown, payload: unknown) => {
     if (!trusted(event)) {
-      return fail(new SeqcastError('invalid-payload', 'Refused an IPC message from an unknown sender.', { channel }))
+      return fail(
+        new SeqcastError('invalid-payload', 'Refused an IPC message from an unknown sender.', {
+          channel,
+        }),
+      )
     }
     return api.dispatch(channel, payload)
   })

@@ -66,7 +66,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 
   const server: Server = createServer((req, res) => {
     void handleHttp(req, res).catch((error) => {
-      if (!res.headersSent) send(res, 500, 'application/json', JSON.stringify({ error: toErrorInfo(error) }))
+      if (!res.headersSent)
+        send(res, 500, 'application/json', JSON.stringify({ error: toErrorInfo(error) }))
       else res.destroy()
     })
   })
@@ -81,19 +82,33 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       }
       const name = url.searchParams.get('name') ?? 'upload.csv'
       const upload = await uploads.receive(name, req)
-      return send(res, 200, 'application/json', JSON.stringify({ uploadId: upload.id, name: upload.name, bytes: upload.bytes }))
+      return send(
+        res,
+        200,
+        'application/json',
+        JSON.stringify({ uploadId: upload.id, name: upload.name, bytes: upload.bytes }),
+      )
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'GET only')
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, 'text/plain', 'GET only')
     let file = normalize(join(root, decodeURIComponent(url.pathname)))
-    if (!file.startsWith(root + sep) && file !== root) return send(res, 403, 'text/plain', 'Forbidden')
+    if (!file.startsWith(root + sep) && file !== root)
+      return send(res, 403, 'text/plain', 'Forbidden')
     if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html')
     if (!existsSync(file)) {
-      return send(res, 500, 'text/plain', `The renderer is not built (${root} has no index.html). Run: npm run build`)
+      return send(
+        res,
+        500,
+        'text/plain',
+        `The renderer is not built (${root} has no index.html). Run: npm run build`,
+      )
     }
     const type = MIME[extname(file)] ?? 'application/octet-stream'
     res.writeHead(200, {
       'Content-Type': type,
-      'Content-Security-Policy': contentSecurityPolicy({ websocket: `ws://127.0.0.1:${port} ws://localhost:${port}` }),
+      'Content-Security-Policy': contentSecurityPolicy({
+        websocket: `ws://127.0.0.1:${port} ws://localhost:${port}`,
+      }),
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Cross-Origin-Opener-Policy': 'same-origin',
@@ -131,7 +146,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
         }
         if (message?.t !== 'req' || typeof message.id !== 'number') return
         const result = await api.dispatch(message.channel, message.payload)
-        if (ws.readyState === ws.OPEN) ws.send(encodeMessage({ t: 'res', id: message.id, result } satisfies WireMessage))
+        if (ws.readyState === ws.OPEN)
+          ws.send(encodeMessage({ t: 'res', id: message.id, result } satisfies WireMessage))
       })()
     })
   })

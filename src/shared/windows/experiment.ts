@@ -68,7 +68,7 @@ export function requireWindows(
   rowCount: number,
   window: WindowConfig,
   split: SplitFractions,
-  required: readonly SplitName[] = ['train', 'val'],
+  required: readonly SplitName[] = ['train', 'val', 'test'],
 ): ExperimentWindows {
   const result = experimentWindows(rowCount, window, split)
   const span = windowSpan(window.sequenceLength, window.samplingRate)

@@ -14,7 +14,10 @@ function recordingApi() {
       c,
       async (request: unknown) => {
         seen.push({ channel: c, request })
-        if (c === 'run:result') throw new SeqcastError('not-found', 'Run r1 is not known to this session.', { runId: 'r1' })
+        if (c === 'run:result')
+          throw new SeqcastError('not-found', 'Run r1 is not known to this session.', {
+            runId: 'r1',
+          })
         return { echoed: true }
       },
     ]),
@@ -34,7 +37,12 @@ const runConfig = {
   model: presetSpec('lstm'),
   training: DEFAULT_TRAINING,
 }
-const data = { datasetName: 'a.csv', rowCount: 3, columns: [{ name: 'y', values: Float64Array.of(1, 2, 3) }], timestamps: null }
+const data = {
+  datasetName: 'a.csv',
+  rowCount: 3,
+  columns: [{ name: 'y', values: Float64Array.of(1, 2, 3) }],
+  timestamps: null,
+}
 
 describe('the IPC contract at the main side', () => {
   it('names match the schemas', () => {
@@ -43,7 +51,10 @@ describe('the IPC contract at the main side', () => {
 
   it('passes valid requests through and wraps results', async () => {
     const { api, seen } = recordingApi()
-    expect(await api.dispatch('run:start', { runId: 'r1', config: runConfig, data })).toEqual({ ok: true, value: { echoed: true } })
+    expect(await api.dispatch('run:start', { runId: 'r1', config: runConfig, data })).toEqual({
+      ok: true,
+      value: { echoed: true },
+    })
     expect(seen).toHaveLength(1)
   })
 
@@ -51,7 +62,11 @@ describe('the IPC contract at the main side', () => {
     const { api } = recordingApi()
     expect(await api.dispatch('run:result', { runId: 'r1' })).toEqual({
       ok: false,
-      error: { kind: 'not-found', message: 'Run r1 is not known to this session.', details: { runId: 'r1' } },
+      error: {
+        kind: 'not-found',
+        message: 'Run r1 is not known to this session.',
+        details: { runId: 'r1' },
+      },
     })
   })
 
@@ -59,22 +74,60 @@ describe('the IPC contract at the main side', () => {
     ['nope:channel', {}, /Unknown channel "nope:channel"/],
     ['app:info', { extra: 1 }, /app:info: request: Unrecognized key/],
     ['dataset:import', { jobId: 'j1', source: {} }, /dataset:import: request.source/],
-    ['dataset:import', { jobId: 'j 1', source: { path: '/x.csv' } }, /request.jobId: expected an id/],
+    [
+      'dataset:import',
+      { jobId: 'j 1', source: { path: '/x.csv' } },
+      /request.jobId: expected an id/,
+    ],
     ['dialog:open', { kind: 'exe', multiple: true }, /request.kind/],
-    ['run:start', { runId: 'r1', config: { ...runConfig, training: { ...DEFAULT_TRAINING, epochs: 0 } }, data }, /request.config.training.epochs/],
-    ['run:start', { runId: 'r1', config: runConfig, data: { ...data, columns: [{ name: 'y', values: [1, 2, 3] }] } }, /request.data.columns\[0\].values/],
-    ['run:start', { runId: 'r1', config: runConfig, data: { ...data, rowCount: 5 } }, /column "y": expected 5 values, received 3/],
-    ['run:start', { runId: 'r1', config: { ...runConfig, model: { ...runConfig.model, layers: [{ type: 'lstm', units: -1 }] } }, data }, /request.config.model.layers\[0\].units/],
-    ['model:predict', { package: { manifest: {}, modelJson: {}, weights: [1, 2] }, data }, /request.package.weights/],
+    [
+      'run:start',
+      { runId: 'r1', config: { ...runConfig, training: { ...DEFAULT_TRAINING, epochs: 0 } }, data },
+      /request.config.training.epochs/,
+    ],
+    [
+      'run:start',
+      {
+        runId: 'r1',
+        config: runConfig,
+        data: { ...data, columns: [{ name: 'y', values: [1, 2, 3] }] },
+      },
+      /request.data.columns\[0\].values/,
+    ],
+    [
+      'run:start',
+      { runId: 'r1', config: runConfig, data: { ...data, rowCount: 5 } },
+      /column "y": expected 5 values, received 3/,
+    ],
+    [
+      'run:start',
+      {
+        runId: 'r1',
+        config: {
+          ...runConfig,
+          model: { ...runConfig.model, layers: [{ type: 'lstm', units: -1 }] },
+        },
+        data,
+      },
+      /request.config.model.layers\[0\].units/,
+    ],
+    [
+      'model:predict',
+      { package: { manifest: {}, modelJson: {}, weights: [1, 2] }, data },
+      /request.package.weights/,
+    ],
     ['run:cancel', null, /run:cancel: request: /],
   ]
-  it.each(bad)('rejects %s with a bad payload as invalid-payload', async (channel, payload, message) => {
-    const { api, seen } = recordingApi()
-    const result = await api.dispatch(channel, payload)
-    expect(result.ok).toBe(false)
-    if (result.ok) return
-    expect(result.error.kind).toBe('invalid-payload')
-    expect(result.error.message).toMatch(message)
-    expect(seen).toHaveLength(0)
-  })
+  it.each(bad)(
+    'rejects %s with a bad payload as invalid-payload',
+    async (channel, payload, message) => {
+      const { api, seen } = recordingApi()
+      const result = await api.dispatch(channel, payload)
+      expect(result.ok).toBe(false)
+      if (result.ok) return
+      expect(result.error.kind).toBe('invalid-payload')
+      expect(result.error.message).toMatch(message)
+      expect(seen).toHaveLength(0)
+    },
+  )
 })

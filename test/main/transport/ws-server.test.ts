@@ -27,7 +27,13 @@ beforeAll(async () => {
     engine: createEngineFacade(),
     uploads,
   })
-  server = await startBrowserServer({ port: 0, token, rendererDir: dir, api: createApi(services.handlers), uploads })
+  server = await startBrowserServer({
+    port: 0,
+    token,
+    rendererDir: dir,
+    api: createApi(services.handlers),
+    uploads,
+  })
   origin = `http://127.0.0.1:${server.port}`
 })
 
@@ -36,20 +42,31 @@ afterAll(async () => {
   uploads.dispose()
 })
 
-function http(path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port: server.port, path, method: options.method ?? 'GET', headers: options.headers },
-      (res) => {
-        let body = ''
-        res.on('data', (c) => (body += c))
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
-      },
-    )
-    req.on('error', reject)
-    if (options.body) req.write(options.body)
-    req.end()
-  })
+function http(
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+) {
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
+    (resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          path,
+          method: options.method ?? 'GET',
+          headers: options.headers,
+        },
+        (res) => {
+          let body = ''
+          res.on('data', (c) => (body += c))
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+        },
+      )
+      req.on('error', reject)
+      if (options.body) req.write(options.body)
+      req.end()
+    },
+  )
 }
 
 function connect(path: string, headers: Record<string, string> = { Origin: origin }) {
@@ -96,30 +113,47 @@ describe('browser binding', () => {
   })
 
   it('never serves files outside the renderer folder', async () => {
-    const res = await http('/%2e%2e/%2e%2e/etc/passwd', { headers: { Host: `127.0.0.1:${server.port}` } })
+    const res = await http('/%2e%2e/%2e%2e/etc/passwd', {
+      headers: { Host: `127.0.0.1:${server.port}` },
+    })
     expect(res.body).not.toContain('root:')
   })
 
   it('refuses a socket without the token, with a wrong token, or from another origin', async () => {
     await expect(connect('/ws')).rejects.toThrow('HTTP 401')
     await expect(connect('/ws?token=nope')).rejects.toThrow('HTTP 401')
-    await expect(connect(`/ws?token=${token}`, { Origin: 'http://evil.example' })).rejects.toThrow('HTTP 403')
+    await expect(connect(`/ws?token=${token}`, { Origin: 'http://evil.example' })).rejects.toThrow(
+      'HTTP 403',
+    )
   })
 
   it('answers requests on the socket with Results, validating payloads', async () => {
     const ws = await connect(`/ws?token=${token}`)
-    expect(await call(ws, 1, 'app:info', {})).toMatchObject({ ok: true, value: { name: 'Seqcast', transport: 'browser' } })
-    const bad = (await call(ws, 2, 'run:cancel', { runId: '../etc' })) as { ok: false; error: { kind: string; message: string } }
+    expect(await call(ws, 1, 'app:info', {})).toMatchObject({
+      ok: true,
+      value: { name: 'Seqcast', transport: 'browser' },
+    })
+    const bad = (await call(ws, 2, 'run:cancel', { runId: '../etc' })) as {
+      ok: false
+      error: { kind: string; message: string }
+    }
     expect(bad.ok).toBe(false)
     expect(bad.error.kind).toBe('invalid-payload')
     expect(bad.error.message).toMatch(/^run:cancel: request.runId: expected an id/)
-    const unknown = (await call(ws, 3, 'fs:read', { path: '/etc/passwd' })) as { ok: false; error: { kind: string } }
+    const unknown = (await call(ws, 3, 'fs:read', { path: '/etc/passwd' })) as {
+      ok: false
+      error: { kind: string }
+    }
     expect(unknown.error.kind).toBe('invalid-payload')
     ws.close()
   })
 
   it('takes uploads only with the token, then imports them by id', async () => {
-    const denied = await http('/upload?name=a.csv', { method: 'POST', headers: { Host: `127.0.0.1:${server.port}` }, body: 'x,y\n1,2\n' })
+    const denied = await http('/upload?name=a.csv', {
+      method: 'POST',
+      headers: { Host: `127.0.0.1:${server.port}` },
+      body: 'x,y\n1,2\n',
+    })
     expect(denied.status).toBe(403)
     const res = await http(`/upload?name=${encodeURIComponent('../../a b.csv')}&token=${token}`, {
       method: 'POST',
@@ -127,7 +161,11 @@ describe('browser binding', () => {
       body: 'x,y\n1,2\n',
     })
     expect(res.status).toBe(200)
-    const { uploadId, name, bytes } = JSON.parse(res.body) as { uploadId: string; name: string; bytes: number }
+    const { uploadId, name, bytes } = JSON.parse(res.body) as {
+      uploadId: string
+      name: string
+      bytes: number
+    }
     expect(name).toBe('a b.csv')
     expect(bytes).toBe(8)
     expect(readFileSync(uploads.resolve(uploadId).path, 'utf8')).toBe('x,y\n1,2\n')

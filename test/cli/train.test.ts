@@ -1,0 +1,168 @@
+/** The train and predict commands end to end (worker through tsx), on 400 months of sunspots. */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { makePredict } from '../../src/cli/commands/predict'
+import { makeTrain } from '../../src/cli/commands/train'
+import type { CliIO } from '../../src/cli/io'
+import { EngineHost } from '../../src/main/engine/host'
+import { SUNSPOTS, tsxWorker } from '../main/engine/helpers'
+
+const dir = mkdtempSync(join(tmpdir(), 'seqcast-cli-'))
+const csv = join(dir, 'sunspots.csv')
+writeFileSync(csv, readFileSync(SUNSPOTS, 'utf8').split('\n').slice(0, 401).join('\n') + '\n')
+const host = new EngineHost({ createWorker: tsxWorker })
+
+afterAll(async () => {
+  await host.dispose()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+function io(): CliIO & { out: () => string; err: () => string } {
+  let out = ''
+  let err = ''
+  return {
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: (t: string) => (err += t) },
+    out: () => out,
+    err: () => err,
+  }
+}
+
+describe('train', () => {
+  it('--json: progress lines, then one result object; writes the model folder, forecasts.csv and metrics.json', async () => {
+    const sink = io()
+    const out = join(dir, 'run')
+    const code = await makeTrain({ host })(
+      [
+        csv,
+        '--target',
+        'sunspots',
+        '--sequence-length',
+        '12',
+        '--delay',
+        '12',
+        '--split',
+        '0.5,0.25',
+        '--normalize',
+        'minmax-sym',
+        '--model',
+        'lstm',
+        '--epochs',
+        '2',
+        '--batch-size',
+        '32',
+        '--learning-rate',
+        '0.01',
+        '--optimizer',
+        'adam',
+        '--seed',
+        '3',
+        '--out',
+        out,
+        '--zip',
+        '--json',
+      ],
+      sink,
+    )
+    expect(sink.err()).toBe('')
+    expect(code).toBe(0)
+    const lines = sink
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(lines.filter((l) => l.event === 'epoch').map((l) => l.epoch)).toEqual([1, 2])
+    const last = lines[lines.length - 1]
+    expect(last.backend.used).toBe('wasm')
+    expect(last.backend.skipped['tfjs-node-gpu']).toMatch(/not installed/)
+    expect(last.epochs).toBe(2)
+    expect(last.metrics.val.mae).toBeGreaterThan(0)
+    expect(last.metrics.test.rmse).toBeGreaterThan(0)
+    expect(last.baselines.naive.val.mae).toBeGreaterThan(0)
+    expect(last.baselines.naive.test.mae).toBeGreaterThan(0)
+    expect(last.out).toBe(out)
+    for (const f of [
+      'model/model.json',
+      'model/weights.bin',
+      'model/seqcast.json',
+      'model.zip',
+      'forecasts.csv',
+      'metrics.json',
+    ]) {
+      expect(existsSync(join(out, f))).toBe(true)
+    }
+    expect(JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'))).toEqual(last)
+    const forecasts = readFileSync(join(out, 'forecasts.csv'), 'utf8').trim().split('\n')
+    expect(forecasts[0]).toBe('split,window,step,row,time,actual,predicted,residual')
+    expect(forecasts.filter((l) => l.startsWith('val,')).length).toBe(last.samples.val)
+    const future = forecasts[forecasts.length - 1].split(',')
+    expect(future.slice(0, 5)).toEqual(['future', '0', '1', '400', '1782-05-01T00:00:00.000Z'])
+    const [, , , row, , actual, predicted, residual] = forecasts[1].split(',')
+    expect(Number(actual)).toBe(
+      Number(readFileSync(csv, 'utf8').split('\n')[Number(row) + 1].split(',')[1]),
+    )
+    expect(Number(residual)).toBeCloseTo(Number(actual) - Number(predicted), 6)
+  })
+
+  it('usage errors name the option', async () => {
+    const sink = io()
+    await expect(
+      makeTrain({ host })(
+        [
+          csv,
+          '--target',
+          'sunspots',
+          '--sequence-length',
+          '12',
+          '--delay',
+          '12',
+          '--model',
+          'nope',
+          '--out',
+          dir,
+        ],
+        sink,
+      ),
+    ).rejects.toMatchObject({
+      kind: 'invalid-argument',
+      message: expect.stringMatching(/--model: "nope" is neither a preset \(linear, dense, conv1d/),
+    })
+  })
+})
+
+describe('predict', () => {
+  it('forecasts a file with the exported model (folder and zip give the same numbers)', async () => {
+    const outs: string[] = []
+    for (const model of [join(dir, 'run', 'model'), join(dir, 'run', 'model.zip')]) {
+      const sink = io()
+      const out = join(dir, `pred-${outs.length}.csv`)
+      const code = await makePredict({ host })([model, csv, '--out', out, '--json'], sink)
+      expect(code).toBe(0)
+      const result = JSON.parse(sink.out().trim())
+      expect(result.windows).toBe(400 - 12 - 11)
+      expect(result.comparison.naive).toMatch(/than naive by/)
+      expect(result.future.times).toEqual(['1782-05-01T00:00:00.000Z'])
+      outs.push(readFileSync(out, 'utf8'))
+    }
+    expect(outs[0]).toBe(outs[1])
+    // The test windows of the run are among the windows predicted here, with the same numbers.
+    const trained = readFileSync(join(dir, 'run', 'forecasts.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('test,'))
+    const byRow = new Map(
+      outs[0]
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(','))
+        .map((c) => [c[3], c[6]]),
+    )
+    for (const line of trained.slice(0, 20)) {
+      const c = line.split(',')
+      expect(byRow.get(c[3])).toBe(c[6])
+    }
+  })
+})
