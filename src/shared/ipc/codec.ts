@@ -98,7 +98,9 @@ export function decodeMessage(frame: Uint8Array): unknown {
     if (!Number.isInteger(ref.bytes) || ref.bytes < 0 || at + ref.bytes > frame.byteLength) {
       throw invalid('binary part out of range')
     }
-    const copy = frame.slice(at, at + ref.bytes) // fresh, aligned buffer
+    // Fresh, aligned buffer. Not frame.slice(): on a Node Buffer (what `ws` delivers) slice is a
+    // view into a larger pooled buffer, and the typed array would span all of it.
+    const copy = Uint8Array.prototype.slice.call(frame, at, at + ref.bytes)
     if (ref.type === 'ArrayBuffer') arrays.push(copy.buffer)
     else {
       const Ctor = CONSTRUCTORS[ref.type as keyof typeof CONSTRUCTORS]

@@ -67,8 +67,11 @@ export const requestSchemas = {
   'app:info': z.object({}).strict(),
   /** Which TensorFlow.js backend runs, and why each other one does not. */
   'engine:backends': z.object({}).strict(),
-  /** Native open dialog (Electron only; the browser uses <input type=file> and uploads). */
-  'dialog:open': z.object({ kind: z.enum(['csv', 'model']), multiple: z.boolean() }).strict(),
+  /**
+   * Native open dialog (Electron only; the browser uses <input type=file> and uploads).
+   * `folder` picks (or creates) a directory, e.g. for `model:write-folder`.
+   */
+  'dialog:open': z.object({ kind: z.enum(['csv', 'model', 'folder']), multiple: z.boolean() }).strict(),
   /** Native save dialog, then write `data` there (Electron only; the browser downloads). */
   'dialog:save': z
     .object({
