@@ -14,6 +14,7 @@ export default defineConfig({
           serve: resolve('src/main/serve.ts'),
           cli: resolve('src/cli/main.ts'),
           worker: resolve('src/main/engine/worker.ts'),
+          recipes: resolve('src/cli/recipes.ts'),
         },
       },
     },

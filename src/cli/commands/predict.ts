@@ -1,0 +1,156 @@
+/**
+ * `predict <model> <file> --out <forecasts.csv>`: forecasts a CSV with an exported model (a
+ * folder or a .zip): every window that has its targets, with metrics next to the naive
+ * baseline, and the future forecast from the latest window.
+ */
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
+import { SeqcastError } from '../../shared/errors'
+import type { Metrics } from '../../shared/metrics'
+import type { Forecast, ForecastSet, FutureForecast } from '../../shared/run'
+import { EngineHost } from '../../main/engine/host'
+import { predictWithModel } from '../../main/services/training-service'
+import { readModel } from '../../main/services/model-files'
+import { parseArgs, usage, usageError, type OptionSpecs } from '../args'
+import { EXIT, type Command } from '../io'
+import { loadCsv } from '../load'
+
+const options: OptionSpecs = {
+  out: {
+    type: 'string',
+    value: '<forecasts.csv>',
+    description: 'where to write the forecasts',
+    required: true,
+  },
+  json: { type: 'boolean', description: 'print one JSON object on stdout' },
+  help: { type: 'boolean', description: 'show this help' },
+}
+
+export const predictUsage = usage(
+  'predict',
+  'Forecasts a CSV that has the schema of the training file with an exported model (folder or .zip).',
+  options,
+  '<model-dir|model.zip> <file>',
+)
+
+/** JSON-friendly metrics: NaN → null. */
+export function metricsJson(m: Metrics | undefined | null) {
+  if (!m) return null
+  const r = (x: number) => (Number.isFinite(x) ? x : null)
+  return {
+    mae: r(m.mae),
+    rmse: r(m.rmse),
+    mape: r(m.mape),
+    smape: r(m.smape),
+    mase: r(m.mase),
+    n: m.n,
+  }
+}
+
+const cell = (x: number) => (Number.isFinite(x) ? String(x) : '')
+const time = (t: number | undefined) =>
+  t === undefined || Number.isNaN(t) ? '' : new Date(t).toISOString()
+
+/**
+ * forecasts.csv: one line per window and step (split, window, step, row, time, actual,
+ * predicted, residual), then the future forecast (split "future", no actual).
+ */
+export function forecastsCsv(splits: [string, Forecast][], future: FutureForecast | null): string {
+  const lines = ['split,window,step,row,time,actual,predicted,residual']
+  for (const [name, f] of splits) {
+    for (let i = 0; i < f.actual.length; i++) {
+      const a = f.actual[i]
+      const p = f.predicted[i]
+      lines.push(
+        `${name},${Math.floor(i / f.horizon)},${(i % f.horizon) + 1},${f.rowIndex[i]},${time(f.timestamps?.[i])},${cell(a)},${cell(p)},${cell(a - p)}`,
+      )
+    }
+  }
+  if (future) {
+    for (let h = 0; h < future.horizon; h++) {
+      lines.push(
+        `future,0,${h + 1},${future.rowIndex[h]},${time(future.timestamps?.[h])},,${cell(future.predicted[h])},`,
+      )
+    }
+  }
+  return lines.join('\n') + '\n'
+}
+
+export async function writeText(path: string, text: string): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true })
+    await writeFile(path, text)
+  } catch (error) {
+    throw new SeqcastError('io', `Cannot write ${path}: ${(error as Error).message}.`, { path })
+  }
+}
+
+export function makePredict(deps: { host?: EngineHost } = {}): Command {
+  return async (argv, io) => {
+    if (argv.includes('--help')) {
+      io.stdout.write(predictUsage + '\n')
+      return EXIT.ok
+    }
+    const args = parseArgs(argv, options, 'predict')
+    const [modelPath, file, ...rest] = args.positionals
+    if (!modelPath || !file || rest.length > 0) {
+      throw usageError(
+        `predict: expected a model folder or .zip and one CSV file, received ${args.positionals.length} arguments.`,
+      )
+    }
+    const json = Boolean(args.options.json)
+    const out = resolve(String(args.options.out))
+    const pkg = await readModel(modelPath)
+    const { dataset } = await loadCsv(file, io, json)
+    const host = deps.host ?? new EngineHost()
+    let set: ForecastSet
+    try {
+      set = await predictWithModel(pkg, dataset, { host })
+    } finally {
+      if (!deps.host) await host.dispose()
+    }
+    await writeText(out, forecastsCsv([['all', set.forecast]], set.future))
+    const summary = {
+      model: pkg.manifest.name,
+      file: dataset.name,
+      windows: set.forecast.rowIndex.length / set.forecast.horizon,
+      metrics: metricsJson(set.metrics),
+      baselines: Object.fromEntries(
+        Object.entries(set.baselines).map(([k, m]) => [k, metricsJson(m)]),
+      ),
+      comparison: Object.fromEntries(Object.entries(set.comparison).map(([k, c]) => [k, c.text])),
+      future: set.future
+        ? {
+            rows: Array.from(set.future.rowIndex),
+            times: set.future.timestamps ? Array.from(set.future.timestamps, time) : null,
+            predicted: Array.from(set.future.predicted),
+          }
+        : null,
+      out,
+    }
+    if (json) {
+      io.stdout.write(JSON.stringify(summary) + '\n')
+      return EXIT.ok
+    }
+    const lines = [
+      `${summary.model}: ${summary.windows.toLocaleString('en-US')} windows of ${dataset.name} forecast.`,
+    ]
+    if (set.metrics) {
+      const naive = set.baselines.naive
+      lines.push(
+        `MAE ${set.metrics.mae.toFixed(4)} (naive ${naive ? naive.mae.toFixed(4) : '—'}): ${set.comparison.naive?.text ?? ''}`,
+      )
+    }
+    if (set.future) {
+      lines.push(
+        `Next: ${Array.from(set.future.predicted, (v, h) => `${summary.future!.times?.[h] || `row ${set.future!.rowIndex[h]}`} ${v.toFixed(4)}`).join(', ')}`,
+      )
+    }
+    lines.push(`Wrote ${out}`)
+    io.stdout.write(lines.join('\n') + '\n')
+    return EXIT.ok
+  }
+}
+
+export const predict: Command = makePredict()
+export const run = predict

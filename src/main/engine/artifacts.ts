@@ -1,0 +1,185 @@
+/**
+ * Exported models as files: tfjs layers format (`model.json` + `weights.bin`, loadable by stock
+ * `tf.loadLayersModel`) plus Seqcast's manifest (`seqcast.json`), as a folder or one `.zip`.
+ * No TensorFlow.js here (see tf-artifacts.ts for model ⇄ artifacts), so the main process can
+ * read and write model files without loading tfjs.
+ */
+import { unzipSync, zipSync } from 'fflate'
+import { SeqcastError } from '../../shared/errors'
+import {
+  parseManifest,
+  type ModelManifest,
+  type ModelPackage,
+  type TfjsModelJson,
+} from '../../shared/run'
+
+export const MODEL_JSON = 'model.json'
+export const WEIGHTS_BIN = 'weights.bin'
+export const MANIFEST_JSON = 'seqcast.json'
+
+/** What the worker sends: the tfjs artifacts of a model. */
+export interface WorkerArtifacts {
+  modelJson: TfjsModelJson
+  weights: ArrayBuffer
+}
+
+/** model.json as `tf.io` writes it, pointing at one `weights.bin`. */
+export function modelJsonFrom(
+  modelTopology: unknown,
+  weightSpecs: { name: string; shape: number[]; dtype: string }[],
+  generatedBy: string,
+): TfjsModelJson {
+  return {
+    format: 'layers-model',
+    generatedBy,
+    convertedBy: null,
+    modelTopology: modelTopology as Record<string, unknown>,
+    weightsManifest: [{ paths: [`./${WEIGHTS_BIN}`], weights: weightSpecs }],
+  }
+}
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+/** The three files of a model package, as bytes. */
+export function packageFiles(pkg: ModelPackage): Record<string, Uint8Array> {
+  return {
+    [MODEL_JSON]: encoder.encode(JSON.stringify(pkg.modelJson)),
+    [WEIGHTS_BIN]: pkg.weights,
+    [MANIFEST_JSON]: encoder.encode(JSON.stringify(pkg.manifest, null, 2)),
+  }
+}
+
+/** A package from its files; `source` names the folder or zip in every message. */
+export function packageFromFiles(
+  files: Record<string, Uint8Array | undefined>,
+  source: string,
+): ModelPackage {
+  const need = (name: string): Uint8Array => {
+    const bytes = files[name]
+    if (!bytes) {
+      throw new SeqcastError(
+        'model-mismatch',
+        `${source}: ${name} is missing. A Seqcast model holds ${MODEL_JSON}, ${WEIGHTS_BIN} and ${MANIFEST_JSON}; export it again from Seqcast.`,
+        { file: source, missing: name },
+      )
+    }
+    return bytes
+  }
+  const modelJson = parseJson(need(MODEL_JSON), `${source}/${MODEL_JSON}`) as TfjsModelJson
+  if (
+    !modelJson ||
+    typeof modelJson !== 'object' ||
+    !modelJson.modelTopology ||
+    !Array.isArray(modelJson.weightsManifest)
+  ) {
+    throw new SeqcastError(
+      'model-mismatch',
+      `${source}/${MODEL_JSON}: expected a TensorFlow.js layers model (modelTopology and weightsManifest), received something else.`,
+      { file: `${source}/${MODEL_JSON}` },
+    )
+  }
+  const weightPaths = modelJson.weightsManifest.flatMap((g) => g.paths)
+  let weights: Uint8Array
+  if (weightPaths.length === 1 && baseName(weightPaths[0]) === WEIGHTS_BIN) {
+    weights = need(WEIGHTS_BIN)
+  } else {
+    // Shards written by other tools: concatenate in manifest order into one weights.bin.
+    const parts = weightPaths.map((p) => need(baseName(p)))
+    weights = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0))
+    let at = 0
+    for (const p of parts) {
+      weights.set(p, at)
+      at += p.byteLength
+    }
+    modelJson.weightsManifest = [
+      { paths: [`./${WEIGHTS_BIN}`], weights: modelJson.weightsManifest.flatMap((g) => g.weights) },
+    ]
+  }
+  const expected = modelJson.weightsManifest
+    .flatMap((g) => g.weights)
+    .reduce(
+      (n, w) =>
+        n +
+        w.shape.reduce((a, b) => a * b, 1) * (w.dtype === 'float32' || w.dtype === 'int32' ? 4 : 1),
+      0,
+    )
+  if (expected !== weights.byteLength) {
+    throw new SeqcastError(
+      'model-mismatch',
+      `${source}/${WEIGHTS_BIN}: expected ${expected} bytes of weights for the layers in ${MODEL_JSON}, received ${weights.byteLength}. The files do not belong together; export the model again.`,
+      { file: `${source}/${WEIGHTS_BIN}`, expected, received: weights.byteLength },
+    )
+  }
+  const manifest: ModelManifest = parseManifest(
+    parseJson(need(MANIFEST_JSON), `${source}/${MANIFEST_JSON}`),
+    `${source}/${MANIFEST_JSON}`,
+  )
+  return { manifest, modelJson, weights }
+}
+
+export function zipPackage(pkg: ModelPackage): Uint8Array {
+  const files = packageFiles(pkg)
+  return zipSync(files, { level: 6, mtime: new Date(pkg.manifest.createdAt || Date.now()) })
+}
+
+/** Reads a zip holding the three files, at its root or in one folder. */
+export function unzipPackage(bytes: Uint8Array, source: string): ModelPackage {
+  let entries: Record<string, Uint8Array>
+  try {
+    entries = unzipSync(bytes)
+  } catch (error) {
+    throw new SeqcastError(
+      'model-mismatch',
+      `${source}: not a readable .zip file (${(error as Error).message}).`,
+      {
+        file: source,
+      },
+    )
+  }
+  const files: Record<string, Uint8Array> = {}
+  for (const [path, data] of Object.entries(entries)) {
+    if (path.endsWith('/')) continue
+    files[baseName(path)] = data
+  }
+  return packageFromFiles(files, source)
+}
+
+export function isZip(bytes: Uint8Array): boolean {
+  return (
+    bytes.length >= 4 &&
+    bytes[0] === 0x50 &&
+    bytes[1] === 0x4b &&
+    bytes[2] === 0x03 &&
+    bytes[3] === 0x04
+  )
+}
+
+/** Exactly the bytes of `weights` as an ArrayBuffer (copied when it is a view). */
+export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  if (
+    bytes.byteOffset === 0 &&
+    bytes.byteLength === bytes.buffer.byteLength &&
+    bytes.buffer instanceof ArrayBuffer
+  ) {
+    return bytes.buffer
+  }
+  return bytes.slice().buffer as ArrayBuffer
+}
+
+function parseJson(bytes: Uint8Array, source: string): unknown {
+  try {
+    return JSON.parse(decoder.decode(bytes))
+  } catch (error) {
+    throw new SeqcastError(
+      'model-mismatch',
+      `${source}: not valid JSON (${(error as Error).message}).`,
+      { file: source },
+    )
+  }
+}
+
+function baseName(path: string): string {
+  const parts = path.split(/[\\/]/)
+  return parts[parts.length - 1]
+}

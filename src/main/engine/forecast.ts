@@ -1,0 +1,196 @@
+/**
+ * Predictions of a model over windows given by their start rows, in normalized units, n × H
+ * window-major. Handles the three head kinds (direct, recursive roll-out, every-step) and
+ * stateful models (fixed batch size, state carried along streams of consecutive windows).
+ */
+import * as tf from '@tensorflow/tfjs'
+import { SeqcastError } from '../../shared/errors'
+import type { ModelSpec } from '../../shared/models/spec'
+import { BatchFiller, type BatchSource } from '../../shared/windows/batches'
+import type { WindowConfig } from '../../shared/windows/config'
+
+export interface PredictOptions {
+  spec: ModelSpec
+  window: WindowConfig
+  /** Batch size: the fixed one for stateful models; any size otherwise. */
+  batchSize: number
+  /** Checked between batches; when it returns true a `cancelled` error is thrown. */
+  shouldStop?: () => boolean
+  /** Lets the worker's event loop breathe between batches. */
+  yieldEvery?: () => Promise<void>
+}
+
+/** Copies `count` rows of a filler's x into a fresh tensor (the buffer is reused). */
+export function batchTensor(
+  filler: BatchFiller,
+  count: number,
+  steps: number,
+  features: number,
+): tf.Tensor3D {
+  return tf.tensor3d(filler.x.slice(0, count * steps * features), [count, steps, features])
+}
+
+/**
+ * Stream order over all n windows for a stateful model of batch size B: B streams of
+ * K = ⌈n / B⌉ consecutive windows (stream i = windows i·K … i·K + K − 1), so row i of batch k
+ * continues row i of batch k − 1; slots past the end are padded with the last window and their
+ * outputs ignored (`valid` is 0 there). With `streams` < B only that many rows carry windows.
+ */
+export function paddedStreamOrder(
+  starts: Int32Array,
+  batchSize: number,
+  streams = batchSize,
+): { order: Int32Array; index: Int32Array; batches: number } {
+  const n = starts.length
+  const used = Math.max(1, Math.min(streams, batchSize))
+  const batches = Math.max(1, Math.ceil(n / used))
+  const order = new Int32Array(batches * batchSize)
+  const index = new Int32Array(batches * batchSize).fill(-1)
+  const pad = n > 0 ? starts[n - 1] : 0
+  for (let k = 0; k < batches; k++) {
+    for (let i = 0; i < batchSize; i++) {
+      const w = i < used ? i * batches + k : -1
+      const slot = k * batchSize + i
+      if (w >= 0 && w < n) {
+        order[slot] = starts[w]
+        index[slot] = w
+      } else order[slot] = pad
+    }
+  }
+  return { order, index, batches }
+}
+
+export type StatefulModel = tf.LayersModel & { resetStates(): void }
+
+export function resetStates(model: tf.LayersModel): void {
+  ;(model as StatefulModel).resetStates()
+}
+
+/** Output [b, units] (or [b, L, units] for every-step heads) → the last step's [b, units]. */
+export function lastStep(spec: ModelSpec, output: tf.Tensor): tf.Tensor2D {
+  if (spec.head.kind !== 'every-step') return output as tf.Tensor2D
+  const [b, steps, units] = output.shape as [number, number, number]
+  return output.slice([0, steps - 1, 0], [b, 1, units]).reshape([b, units])
+}
+
+/**
+ * Direct or every-step heads: one model call per batch. Recursive heads: H calls, each shifting
+ * the window one step and appending the prediction as its newest value (univariate, rate 1).
+ */
+function predictBatch(
+  model: tf.LayersModel,
+  spec: ModelSpec,
+  x: tf.Tensor3D,
+  horizon: number,
+): tf.Tensor2D {
+  return tf.tidy(() => {
+    if (spec.head.kind !== 'recursive') {
+      return lastStep(spec, model.apply(x, { training: false }) as tf.Tensor)
+    }
+    const [b, steps] = x.shape
+    let input: tf.Tensor3D = x
+    const outs: tf.Tensor2D[] = []
+    for (let h = 0; h < horizon; h++) {
+      const p = model.apply(input, { training: false }) as tf.Tensor2D // [b, 1]
+      outs.push(p)
+      if (h + 1 < horizon) {
+        const kept = input.slice([0, 1, 0], [b, steps - 1, 1])
+        input = tf.concat([kept, p.reshape([b, 1, 1])], 1) as tf.Tensor3D
+      }
+    }
+    return tf.concat(outs, 1) as tf.Tensor2D
+  })
+}
+
+export async function predictWindows(
+  model: tf.LayersModel,
+  source: BatchSource,
+  starts: Int32Array,
+  options: PredictOptions,
+): Promise<Float32Array> {
+  const { spec, window } = options
+  const H = window.horizon
+  const out = new Float32Array(starts.length * H)
+  if (starts.length === 0) return out
+  const L = window.sequenceLength
+  const F = source.featureCount
+  const B = options.batchSize
+  const filler = new BatchFiller(source, window, B)
+  const check = async () => {
+    if (options.shouldStop?.()) throw new SeqcastError('cancelled', 'Cancelled.')
+    await options.yieldEvery?.()
+  }
+  if (spec.stateful) {
+    const { order, index, batches } = paddedStreamOrder(starts, B)
+    resetStates(model)
+    for (let k = 0; k < batches; k++) {
+      await check()
+      filler.fill(order, k * B)
+      const x = batchTensor(filler, B, L, F)
+      const y = predictBatch(model, spec, x, H)
+      const values = y.dataSync()
+      tf.dispose([x, y])
+      for (let i = 0; i < B; i++) {
+        const w = index[k * B + i]
+        if (w >= 0) out.set(values.subarray(i * H, i * H + H), w * H)
+      }
+    }
+    resetStates(model)
+    return out
+  }
+  for (let offset = 0; offset < starts.length; offset += B) {
+    await check()
+    const count = filler.fill(starts, offset)
+    const x = batchTensor(filler, count, L, F)
+    const y = predictBatch(model, spec, x, H)
+    out.set(y.dataSync() as Float32Array, offset * H)
+    tf.dispose([x, y])
+  }
+  return out
+}
+
+/**
+ * The forecast from the latest window, starting at `start` (it may read rows whose targets lie
+ * after the data). Stateful models first run the `warmup` windows before it as one stream, so the
+ * state is carried up to the latest window as in training.
+ */
+export async function predictFuture(
+  model: tf.LayersModel,
+  source: BatchSource,
+  start: number,
+  options: PredictOptions & { warmup?: number },
+): Promise<Float32Array> {
+  const { spec, window } = options
+  const H = window.horizon
+  const F = source.featureCount
+  const warmup = spec.stateful ? Math.max(0, Math.min(options.warmup ?? 0, start)) : 0
+  // A small local copy of the rows these windows read, padded past the data's end (the filler
+  // insists that every window's targets exist; their values are not used here).
+  const base = start - warmup
+  const rows = warmup + window.delay + H
+  const available = Math.min(rows, source.target.length - base)
+  const features = new Float32Array(rows * F)
+  features.set(source.features.subarray(base * F, (base + available) * F))
+  const local: BatchSource = { features, featureCount: F, target: new Float32Array(rows) }
+  if (!spec.stateful) {
+    return predictWindows(model, local, Int32Array.of(0), { ...options, batchSize: 1 })
+  }
+  const stream = new Int32Array(warmup + 1)
+  for (let i = 0; i <= warmup; i++) stream[i] = i
+  // One stream in row 0 (the other rows repeat its last window and are ignored).
+  const { order, batches } = paddedStreamOrder(stream, options.batchSize, 1)
+  const L = window.sequenceLength
+  const filler = new BatchFiller(local, window, options.batchSize)
+  resetStates(model)
+  let last: Float32Array = new Float32Array(H)
+  for (let k = 0; k < batches; k++) {
+    if (options.shouldStop?.()) throw new SeqcastError('cancelled', 'Cancelled.')
+    filler.fill(order, k * options.batchSize)
+    const x = batchTensor(filler, options.batchSize, L, F)
+    const y = predictBatch(model, spec, x, H)
+    if (k === batches - 1) last = (y.dataSync() as Float32Array).slice(0, H)
+    tf.dispose([x, y])
+  }
+  resetStates(model)
+  return last
+}

@@ -1,0 +1,425 @@
+/**
+ * EngineHost: the one owner of the training worker in a process (Electron main, `serve`, CLI).
+ * It spawns the worker lazily, correlates requests and replies by `seq`, keeps each run's best
+ * checkpoint and history on this side (so terminating the worker loses nothing), cancels within
+ * a bound (a shared flag the worker checks between batches; if it has not answered within
+ * `cancelGraceMs` the worker is terminated) and respawns the worker after a crash or a hard
+ * cancel.
+ */
+import { EventEmitter } from 'node:events'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import { fromErrorInfo, SeqcastError } from '../../shared/errors'
+import type { BackendReport, EpochRecord, RunProgress } from '../../shared/run'
+import type { WorkerArtifacts } from './artifacts'
+import type { BackendPreference } from './backends'
+import {
+  transferables,
+  type HostMessage,
+  type PredictJob,
+  type PredictOutcome,
+  type TrainJob,
+  type TrainOutcome,
+  type WorkerMessage,
+  type WorkerStats,
+} from './protocol'
+
+export interface EngineHostOptions {
+  /** Creates the worker. Default: `worker.js` next to the bundled host (out/main/). */
+  createWorker?: () => Worker
+  /** Time the worker has to stop after a cancel before it is terminated. */
+  cancelGraceMs?: number
+}
+
+export interface TrainCallbacks {
+  onProgress?(progress: RunProgress): void
+  onEpoch?(record: EpochRecord): void
+  /** New best weights (also kept by the host and used if the worker must be terminated). */
+  onCheckpoint?(epoch: number, artifacts: WorkerArtifacts): void
+  onBackend?(report: BackendReport): void
+  /** Aborting cancels the run (same as `cancel(runId)`). */
+  signal?: AbortSignal
+}
+
+export interface EngineEvents {
+  log: [{ level: 'info' | 'warn' | 'error'; message: string; seq: number | null }]
+  /** The worker exited without being asked to (crash, out of memory) or was terminated. */
+  exit: [{ code: number; expected: boolean; reason: string }]
+  spawn: []
+}
+
+interface Pending {
+  type: HostMessage['type']
+  resolve(value: unknown): void
+  reject(error: unknown): void
+  run?: RunState
+}
+
+interface RunState {
+  runId: string
+  seq: number
+  flag: Int32Array
+  callbacks: TrainCallbacks
+  history: EpochRecord[]
+  checkpoint: { epoch: number; artifacts: WorkerArtifacts } | null
+  backend: BackendReport | null
+  cancelTimer: NodeJS.Timeout | null
+  cancelRequested: boolean
+}
+
+/** worker.js next to this module, or one folder up when the host sits in a shared chunk. */
+export function defaultWorkerPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url))
+  const candidates = [join(here, 'worker.js'), join(here, '..', 'worker.js')]
+  return candidates.find((p) => existsSync(p)) ?? candidates[0]
+}
+
+/**
+ * The default worker: the bundled worker.js, or — when the host runs from its TypeScript sources
+ * (tsx, vitest) — worker.ts through tsx's loader.
+ */
+export function defaultWorker(): Worker {
+  const path = defaultWorkerPath()
+  const source = fileURLToPath(new URL('./worker.ts', import.meta.url))
+  if (!existsSync(path) && import.meta.url.endsWith('.ts') && existsSync(source)) {
+    const url = JSON.stringify(pathToFileURL(source).href)
+    return new Worker(
+      `import('tsx/esm/api').then((m) => { m.register(); return import(${url}) })`,
+      { eval: true },
+    )
+  }
+  return new Worker(path)
+}
+
+export class EngineHost extends EventEmitter<EngineEvents> {
+  private worker: Worker | null = null
+  private seq = 0
+  private readonly pending = new Map<number, Pending>()
+  private readonly runs = new Map<string, RunState>()
+  private readonly createWorker: () => Worker
+  private readonly cancelGraceMs: number
+  private expectedExit = new WeakSet<Worker>()
+  private report: BackendReport | null = null
+  private spawns = 0
+
+  constructor(options: EngineHostOptions = {}) {
+    super()
+    this.createWorker = options.createWorker ?? defaultWorker
+    this.cancelGraceMs = options.cancelGraceMs ?? 500
+  }
+
+  /** Workers spawned so far (1 + respawns). */
+  get spawnCount(): number {
+    return this.spawns
+  }
+
+  get running(): boolean {
+    return this.worker !== null
+  }
+
+  /** Spawns the worker (if needed) and loads a backend; resolves with the backend report. */
+  async start(backend: BackendPreference = 'auto'): Promise<BackendReport> {
+    this.report = (await this.request({
+      type: 'init',
+      seq: this.nextSeq(),
+      backend,
+    })) as BackendReport
+    return this.report
+  }
+
+  /** The report of the last `start`, loading the default backend if needed. */
+  async backends(): Promise<BackendReport> {
+    return this.report ?? this.start()
+  }
+
+  /**
+   * Trains in the worker. The job's typed arrays are transferred (the caller must not reuse
+   * them). Resolves with the outcome (also after a cancel, with the best checkpoint); rejects
+   * with `cancelled` when no epoch finished, `nan-loss` when the first epoch already diverged.
+   */
+  train(job: TrainJob, callbacks: TrainCallbacks = {}): Promise<TrainOutcome> {
+    if (this.runs.has(job.runId)) {
+      return Promise.reject(
+        new SeqcastError('invalid-argument', `Run ${job.runId} is already training.`, {
+          runId: job.runId,
+        }),
+      )
+    }
+    const seq = this.nextSeq()
+    const flag = new Int32Array(new SharedArrayBuffer(4))
+    const run: RunState = {
+      runId: job.runId,
+      seq,
+      flag,
+      callbacks,
+      history: [],
+      checkpoint: null,
+      backend: null,
+      cancelTimer: null,
+      cancelRequested: false,
+    }
+    this.runs.set(job.runId, run)
+    const onAbort = () => this.cancel(job.runId)
+    if (callbacks.signal?.aborted) queueMicrotask(onAbort)
+    else callbacks.signal?.addEventListener('abort', onAbort, { once: true })
+    const promise = this.request(
+      { type: 'train', seq, job, cancelFlag: flag },
+      run,
+    ) as Promise<TrainOutcome>
+    const cleanup = () => {
+      callbacks.signal?.removeEventListener('abort', onAbort)
+      if (run.cancelTimer) clearTimeout(run.cancelTimer)
+      this.runs.delete(job.runId)
+    }
+    return promise.then(
+      (outcome) => {
+        cleanup()
+        return outcome
+      },
+      (error: unknown) => {
+        cleanup()
+        throw error
+      },
+    )
+  }
+
+  /**
+   * Stops a run: sets the shared flag (checked between batches) and, if the worker has not
+   * answered within the grace time, terminates it and settles the run from the checkpoint
+   * the host holds. Returns false when the run is unknown.
+   */
+  cancel(runId: string): boolean {
+    const run = this.runs.get(runId)
+    if (!run) return false
+    if (run.cancelRequested) return true
+    run.cancelRequested = true
+    Atomics.store(run.flag, 0, 1)
+    this.worker?.postMessage({ type: 'cancel', seq: this.nextSeq(), runId } satisfies HostMessage)
+    run.cancelTimer = setTimeout(() => this.hardCancel(run), this.cancelGraceMs)
+    return true
+  }
+
+  /** Forecasts with a model's artifacts in the worker (the job's arrays are transferred). */
+  predict(job: PredictJob): Promise<PredictOutcome> {
+    return this.request({ type: 'predict', seq: this.nextSeq(), job }) as Promise<PredictOutcome>
+  }
+
+  /** The artifacts of a model the worker still holds after training. */
+  export(runId: string): Promise<WorkerArtifacts> {
+    return this.request({ type: 'export', seq: this.nextSeq(), runId }) as Promise<WorkerArtifacts>
+  }
+
+  /** Frees a trained model in the worker (all of them with null). */
+  async disposeModel(runId: string | null): Promise<number> {
+    if (!this.worker) return 0
+    return (await this.request({ type: 'dispose', seq: this.nextSeq(), runId })) as number
+  }
+
+  /** Memory of the worker, answered even while it trains. */
+  stats(): Promise<WorkerStats> {
+    return this.request({ type: 'stats', seq: this.nextSeq() }) as Promise<WorkerStats>
+  }
+
+  /** Terminates the worker; pending requests reject with `cancelled`. */
+  async dispose(): Promise<void> {
+    const worker = this.worker
+    if (!worker) return
+    this.worker = null
+    this.expectedExit.add(worker)
+    this.failAll(new SeqcastError('cancelled', 'The training engine was shut down.'))
+    await worker.terminate()
+  }
+
+  private nextSeq(): number {
+    this.seq = (this.seq + 1) % Number.MAX_SAFE_INTEGER
+    return this.seq
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker
+    const worker = this.createWorker()
+    this.spawns++
+    this.worker = worker
+    worker.on('message', (message: WorkerMessage) => this.onMessage(message))
+    worker.on('error', (error) => {
+      if (this.worker === worker) this.crashed(worker, `it threw ${error.message}`)
+    })
+    worker.on('exit', (code) => {
+      const expected = this.expectedExit.has(worker)
+      if (this.worker === worker) this.crashed(worker, `exit code ${code}`)
+      this.emit('exit', { code, expected, reason: expected ? 'terminated' : `exit code ${code}` })
+    })
+    // The worker must not keep a CLI process alive once nothing is pending.
+    worker.unref()
+    this.emit('spawn')
+    return worker
+  }
+
+  private request(message: HostMessage, run?: RunState): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      let worker: Worker
+      try {
+        worker = this.ensureWorker()
+      } catch (error) {
+        reject(
+          new SeqcastError(
+            'backend',
+            `The training worker cannot start: ${(error as Error).message}`,
+          ),
+        )
+        return
+      }
+      this.pending.set(message.seq, { type: message.type, resolve, reject, run })
+      if (this.pending.size === 1) worker.ref()
+      try {
+        worker.postMessage(message, transferables(message))
+      } catch (error) {
+        this.settle(message.seq)
+        reject(
+          new SeqcastError(
+            'internal',
+            `Could not send ${message.type} to the worker: ${(error as Error).message}`,
+          ),
+        )
+      }
+    })
+  }
+
+  private settle(seq: number): Pending | undefined {
+    const p = this.pending.get(seq)
+    this.pending.delete(seq)
+    if (this.pending.size === 0) this.worker?.unref()
+    return p
+  }
+
+  private onMessage(message: WorkerMessage): void {
+    switch (message.type) {
+      case 'log':
+        this.emit('log', { level: message.level, message: message.message, seq: message.seq })
+        return
+      case 'progress':
+      case 'epoch':
+      case 'checkpoint': {
+        const run = this.runs.get(message.runId)
+        if (!run || run.seq !== message.seq) return
+        if (message.type === 'progress') run.callbacks.onProgress?.(message.progress)
+        else if (message.type === 'epoch') {
+          run.history.push(message.record)
+          run.callbacks.onEpoch?.(message.record)
+        } else {
+          run.checkpoint = { epoch: message.epoch, artifacts: message.artifacts }
+          run.callbacks.onCheckpoint?.(message.epoch, message.artifacts)
+        }
+        return
+      }
+      case 'ready': {
+        const p = this.pending.get(message.seq)
+        if (p?.type === 'train' && p.run) {
+          p.run.backend = message.report
+          p.run.callbacks.onBackend?.(message.report)
+          return
+        }
+        this.settle(message.seq)?.resolve(message.report)
+        return
+      }
+      case 'trained':
+        this.settle(message.seq)?.resolve(message.outcome)
+        return
+      case 'predicted':
+        this.settle(message.seq)?.resolve(message.outcome)
+        return
+      case 'exported':
+        this.settle(message.seq)?.resolve(message.artifacts)
+        return
+      case 'disposed':
+        this.settle(message.seq)?.resolve(message.count)
+        return
+      case 'stats':
+        this.settle(message.seq)?.resolve(message.stats)
+        return
+      case 'error': {
+        const error = fromErrorInfo(message.error)
+        if (message.seq === null) {
+          this.emit('log', { level: 'error', message: message.error.message, seq: null })
+          return
+        }
+        this.settle(message.seq)?.reject(error)
+        return
+      }
+    }
+  }
+
+  /** The grace time passed: terminate the worker and settle the run from the host's state. */
+  private hardCancel(run: RunState): void {
+    run.cancelTimer = null
+    const p = this.pending.get(run.seq)
+    if (!p || !this.worker) return
+    const worker = this.worker
+    this.worker = null
+    this.expectedExit.add(worker)
+    this.emit('log', {
+      level: 'warn',
+      message: `Run ${run.runId} did not stop within ${this.cancelGraceMs} ms of the cancel (one batch takes longer); the worker was terminated and will restart on the next request.`,
+      seq: run.seq,
+    })
+    this.settle(run.seq)
+    const outcome = this.outcomeFromHost(run)
+    if (outcome) p.resolve(outcome)
+    else
+      p.reject(
+        new SeqcastError(
+          'cancelled',
+          'Training was cancelled before the first epoch finished; there is no checkpoint to keep.',
+        ),
+      )
+    this.failAll(
+      new SeqcastError(
+        'cancelled',
+        'The training worker was restarted to stop a run; run this request again.',
+        { runId: run.runId },
+      ),
+    )
+    void worker.terminate()
+  }
+
+  private outcomeFromHost(run: RunState): TrainOutcome | null {
+    if (!run.checkpoint) return null
+    const best = run.checkpoint.epoch
+    const record = run.history.find((r) => r.epoch === best)
+    const loss = record?.valLoss ?? record?.loss
+    return {
+      history: run.history,
+      bestEpoch: best,
+      stopReason: 'cancelled',
+      stopMessage: `Cancelled during epoch ${run.history.length + 1}. The model keeps the weights of epoch ${best}${loss === undefined ? '' : ` (best ${record?.valLoss === null ? 'training' : 'validation'} loss ${Number(loss.toPrecision(4))})`}.`,
+      artifacts: run.checkpoint.artifacts,
+      predictions: {},
+      backend: run.backend ?? this.report ?? { used: 'cpu', skipped: {} },
+    }
+  }
+
+  private crashed(worker: Worker, reason: string): void {
+    this.worker = null
+    const runs = [...this.runs.values()]
+    const error = new SeqcastError(
+      'training',
+      `The training worker stopped unexpectedly (${reason}). ${runs.some((r) => r.checkpoint) ? 'The best checkpoint received before is kept. ' : ''}It restarts on the next request.`,
+      {
+        reason,
+        checkpointEpochs: Object.fromEntries(
+          runs.map((r) => [r.runId, r.checkpoint?.epoch ?? null]),
+        ),
+      },
+    )
+    this.failAll(error)
+    void worker.terminate()
+  }
+
+  private failAll(error: SeqcastError): void {
+    const all = [...this.pending.entries()]
+    this.pending.clear()
+    for (const [, p] of all) p.reject(error)
+  }
+}

@@ -1,0 +1,309 @@
+/**
+ * The jobs the worker runs, free of any messaging so they also run in-process (tests, tools):
+ * select the backend, build the model, probe one training step (re-routing the model when a
+ * kernel is missing), train, and predict the validation / test windows and the future.
+ */
+import * as tf from '@tensorflow/tfjs'
+import { SeqcastError } from '../../shared/errors'
+import type { TrainingConfig } from '../../shared/experiment'
+import type { ModelSpec } from '../../shared/models/spec'
+import type { BackendReport, EpochRecord, RunProgress, StopReason } from '../../shared/run'
+import type { SplitName } from '../../shared/series/split'
+import type { BatchSource } from '../../shared/windows/batches'
+import type { WindowConfig } from '../../shared/windows/config'
+import type { WorkerArtifacts } from './artifacts'
+import {
+  activate,
+  borrowedKernels,
+  fallbacksAfter,
+  isMissingKernel,
+  selectBackend,
+  type BackendPreference,
+} from './backends'
+import { buildModel } from './build-model'
+import { predictFuture, predictWindows, resetStates } from './forecast'
+import { artifactsToModel, modelToArtifacts } from './tf-artifacts'
+import { lossFunction, trainingWindow, trainModel, type TraceEvent } from './train-loop'
+
+export interface TrainJob {
+  runId: string
+  spec: ModelSpec
+  training: TrainingConfig
+  window: WindowConfig
+  /** Normalized features, row-major rows × featureCount. */
+  features: Float32Array
+  featureCount: number
+  /** Normalized target, one value per row. */
+  target: Float32Array
+  starts: Record<SplitName, Int32Array>
+  targetScale: number
+  /** Splits to forecast after training (skipped after a cancel). */
+  evaluate: ('val' | 'test')[]
+  /** Start row of the latest window, for the future forecast; null for none. */
+  futureStart: number | null
+  progressIntervalMs?: number
+}
+
+export interface TrainOutcome {
+  history: EpochRecord[]
+  bestEpoch: number | null
+  stopReason: StopReason
+  stopMessage: string | null
+  /** The model with its best weights (null only if no epoch finished). */
+  artifacts: WorkerArtifacts | null
+  /** Normalized predictions, n × H window-major. */
+  predictions: { val?: Float32Array; test?: Float32Array; future?: Float32Array }
+  backend: BackendReport
+}
+
+export interface JobHooks {
+  onProgress?(progress: Omit<RunProgress, 'runId'>): void
+  onEpoch?(record: EpochRecord): void
+  onCheckpoint?(epoch: number, artifacts: WorkerArtifacts): void
+  onLog?(level: 'info' | 'warn', message: string): void
+  /** The backend the run uses, once the model passed its probe. */
+  onReady?(backend: BackendReport): void
+  shouldStop?(): boolean
+  trace?(event: TraceEvent): void
+}
+
+export interface PredictJob {
+  modelJson: WorkerArtifacts['modelJson']
+  weights: ArrayBuffer
+  spec: ModelSpec
+  window: WindowConfig
+  /** The fixed batch size of a stateful model; null for stateless ones. */
+  batchSize: number | null
+  backend: BackendPreference
+  features: Float32Array
+  featureCount: number
+  target: Float32Array
+  starts: Int32Array
+  futureStart: number | null
+  /** Windows a stateful model runs before the latest one to carry its state. */
+  warmup: number
+}
+
+export interface PredictOutcome {
+  predictions: Float32Array
+  future: Float32Array | null
+  backend: BackendReport
+}
+
+const EVAL_BATCH = 256
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+/**
+ * One gradient computation on a batch of zeros (weights untouched): a backend that lacks a
+ * kernel this model needs fails here, before any epoch.
+ */
+export function probeTrainingStep(
+  model: tf.LayersModel,
+  spec: ModelSpec,
+  training: TrainingConfig,
+  window: WindowConfig,
+  featureCount: number,
+): void {
+  const { window: w, mode } = trainingWindow(spec, window)
+  const B = spec.stateful ? training.batchSize : Math.min(2, training.batchSize)
+  const out = mode === 'every-step' ? [B, w.sequenceLength, w.horizon] : [B, w.horizon]
+  const lossFn = lossFunction(training.loss)
+  const variables = model.trainableWeights.map((v) => v.read() as tf.Variable)
+  tf.tidy(() => {
+    const x = tf.zeros([B, w.sequenceLength, featureCount])
+    const y = tf.zeros(out)
+    const { value, grads } = tf.variableGrads(
+      () => lossFn(y, model.apply(x, { training: true }) as tf.Tensor),
+      variables,
+    )
+    value.dataSync()
+    for (const g of Object.values(grads)) g.dataSync()
+  })
+  if (spec.stateful) {
+    resetStates(model)
+    for (const layer of model.layers) {
+      const l = layer as unknown as { stateful?: boolean; keptStates?: tf.Tensor[][] }
+      if (l.stateful && l.keptStates) {
+        for (const s of l.keptStates) tf.dispose(s)
+        l.keptStates = []
+      }
+    }
+  }
+}
+
+/** Selects the backend, builds the model and probes it, re-routing when a kernel is missing. */
+export async function prepareModel(
+  spec: ModelSpec,
+  training: TrainingConfig,
+  window: WindowConfig,
+  featureCount: number,
+  onLog?: JobHooks['onLog'],
+): Promise<{ model: tf.LayersModel; backend: BackendReport }> {
+  const backend = await selectBackend(training.backend)
+  const build = () =>
+    buildModel(spec, {
+      inputShape: [window.sequenceLength, featureCount],
+      horizon: window.horizon,
+      batchSize: spec.stateful ? training.batchSize : null,
+      seed: training.seed,
+      fused: training.fusedKernels,
+    })
+  let model = build()
+  const borrowed = borrowedKernels()
+  const usesConv = spec.layers.some((l) => l.type === 'conv1d')
+  if (backend.used === 'wasm' && usesConv && borrowed.includes('Conv2DBackpropFilter')) {
+    backend.routed =
+      'The wasm backend has no Conv2DBackpropFilter kernel (Conv1D gradients); Seqcast registered the cpu implementation of that one kernel on wasm, the rest of the model runs on wasm.'
+  }
+  try {
+    probeTrainingStep(model, spec, training, window, featureCount)
+    return { model, backend }
+  } catch (error) {
+    if (!isMissingKernel(error)) throw asTrainingError(error, backend.used)
+    const first = backend.used
+    const reason = String((error as Error).message).split('\n')[0]
+    for (const next of await fallbacksAfter(first)) {
+      model.dispose()
+      await activate(next)
+      model = build()
+      try {
+        probeTrainingStep(model, spec, training, window, featureCount)
+        backend.routed = `This model cannot train on ${first} (${reason}); it was routed to ${next}.`
+        backend.skipped[first] = `cannot train this model: ${reason}`
+        backend.used = next
+        onLog?.('warn', backend.routed)
+        return { model, backend }
+      } catch (again) {
+        if (!isMissingKernel(again)) throw asTrainingError(again, next)
+      }
+    }
+    throw new SeqcastError('backend', `No backend can train this model: ${reason}.`, {
+      backend: first,
+    })
+  }
+}
+
+function asTrainingError(error: unknown, backend: string): SeqcastError {
+  if (error instanceof SeqcastError) return error
+  return new SeqcastError(
+    'training',
+    `The model failed its first training step on ${backend}: ${(error as Error).message}`,
+    {
+      backend,
+    },
+  )
+}
+
+export async function runTrainJob(
+  job: TrainJob,
+  hooks: JobHooks = {},
+): Promise<{ outcome: TrainOutcome; model: tf.LayersModel }> {
+  const { spec, training, window } = job
+  const { model, backend } = await prepareModel(
+    spec,
+    training,
+    window,
+    job.featureCount,
+    hooks.onLog,
+  )
+  hooks.onReady?.(backend)
+  const source: BatchSource = {
+    features: job.features,
+    featureCount: job.featureCount,
+    target: job.target,
+  }
+  try {
+    const loop = await trainModel(
+      model,
+      spec,
+      training,
+      { source, window, starts: job.starts, targetScale: job.targetScale },
+      {
+        onProgress: hooks.onProgress,
+        onEpoch: hooks.onEpoch,
+        shouldStop: hooks.shouldStop,
+        trace: hooks.trace,
+        progressIntervalMs: job.progressIntervalMs,
+        onCheckpoint: hooks.onCheckpoint
+          ? async (epoch, m) => hooks.onCheckpoint!(epoch, await modelToArtifacts(m))
+          : undefined,
+      },
+    )
+    if (loop.bestEpoch === null) {
+      if (loop.stopReason === 'nan-loss')
+        throw new SeqcastError('nan-loss', loop.stopMessage ?? 'The loss became NaN.', {
+          nan: loop.nan,
+        })
+      throw new SeqcastError(
+        'cancelled',
+        'Training was cancelled before the first epoch finished; there is no checkpoint to keep.',
+      )
+    }
+    const outcome: TrainOutcome = {
+      history: loop.history,
+      bestEpoch: loop.bestEpoch,
+      stopReason: loop.stopReason,
+      stopMessage: loop.stopMessage,
+      artifacts: await modelToArtifacts(model),
+      predictions: {},
+      backend,
+    }
+    if (loop.stopReason === 'cancelled') return { outcome, model }
+    const batchSize = spec.stateful ? training.batchSize : Math.max(training.batchSize, EVAL_BATCH)
+    const options = {
+      spec,
+      window,
+      batchSize,
+      shouldStop: hooks.shouldStop,
+      yieldEvery: yieldToEventLoop,
+    }
+    try {
+      for (const split of job.evaluate) {
+        outcome.predictions[split] = await predictWindows(model, source, job.starts[split], options)
+      }
+      if (job.futureStart !== null) {
+        // A stateful model carries its state into the latest window over one training stream.
+        const warmup = spec.stateful ? Math.floor(job.starts.train.length / training.batchSize) : 0
+        outcome.predictions.future = await predictFuture(model, source, job.futureStart, {
+          ...options,
+          warmup,
+        })
+      }
+    } catch (error) {
+      if (!(error instanceof SeqcastError && error.kind === 'cancelled')) throw error
+      outcome.stopReason = 'cancelled'
+      outcome.stopMessage = `Cancelled while forecasting. The model keeps the weights of epoch ${loop.bestEpoch}.`
+      outcome.predictions = {}
+    }
+    return { outcome, model }
+  } catch (error) {
+    model.dispose()
+    throw error
+  }
+}
+
+export async function runPredictJob(job: PredictJob): Promise<PredictOutcome> {
+  const backend = await selectBackend(job.backend)
+  const model = await artifactsToModel(job.modelJson, job.weights)
+  try {
+    const source: BatchSource = {
+      features: job.features,
+      featureCount: job.featureCount,
+      target: job.target,
+    }
+    const options = {
+      spec: job.spec,
+      window: job.window,
+      batchSize: job.spec.stateful ? job.batchSize! : EVAL_BATCH,
+      yieldEvery: yieldToEventLoop,
+    }
+    const predictions = await predictWindows(model, source, job.starts, options)
+    const future =
+      job.futureStart === null
+        ? null
+        : await predictFuture(model, source, job.futureStart, { ...options, warmup: job.warmup })
+    return { predictions, future, backend }
+  } finally {
+    model.dispose()
+  }
+}

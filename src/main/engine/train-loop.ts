@@ -1,0 +1,478 @@
+/**
+ * Seqcast's training loop over TensorFlow.js: BatchFiller → tensors → optimizer.minimize, with
+ * what Keras' fit + callbacks do and tfjs lacks: seeded shuffles, stateful batching with state
+ * resets, validation in the data's units, early stopping that restores the best weights, a
+ * best-validation checkpoint (ModelCheckpoint(save_best_only)), a cancel check between batches
+ * and NaN detection. Windows are never materialized: one reused batch buffer is filled per step.
+ */
+import * as tf from '@tensorflow/tfjs'
+import { SeqcastError } from '../../shared/errors'
+import type { LossName, OptimizerName, TrainingConfig } from '../../shared/experiment'
+import type { ModelSpec } from '../../shared/models/spec'
+import type { EpochRecord, RunProgress, StopReason } from '../../shared/run'
+import type { SplitName } from '../../shared/series/split'
+import {
+  BatchFiller,
+  epochOrder,
+  statefulOrder,
+  type BatchSource,
+  type TargetMode,
+} from '../../shared/windows/batches'
+import { seededRandom } from '../../shared/windows/random'
+import type { WindowConfig } from '../../shared/windows/config'
+import { batchTensor, lastStep, resetStates } from './forecast'
+
+export interface TrainData {
+  /** Normalized features (row-major) and normalized target. */
+  source: BatchSource
+  window: WindowConfig
+  starts: Record<SplitName, Int32Array>
+  /** Data units per normalized unit of the target (MAE in data units = MAE · targetScale). */
+  targetScale: number
+}
+
+export type TraceEvent =
+  | { type: 'reset'; phase: 'train' | 'validate'; epoch: number }
+  | { type: 'batch'; phase: 'train' | 'validate'; epoch: number; batch: number; starts: Int32Array }
+
+export interface TrainHooks {
+  onProgress?(progress: Omit<RunProgress, 'runId'>): void
+  onEpoch?(record: EpochRecord): void
+  /** Called with the model holding the new best weights, before the next epoch starts. */
+  onCheckpoint?(epoch: number, model: tf.LayersModel): void | Promise<void>
+  /** Checked between batches (training and validation); true stops at once. */
+  shouldStop?(): boolean
+  /** Test hook: every batch's window starts and every state reset, in order. */
+  trace?(event: TraceEvent): void
+  /** Minimum ms between progress events (the last batch of an epoch always reports). */
+  progressIntervalMs?: number
+  now?(): number
+}
+
+export interface TrainLoopResult {
+  history: EpochRecord[]
+  bestEpoch: number | null
+  stopReason: StopReason
+  stopMessage: string | null
+  /** Set when the loss became NaN / infinite. */
+  nan: { epoch: number; batch: number; value: number } | null
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+export function makeOptimizer(name: OptimizerName, learningRate: number): tf.Optimizer {
+  // Keras defaults: RMSprop rho 0.9, Adam betas 0.9 / 0.999, epsilon 1e-7 for both.
+  switch (name) {
+    case 'rmsprop':
+      return tf.train.rmsprop(learningRate, 0.9, 0, 1e-7)
+    case 'adam':
+      return tf.train.adam(learningRate, 0.9, 0.999, 1e-7)
+    case 'sgd':
+      return tf.train.sgd(learningRate)
+  }
+}
+
+/** Keras' legacy decay: lr / (1 + decay · iterations), set before each step. */
+export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
+  // Not `instanceof`: tfjs optimizers answer it by duck typing (Adam "is" an SGDOptimizer).
+  const sgd = optimizer as unknown as {
+    setLearningRate?: (lr: number) => void
+    learningRate: number
+  }
+  if (typeof sgd.setLearningRate === 'function') sgd.setLearningRate(lr)
+  else sgd.learningRate = lr
+}
+
+/** Loss per the training config (mean over all outputs); huber with Keras' delta 1. */
+export function lossFunction(name: LossName): (y: tf.Tensor, p: tf.Tensor) => tf.Scalar {
+  switch (name) {
+    case 'mse':
+      return (y, p) => tf.losses.meanSquaredError(y, p) as tf.Scalar
+    case 'mae':
+      return (y, p) => tf.losses.absoluteDifference(y, p) as tf.Scalar
+    case 'huber':
+      return (y, p) => tf.losses.huberLoss(y, p, undefined, 1) as tf.Scalar
+  }
+}
+
+/** Training targets: one step for recursive heads, every timestep for every-step heads. */
+export function trainingWindow(
+  spec: ModelSpec,
+  window: WindowConfig,
+): { window: WindowConfig; mode: TargetMode } {
+  if (spec.head.kind === 'recursive') return { window: { ...window, horizon: 1 }, mode: 'last' }
+  return { window, mode: spec.head.kind === 'every-step' ? 'every-step' : 'last' }
+}
+
+/** Math.random replaced by a seeded PRNG while `fn` runs: dropout masks become reproducible. */
+export async function withSeededRandom<T>(seed: number, fn: () => Promise<T>): Promise<T> {
+  const original = Math.random
+  Math.random = seededRandom((seed ^ 0x5eed) >>> 0)
+  try {
+    return await fn()
+  } finally {
+    Math.random = original
+  }
+}
+
+/** Recurrent layers that carry state (tfjs keeps every old state of a stateful training step). */
+function statefulLayers(model: tf.LayersModel): { keptStates: tf.Tensor[][] }[] {
+  return model.layers.filter(
+    (l) => (l as unknown as { stateful?: boolean }).stateful,
+  ) as unknown as {
+    keptStates: tf.Tensor[][]
+  }[]
+}
+
+/** Frees the states tfjs keeps for backpropagation through previous batches (never used here). */
+function releaseKeptStates(layers: { keptStates: tf.Tensor[][] }[]): void {
+  for (const layer of layers) {
+    if (layer.keptStates && layer.keptStates.length > 0) {
+      for (const states of layer.keptStates) tf.dispose(states)
+      layer.keptStates = []
+    }
+  }
+}
+
+export async function trainModel(
+  model: tf.LayersModel,
+  spec: ModelSpec,
+  training: TrainingConfig,
+  data: TrainData,
+  hooks: TrainHooks = {},
+): Promise<TrainLoopResult> {
+  return withSeededRandom(training.seed, () => loop(model, spec, training, data, hooks))
+}
+
+async function loop(
+  model: tf.LayersModel,
+  spec: ModelSpec,
+  training: TrainingConfig,
+  data: TrainData,
+  hooks: TrainHooks,
+): Promise<TrainLoopResult> {
+  const now = hooks.now ?? (() => performance.now())
+  const interval = hooks.progressIntervalMs ?? 200
+  const B = training.batchSize
+  const stateful = spec.stateful
+  const { window: trainWindow, mode } = trainingWindow(spec, data.window)
+  const L = trainWindow.sequenceLength
+  const F = data.source.featureCount
+  const outUnits = mode === 'every-step' ? [L, trainWindow.horizon] : [trainWindow.horizon]
+  const filler = new BatchFiller(data.source, trainWindow, B, mode)
+  const lossFn = lossFunction(training.loss)
+  const optimizer = makeOptimizer(training.optimizer, training.learningRate)
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable)
+  const carriers = statefulLayers(model)
+
+  const trainStarts = data.starts.train
+  const valStarts = data.starts.val
+  const trainCount = stateful ? Math.floor(trainStarts.length / B) * B : trainStarts.length
+  if (trainCount === 0) {
+    throw new SeqcastError(
+      'config',
+      stateful
+        ? `Batch size: a stateful model needs at least one full batch of training windows; the training split has ${trainStarts.length} windows and the batch size is ${B}. Lower the batch size.`
+        : 'The training split has no windows.',
+      { setting: 'batchSize', windows: trainStarts.length, batchSize: B },
+    )
+  }
+  const trainBatches = Math.ceil(trainCount / B)
+  const valOrder = stateful ? statefulOrder(valStarts, B) : valStarts
+  const validates = valOrder.length > 0
+  const valBatches = Math.ceil(valOrder.length / B)
+
+  const history: EpochRecord[] = []
+  let best = Infinity
+  let bestEpoch: number | null = null
+  let bestWeights: tf.Tensor[] | null = null
+  let sinceBest = 0
+  let stopReason: StopReason = 'completed'
+  let nan: TrainLoopResult['nan'] = null
+  let iterations = 0
+  let lr = training.learningRate
+  const runStart = now()
+  let lastProgress = -Infinity
+
+  const stop = () => hooks.shouldStop?.() === true
+  const progress = (
+    phase: 'train' | 'validate',
+    epoch: number,
+    batch: number,
+    batches: number,
+    loss: number,
+    rate: number,
+    force: boolean,
+  ) => {
+    const t = now()
+    if (!hooks.onProgress || (!force && t - lastProgress < interval)) return
+    lastProgress = t
+    // Share of the whole run done, counting a validation batch as a third of a training batch.
+    const perEpoch = trainBatches + valBatches / 3
+    const doneInEpoch = phase === 'train' ? batch : trainBatches + batch / 3
+    const done = ((epoch - 1) * perEpoch + doneInEpoch) / (training.epochs * perEpoch)
+    const elapsed = (t - runStart) / 1000
+    hooks.onProgress({
+      phase,
+      epoch,
+      epochs: training.epochs,
+      batch,
+      batches,
+      loss,
+      samplesPerSecond: rate,
+      etaSeconds: done > 0 ? Math.max(0, (elapsed * (1 - done)) / done) : null,
+    })
+  }
+
+  const keepBest = () => {
+    tf.dispose(bestWeights ?? [])
+    bestWeights = model.getWeights().map((w) => tf.keep(w.clone()))
+  }
+
+  try {
+    epochs: for (let epoch = 1; epoch <= training.epochs; epoch++) {
+      const epochStart = now()
+      if (stateful) {
+        resetStates(model)
+        hooks.trace?.({ type: 'reset', phase: 'train', epoch })
+      }
+      const order = stateful
+        ? statefulOrder(trainStarts, B)
+        : epochOrder(trainStarts, training.shuffle, training.seed, epoch)
+      let lossSum = 0
+      let seen = 0
+      for (let k = 0; k < trainBatches; k++) {
+        if (stop()) {
+          stopReason = 'cancelled'
+          break epochs
+        }
+        const count = filler.fill(order, k * B)
+        hooks.trace?.({
+          type: 'batch',
+          phase: 'train',
+          epoch,
+          batch: k,
+          starts: order.slice(k * B, k * B + count),
+        })
+        if (training.decay > 0) {
+          lr = training.learningRate / (1 + training.decay * iterations)
+          setLearningRate(optimizer, lr)
+        }
+        const x = batchTensor(filler, count, L, F)
+        const y = tf.tensor(filler.y.slice(0, count * outUnits.reduce((a, b) => a * b, 1)), [
+          count,
+          ...outUnits,
+        ])
+        const lossTensor = optimizer.minimize(
+          () => lossFn(y, model.apply(x, { training: true }) as tf.Tensor),
+          true,
+          variables,
+        )
+        iterations++
+        const loss = lossTensor ? (await lossTensor.data())[0] : NaN
+        tf.dispose([x, y, lossTensor as tf.Tensor])
+        if (stateful) releaseKeptStates(carriers)
+        if (!Number.isFinite(loss)) {
+          nan = { epoch, batch: k + 1, value: loss }
+          stopReason = 'nan-loss'
+          break epochs
+        }
+        lossSum += loss * count
+        seen += count
+        const seconds = (now() - epochStart) / 1000
+        progress(
+          'train',
+          epoch,
+          k + 1,
+          trainBatches,
+          lossSum / seen,
+          seen / Math.max(seconds, 1e-9),
+          k + 1 === trainBatches,
+        )
+        await yieldToEventLoop()
+      }
+      const trainSeconds = (now() - epochStart) / 1000
+      const loss = lossSum / seen
+
+      let valLoss: number | null = null
+      let valMae: number | null = null
+      if (validates) {
+        const v = await validate(
+          model,
+          spec,
+          data,
+          trainWindow,
+          mode,
+          valOrder,
+          B,
+          lossFn,
+          epoch,
+          hooks,
+          stop,
+          (batch) =>
+            progress(
+              'validate',
+              epoch,
+              batch,
+              valBatches,
+              loss,
+              seen / Math.max(trainSeconds, 1e-9),
+              batch === valBatches,
+            ),
+        )
+        if (v === null) {
+          stopReason = 'cancelled'
+          break epochs
+        }
+        valLoss = v.loss
+        valMae = v.mae * data.targetScale
+        if (!Number.isFinite(valLoss)) {
+          nan = { epoch, batch: 0, value: valLoss }
+          stopReason = 'nan-loss'
+          break epochs
+        }
+      }
+      const record: EpochRecord = {
+        epoch,
+        loss,
+        valLoss,
+        valMae,
+        seconds: (now() - epochStart) / 1000,
+        samplesPerSecond: seen / Math.max(trainSeconds, 1e-9),
+        learningRate: lr,
+      }
+      history.push(record)
+      hooks.onEpoch?.(record)
+      // Monitor the validation loss (the training loss when there are no validation windows).
+      const monitored = valLoss ?? loss
+      if (monitored < best) {
+        best = monitored
+        bestEpoch = epoch
+        sinceBest = 0
+        keepBest()
+        await hooks.onCheckpoint?.(epoch, model)
+      } else {
+        sinceBest++
+        if (training.earlyStopping && sinceBest >= training.earlyStopping.patience) {
+          stopReason = 'early-stopping'
+          break
+        }
+      }
+    }
+    // The model ends with the best weights (what Keras' ModelCheckpoint(save_best_only) keeps
+    // and Chollet reloads for the test set); EarlyStopping(restore_best_weights) does the same.
+    const last = history.length > 0 ? history[history.length - 1].epoch : null
+    if (bestWeights && (bestEpoch !== last || stopReason !== 'completed')) {
+      model.setWeights(bestWeights)
+    }
+    if (stateful) resetStates(model)
+  } finally {
+    tf.dispose(bestWeights ?? [])
+    optimizer.dispose()
+    releaseKeptStates(carriers)
+  }
+  return {
+    history,
+    bestEpoch,
+    stopReason,
+    stopMessage: stopMessage(stopReason, history, bestEpoch, training, nan, validates),
+    nan,
+  }
+}
+
+async function validate(
+  model: tf.LayersModel,
+  spec: ModelSpec,
+  data: TrainData,
+  window: WindowConfig,
+  mode: TargetMode,
+  order: Int32Array,
+  B: number,
+  lossFn: (y: tf.Tensor, p: tf.Tensor) => tf.Scalar,
+  epoch: number,
+  hooks: TrainHooks,
+  stop: () => boolean,
+  progress: (batch: number) => void,
+): Promise<{ loss: number; mae: number } | null> {
+  const L = window.sequenceLength
+  const F = data.source.featureCount
+  const H = window.horizon
+  const outUnits = mode === 'every-step' ? [L, H] : [H]
+  const size = outUnits.reduce((a, b) => a * b, 1)
+  const filler = new BatchFiller(data.source, window, B, mode)
+  if (spec.stateful) {
+    resetStates(model)
+    hooks.trace?.({ type: 'reset', phase: 'validate', epoch })
+  }
+  let lossSum = 0
+  let maeSum = 0
+  let seen = 0
+  const batches = Math.ceil(order.length / B)
+  for (let k = 0; k < batches; k++) {
+    if (stop()) return null
+    const count = filler.fill(order, k * B)
+    hooks.trace?.({
+      type: 'batch',
+      phase: 'validate',
+      epoch,
+      batch: k,
+      starts: order.slice(k * B, k * B + count),
+    })
+    const x = batchTensor(filler, count, L, F)
+    const y = tf.tensor(filler.y.slice(0, count * size), [count, ...outUnits])
+    const [loss, mae] = tf.tidy(() => {
+      const p = model.apply(x, { training: false }) as tf.Tensor
+      // MAE of what forecasts use: the last step of every-step outputs.
+      const yl = mode === 'every-step' ? lastStep(spec, y) : y
+      return [lossFn(y, p), tf.losses.absoluteDifference(yl, lastStep(spec, p))]
+    })
+    lossSum += (await loss.data())[0] * count
+    maeSum += (await mae.data())[0] * count
+    seen += count
+    tf.dispose([x, y, loss, mae])
+    progress(k + 1)
+    await yieldToEventLoop()
+  }
+  if (spec.stateful) resetStates(model)
+  return { loss: lossSum / seen, mae: maeSum / seen }
+}
+
+function fmt(x: number): string {
+  return Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : String(x)
+}
+
+function stopMessage(
+  reason: StopReason,
+  history: EpochRecord[],
+  bestEpoch: number | null,
+  training: TrainingConfig,
+  nan: TrainLoopResult['nan'],
+  validates: boolean,
+): string | null {
+  const monitored = validates ? 'validation loss' : 'training loss'
+  const bestLoss =
+    bestEpoch === null ? NaN : (history[bestEpoch - 1].valLoss ?? history[bestEpoch - 1].loss)
+  const kept =
+    bestEpoch === null
+      ? 'No epoch finished, so there is no checkpoint.'
+      : `The model keeps the weights of epoch ${bestEpoch} (best ${monitored} ${fmt(bestLoss)}).`
+  switch (reason) {
+    case 'completed':
+      return null
+    case 'early-stopping':
+      return `Stopped early after epoch ${history.length}: the ${monitored} has not improved for ${training.earlyStopping?.patience} epochs. ${kept}`
+    case 'cancelled':
+      return `Cancelled during epoch ${history.length + 1}. ${kept}`
+    case 'nan-loss': {
+      const what = nan && Number.isNaN(nan.value) ? 'NaN (not a number)' : 'infinite'
+      const where =
+        nan && nan.batch > 0
+          ? `epoch ${nan.epoch}, batch ${nan.batch}`
+          : `the validation pass of epoch ${nan?.epoch}`
+      return (
+        `Training stopped at ${where}: the loss became ${what}. ${bestEpoch === null ? 'No epoch finished before, so there is no usable checkpoint.' : `The model keeps the weights of epoch ${bestEpoch}, the last good checkpoint.`} ` +
+        `Lower the learning rate (it is ${training.learningRate}${training.optimizer === 'sgd' ? ' with plain SGD' : ''}), and check that the inputs are normalized and have no missing values.`
+      )
+    }
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The training worker (worker_threads): hosts TensorFlow.js and runs one job at a time for the
+ * EngineHost that spawned it. Bundled as out/main/worker.js next to the host.
+ */
+import * as tf from '@tensorflow/tfjs'
+import { parentPort } from 'node:worker_threads'
+import { SeqcastError, toErrorInfo } from '../../shared/errors'
+import { selectBackend } from './backends'
+import type { HostMessage, WorkerMessage } from './protocol'
+import { transferables } from './protocol'
+import { runPredictJob, runTrainJob } from './run-job'
+import { modelToArtifacts } from './tf-artifacts'
+
+const port = parentPort
+if (!port) throw new Error('worker.ts runs only as a worker thread')
+
+const models = new Map<string, tf.LayersModel>()
+/** Cancel flags of runs in flight (the shared one, or a local one set by a `cancel` message). */
+const flags = new Map<string, Int32Array>()
+
+function post(message: WorkerMessage, transfer = false): void {
+  port!.postMessage(message, transfer ? transferables(message) : [])
+}
+
+// tfjs and the wasm loader talk through console; route it to the host's log.
+for (const level of ['log', 'info', 'warn', 'error'] as const) {
+  console[level] = (...args: unknown[]) => {
+    const text = args
+      .map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.message : safeJson(a)))
+      .join(' ')
+    post({ type: 'log', seq: null, level: level === 'log' ? 'info' : level, message: text })
+  }
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value)
+  } catch {
+    return String(value)
+  }
+}
+
+let queue: Promise<void> = Promise.resolve()
+
+port.on('message', (message: HostMessage) => {
+  // Cancels act at once; everything else runs in order, one job at a time.
+  if (message.type === 'cancel') {
+    const flag = flags.get(message.runId)
+    if (flag) Atomics.store(flag, 0, 1)
+    return
+  }
+  if (message.type === 'stats') {
+    postStats(message.seq)
+    return
+  }
+  if (message.type === 'train') {
+    flags.set(message.job.runId, message.cancelFlag ?? new Int32Array(1))
+  }
+  queue = queue
+    .then(() => handle(message))
+    .catch((error) => post({ type: 'error', seq: message.seq, error: toErrorInfo(error) }))
+})
+
+/** Answered at once, also while a run trains (the loop yields between batches). */
+function postStats(seq: number): void {
+  const m = process.memoryUsage()
+  const t = tf.memory()
+  post({
+    type: 'stats',
+    seq,
+    stats: {
+      memory: {
+        rss: m.rss,
+        heapUsed: m.heapUsed,
+        heapTotal: m.heapTotal,
+        external: m.external,
+        arrayBuffers: m.arrayBuffers,
+      },
+      tf: { backend: tf.getBackend(), numBytes: t.numBytes, numTensors: t.numTensors },
+      wasmHeapBytes:
+        tf.getBackend() === 'wasm'
+          ? ((tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8
+              ?.byteLength ?? null)
+          : null,
+    },
+  })
+}
+
+async function handle(message: Exclude<HostMessage, { type: 'cancel' | 'stats' }>): Promise<void> {
+  switch (message.type) {
+    case 'init': {
+      const report = await selectBackend(message.backend)
+      post({ type: 'ready', seq: message.seq, report })
+      return
+    }
+    case 'train': {
+      const { seq, job } = message
+      const flag = flags.get(job.runId)!
+      try {
+        const { outcome, model } = await runTrainJob(job, {
+          shouldStop: () => Atomics.load(flag, 0) !== 0,
+          onProgress: (progress) =>
+            post({
+              type: 'progress',
+              seq,
+              runId: job.runId,
+              progress: { ...progress, runId: job.runId },
+            }),
+          onEpoch: (record) => post({ type: 'epoch', seq, runId: job.runId, record }),
+          onCheckpoint: (epoch, artifacts) =>
+            post({ type: 'checkpoint', seq, runId: job.runId, epoch, artifacts }, true),
+          onLog: (level, text) => post({ type: 'log', seq, level, message: text }),
+          onReady: (report) => post({ type: 'ready', seq, report }),
+        })
+        models.get(job.runId)?.dispose()
+        models.set(job.runId, model)
+        post({ type: 'trained', seq, runId: job.runId, outcome }, true)
+      } finally {
+        flags.delete(job.runId)
+      }
+      return
+    }
+    case 'predict': {
+      const outcome = await runPredictJob(message.job)
+      post({ type: 'predicted', seq: message.seq, outcome }, true)
+      return
+    }
+    case 'export': {
+      const model = models.get(message.runId)
+      if (!model) {
+        throw new SeqcastError(
+          'not-found',
+          `The worker holds no model for run ${message.runId} (it was disposed, or the worker restarted).`,
+          {
+            runId: message.runId,
+          },
+        )
+      }
+      post({ type: 'exported', seq: message.seq, artifacts: await modelToArtifacts(model) }, true)
+      return
+    }
+    case 'dispose': {
+      const ids = message.runId === null ? [...models.keys()] : [message.runId]
+      let count = 0
+      for (const id of ids) {
+        const model = models.get(id)
+        if (model) {
+          model.dispose()
+          models.delete(id)
+          count++
+        }
+      }
+      post({ type: 'disposed', seq: message.seq, count })
+      return
+    }
+  }
+}

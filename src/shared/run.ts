@@ -1,0 +1,341 @@
+/**
+ * What a training run produces, as plain data: the renderer stores it in IndexedDB, the CLI
+ * writes it to files, IPC and the worker carry it. Numbers of forecasts stay typed arrays
+ * (never number[]); every metric is in the data's units.
+ */
+import { z } from 'zod'
+import type { BaselineReport, BaselineName } from './baselines'
+import { SeqcastError } from './errors'
+import {
+  experimentConfigSchema,
+  trainingConfigSchema,
+  type BackendName,
+  type ExperimentConfig,
+  type RunConfig,
+  type TrainingConfig,
+} from './experiment'
+import type { Metrics } from './metrics'
+import type { ModelSpec } from './models/spec'
+import { describeZodError, modelSpecSchema } from './models/validate'
+import type { NormalizationStats } from './series/normalize'
+import type { SplitName } from './series/split'
+
+/** Which TensorFlow.js backend ran, and why each one tried before it did not. */
+export type BackendReport = {
+  used: BackendName
+  /** Backends tried before `used` (or not tried because the user forced one), with the reason. */
+  skipped: Partial<Record<BackendName, string>>
+  /** What was done for this model on this backend, e.g. a kernel borrowed from cpu or a re-route. */
+  routed?: string
+  /** True when the user picked the backend instead of 'auto'. */
+  forced?: boolean
+  /** Library versions in the worker (tfjs, backend, node). */
+  versions?: Record<string, string>
+}
+
+export type StopReason = 'completed' | 'early-stopping' | 'cancelled' | 'nan-loss'
+
+/** One finished epoch. Losses are in normalized units (what the optimizer sees). */
+export type EpochRecord = {
+  epoch: number
+  loss: number
+  /** Loss on the validation windows; null when the run has no validation windows. */
+  valLoss: number | null
+  /** Validation MAE in the target's units; null without validation windows. */
+  valMae: number | null
+  seconds: number
+  /** Training windows per second in this epoch (the validation pass not counted). */
+  samplesPerSecond: number
+  /** Learning rate at the end of the epoch (differs from the setting when decay > 0). */
+  learningRate: number
+}
+
+/** Throttled per-batch progress (at most ~5 a second, and always the last batch of an epoch). */
+export type RunProgress = {
+  runId: string
+  phase: 'train' | 'validate'
+  epoch: number
+  epochs: number
+  batch: number
+  batches: number
+  /** Mean training loss of the epoch so far (normalized units). */
+  loss: number
+  samplesPerSecond: number
+  /** Seconds left for all epochs, from the pace so far; null until one batch is done. */
+  etaSeconds: number | null
+}
+
+/**
+ * Forecasts of a split, one row per window and H columns laid out window-major
+ * (index k·H + h is step h of window k): the target row, its time, the actual and predicted value.
+ */
+export type Forecast = {
+  horizon: number
+  rowIndex: Int32Array
+  /** Epoch ms of each target row, or null when the data has no time column. */
+  timestamps: Float64Array | null
+  actual: Float64Array
+  predicted: Float64Array
+}
+
+/** The forecast from the latest window of the data: rows after the data ends. */
+export type FutureForecast = {
+  horizon: number
+  /** The window's last sampled row. */
+  fromRow: number
+  /** Row numbers the forecast is for (≥ rowCount when they lie after the data). */
+  rowIndex: Int32Array
+  /** Extrapolated with the time axis' cadence; null without a time column or cadence. */
+  timestamps: Float64Array | null
+  predicted: Float64Array
+}
+
+/** "better / worse than naive by X %" on the MAE. */
+export type Comparison = {
+  baseline: BaselineName
+  metric: 'mae'
+  model: number
+  reference: number
+  better: boolean
+  percent: number
+  text: string
+}
+
+export type SplitComparison = Partial<Record<'naive' | 'seasonal-naive', Comparison>>
+
+/** tfjs layers-format `model.json` as written by `model.save`. */
+export type TfjsModelJson = {
+  modelTopology: Record<string, unknown>
+  format?: string
+  generatedBy?: string
+  convertedBy?: string | null
+  weightsManifest: {
+    paths: string[]
+    weights: { name: string; shape: number[]; dtype: string }[]
+  }[]
+}
+
+/** An exported model: tfjs artifacts plus the Seqcast manifest (`seqcast.json`). */
+export type ModelPackage = {
+  manifest: ModelManifest
+  modelJson: TfjsModelJson
+  /** `weights.bin`. */
+  weights: Uint8Array
+}
+
+export type SplitMetricsRecord = Partial<Record<SplitName, Metrics>>
+
+export type RunResult = {
+  runId: string
+  config: RunConfig
+  dataset: { name: string; rowCount: number }
+  sampleCounts: Record<SplitName, number>
+  backend: BackendReport
+  history: EpochRecord[]
+  /** Epoch whose weights the model holds (best validation loss); null if none finished. */
+  bestEpoch: number | null
+  stopReason: StopReason
+  /** A sentence for the user when the run did not simply complete (NaN, early stop, cancel). */
+  stopMessage: string | null
+  /** Empty after a cancel (the checkpoint is kept, evaluation is skipped to stop at once). */
+  metrics: SplitMetricsRecord
+  baselines: BaselineReport
+  comparison: Partial<Record<SplitName, SplitComparison>>
+  forecasts: Partial<Record<'val' | 'test', Forecast>>
+  future: FutureForecast | null
+  normalization: NormalizationStats
+  /** The best checkpoint (what `bestEpoch` names); null only when no epoch finished. */
+  artifacts: ModelPackage | null
+  seconds: number
+}
+
+/** Forecasts of an exported model on a new file with the same schema. */
+export type ForecastSet = {
+  dataset: { name: string; rowCount: number }
+  /** Every window of the file that has its targets. */
+  forecast: Forecast
+  future: FutureForecast | null
+  metrics: Metrics | null
+  baselines: Partial<Record<'naive' | 'seasonal-naive', Metrics>>
+  comparison: SplitComparison
+}
+
+/** What the app shows when the user picks a stateful model. */
+export const STATEFUL_EXPLANATION =
+  'Stateful: the recurrent layers keep their state from one batch to the next within an epoch. ' +
+  'Windows are not shuffled; the training and validation windows are cut to a multiple of the batch size and dealt ' +
+  'into batch-size streams of consecutive windows, so row i of batch k continues row i of batch k − 1. States are ' +
+  'reset at the start of every epoch and before each validation pass. The batch size is fixed and stays part of the model.'
+
+// ---------------------------------------------------------------------------------------------
+// The manifest (`seqcast.json`)
+
+export const MANIFEST_FORMAT = 'seqcast-model'
+export const MANIFEST_VERSION = 1
+
+export type ManifestColumn = { name: string; kind: 'numeric' | 'datetime' | 'text' }
+
+export type ModelManifest = {
+  format: typeof MANIFEST_FORMAT
+  version: number
+  name: string
+  createdAt: string
+  dataset: {
+    name: string
+    rowCount: number
+    /** Schema of the training file; a new file must have these columns with these kinds. */
+    columns: ManifestColumn[]
+    timeColumn: string | null
+  }
+  /** Target, feature order (= tensor order), window, split, normalization kind, season. */
+  experiment: ExperimentConfig
+  normalization: NormalizationStats
+  model: ModelSpec
+  training: TrainingConfig
+  /**
+   * Input [L, F]; fixed batch size of a stateful model (null otherwise); output units; for
+   * stateful models the windows run before the latest one to carry state into the future
+   * forecast (the training stream length).
+   */
+  inference: {
+    inputShape: [number, number]
+    batchSize: number | null
+    outputUnits: number
+    warmup?: number
+  }
+  history: EpochRecord[]
+  bestEpoch: number | null
+  stopReason: StopReason
+  metrics: SplitMetricsRecord
+  baselines: Partial<Record<'naive' | 'seasonal-naive', SplitMetricsRecord>>
+  backend: BackendReport
+  versions: Record<string, string>
+}
+
+/** JSON turns NaN into null; metrics read back keep null → NaN. */
+const metricNumber = z
+  .number()
+  .nullable()
+  .transform((v) => (v === null ? NaN : v))
+const metricsSchema = z.object({
+  mae: metricNumber,
+  rmse: metricNumber,
+  mape: metricNumber,
+  smape: metricNumber,
+  mase: metricNumber,
+  n: z.number(),
+})
+const splitMetricsSchema = z
+  .object({ train: metricsSchema, val: metricsSchema, test: metricsSchema })
+  .partial()
+const backendName = z.enum(['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'])
+
+export const modelManifestSchema = z.object({
+  format: z.literal(MANIFEST_FORMAT),
+  version: z.number().int().min(1),
+  name: z.string(),
+  createdAt: z.string(),
+  dataset: z.object({
+    name: z.string(),
+    rowCount: z.number().int().min(0),
+    columns: z.array(z.object({ name: z.string(), kind: z.enum(['numeric', 'datetime', 'text']) })),
+    timeColumn: z.string().nullable(),
+  }),
+  experiment: experimentConfigSchema,
+  normalization: z.object({
+    kind: z.enum(['zscore', 'minmax', 'minmax-sym', 'none']),
+    columns: z.array(z.string()),
+    center: z.array(z.number()),
+    scale: z.array(z.number()),
+    constant: z.array(z.string()),
+  }),
+  model: modelSpecSchema,
+  training: trainingConfigSchema,
+  inference: z.object({
+    inputShape: z.tuple([z.number().int().min(1), z.number().int().min(1)]),
+    batchSize: z.number().int().min(1).nullable(),
+    outputUnits: z.number().int().min(1),
+    warmup: z.number().int().min(0).optional(),
+  }),
+  history: z.array(
+    z.object({
+      epoch: z.number(),
+      loss: metricNumber,
+      valLoss: z.number().nullable(),
+      valMae: z.number().nullable(),
+      seconds: z.number(),
+      samplesPerSecond: z.number(),
+      learningRate: z.number(),
+    }),
+  ),
+  bestEpoch: z.number().int().nullable(),
+  stopReason: z.enum(['completed', 'early-stopping', 'cancelled', 'nan-loss']),
+  metrics: splitMetricsSchema,
+  baselines: z
+    .object({ naive: splitMetricsSchema, 'seasonal-naive': splitMetricsSchema })
+    .partial(),
+  backend: z.object({
+    used: backendName,
+    skipped: z.partialRecord(backendName, z.string()),
+    routed: z.string().optional(),
+    forced: z.boolean().optional(),
+    versions: z.record(z.string(), z.string()).optional(),
+  }),
+  versions: z.record(z.string(), z.string()),
+})
+
+/** Validates a manifest read from a file or IPC; newer versions than this build are refused. */
+export function parseManifest(value: unknown, source = 'seqcast.json'): ModelManifest {
+  const result = modelManifestSchema.safeParse(value)
+  if (!result.success) {
+    const format = (value as { format?: unknown } | null)?.format
+    const hint =
+      format === MANIFEST_FORMAT
+        ? ''
+        : ' It does not look like a Seqcast manifest: export the model from Seqcast (it writes model.json, weights.bin and seqcast.json).'
+    throw new SeqcastError(
+      'model-mismatch',
+      `${source}: ${describeZodError(result.error, 'manifest')}.${hint}`,
+      { file: source, issues: result.error.issues },
+    )
+  }
+  if (result.data.version > MANIFEST_VERSION) {
+    throw new SeqcastError(
+      'model-mismatch',
+      `${source}: manifest version ${result.data.version} is newer than this Seqcast understands (${MANIFEST_VERSION}). Update Seqcast to read it.`,
+      { file: source, version: result.data.version },
+    )
+  }
+  return result.data as ModelManifest
+}
+
+/** Output units of the model's Dense head: H, or 1 for a recursive one-step model. */
+export function outputUnits(spec: ModelSpec, horizon: number): number {
+  return spec.head.kind === 'recursive' ? 1 : horizon
+}
+
+/** actual − predicted, window-major like the forecast. */
+export function residuals(f: Pick<Forecast, 'actual' | 'predicted'>): Float64Array {
+  const out = new Float64Array(f.actual.length)
+  for (let i = 0; i < out.length; i++) out[i] = f.actual[i] - f.predicted[i]
+  return out
+}
+
+/** MAE of the model next to a baseline's: "better than naive by 3.9 %". */
+export function compareWith(
+  baseline: BaselineName,
+  model: Metrics,
+  reference: Metrics,
+): Comparison {
+  const m = model.mae
+  const r = reference.mae
+  const percent = r === 0 || !Number.isFinite(r) ? NaN : (100 * Math.abs(r - m)) / r
+  const better = m < r
+  const label = baseline === 'seasonal-naive' ? 'seasonal naive' : baseline
+  const text = Number.isNaN(percent)
+    ? `no comparison with ${label} (its MAE is ${r})`
+    : m === r
+      ? `as good as ${label}`
+      : `${better ? 'better' : 'worse'} than ${label} by ${percent.toFixed(1)} %`
+  return { baseline, metric: 'mae', model: m, reference: r, better, percent, text }
+}

@@ -1,0 +1,200 @@
+/**
+ * EngineHost with a real worker thread (the TypeScript sources through tsx): backend report,
+ * training through the protocol, cancel within 1 s, the hard-terminate fallback, crash respawn.
+ */
+import { afterAll, describe, expect, it } from 'vitest'
+import type { Worker } from 'node:worker_threads'
+import { EngineHost } from '../../../src/main/engine/host'
+import type { TrainJob } from '../../../src/main/engine/run-job'
+import { SeqcastError } from '../../../src/shared/errors'
+import type { ModelSpec } from '../../../src/shared/models/spec'
+import type { RunConfig } from '../../../src/shared/experiment'
+import { runConfig, spec, sunspots, trainData, tsxWorker, window } from './helpers'
+
+const workers: Worker[] = []
+const factory = () => {
+  const w = tsxWorker()
+  workers.push(w)
+  return w
+}
+const host = new EngineHost({ createWorker: factory })
+
+afterAll(async () => {
+  await host.dispose()
+})
+
+function job(runId: string, config: RunConfig, rows = 360): TrainJob {
+  const d = trainData(sunspots(rows), config)
+  return {
+    runId,
+    spec: config.model,
+    training: config.training,
+    window: config.experiment.window,
+    features: d.source.features,
+    featureCount: d.source.featureCount,
+    target: d.source.target,
+    starts: d.starts,
+    targetScale: d.targetScale,
+    evaluate: ['val', 'test'],
+    futureStart: null,
+    progressIntervalMs: 0,
+  }
+}
+
+describe('EngineHost + worker', () => {
+  it('reports the backend that runs and why each one before it was skipped', async () => {
+    const report = await host.start()
+    expect(report.used).toBe('wasm')
+    expect(report.skipped['tfjs-node-gpu']).toMatch(/not installed .*@tensorflow\/tfjs-node-gpu/)
+    expect(report.skipped['tfjs-node']).toMatch(/not installed/)
+    expect(report.versions?.tfjs).toBe('4.22.0')
+  })
+
+  it('a forced backend that cannot load is a backend error naming the reason', async () => {
+    const config = runConfig(spec('linear'), window(12), { backend: 'tfjs-node' })
+    await expect(host.train(job('forced', config))).rejects.toMatchObject({
+      kind: 'backend',
+      message: expect.stringMatching(/Backend tfjs-node cannot run: not installed/),
+    })
+  })
+
+  it('trains through the protocol: progress, epochs, checkpoints as ArrayBuffers, predictions', async () => {
+    const config = runConfig(spec('conv-gru'), window(12), {
+      epochs: 2,
+      batchSize: 32,
+      backend: 'auto',
+    })
+    const progress: number[] = []
+    const epochs: number[] = []
+    const checkpoints: number[] = []
+    let backend = ''
+    const outcome = await host.train(job('run-1', config), {
+      onProgress: (p) => progress.push(p.batch),
+      onEpoch: (r) => epochs.push(r.epoch),
+      onCheckpoint: (epoch, a) => {
+        expect(a.weights).toBeInstanceOf(ArrayBuffer)
+        checkpoints.push(epoch)
+      },
+      onBackend: (r) => (backend = `${r.used}: ${r.routed ?? ''}`),
+    })
+    expect(backend).toMatch(/^wasm: .*Conv2DBackpropFilter/)
+    expect(epochs).toEqual([1, 2])
+    expect(progress.length).toBeGreaterThan(2)
+    expect(checkpoints[0]).toBe(1)
+    expect(outcome.stopReason).toBe('completed')
+    expect(outcome.history[1].loss).toBeLessThan(outcome.history[0].loss)
+    expect(outcome.predictions.val).toBeInstanceOf(Float32Array)
+    expect(outcome.predictions.test!.length).toBeGreaterThan(0)
+    expect(outcome.artifacts!.weights.byteLength).toBeGreaterThan(0)
+    const exported = await host.export('run-1')
+    expect(new Uint8Array(exported.weights)).toEqual(new Uint8Array(outcome.artifacts!.weights))
+    expect(await host.disposeModel('run-1')).toBe(1)
+  })
+
+  it('cancel: the run settles within 1 s with the best checkpoint so far', async () => {
+    const config = runConfig(spec('lstm'), window(12), {
+      epochs: 200,
+      batchSize: 8,
+      backend: 'wasm',
+    })
+    let requested = 0
+    const run = host.train(job('run-cancel', config), {
+      onEpoch: (r) => {
+        if (r.epoch === 2) {
+          requested = performance.now()
+          host.cancel('run-cancel')
+        }
+      },
+    })
+    const outcome = await run
+    const elapsed = performance.now() - requested
+    expect(elapsed).toBeLessThan(1000)
+    expect(outcome.stopReason).toBe('cancelled')
+    expect(outcome.bestEpoch).not.toBeNull()
+    expect(outcome.artifacts).not.toBeNull()
+    expect(outcome.predictions).toEqual({})
+    expect(host.spawnCount).toBe(1) // the worker answered: no hard termination
+  })
+
+  it('cancel before the first epoch: a cancelled error, nothing to keep', async () => {
+    const controller = new AbortController()
+    const config = runConfig(spec('lstm'), window(12), {
+      epochs: 50,
+      batchSize: 8,
+      backend: 'wasm',
+    })
+    const run = host.train(job('run-early', config), {
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.batch === 2) controller.abort()
+      },
+    })
+    await expect(run).rejects.toMatchObject({ kind: 'cancelled' })
+  })
+
+  it('a worker that does not answer within the grace time is terminated; the run keeps the host-held checkpoint; the next request respawns', async () => {
+    const slow = new EngineHost({ createWorker: factory, cancelGraceMs: 20 })
+    try {
+      // A batch of 512 windows × 48 steps of LSTM(32) takes a few hundred ms on wasm: a cancel
+      // 50 ms into epoch 2 is not seen within the 20 ms grace time.
+      const s: ModelSpec = {
+        name: 'slow',
+        layers: [{ type: 'lstm', units: 32 }],
+        head: { kind: 'direct', activation: 'linear' },
+        stateful: false,
+      }
+      const config = runConfig(s, window(48), { epochs: 3, batchSize: 512, backend: 'wasm' })
+      let requested = 0
+      let checkpointBytes = 0
+      const run = slow.train(job('run-slow', config, 1200), {
+        onCheckpoint: (_epoch, a) => (checkpointBytes = a.weights.byteLength),
+        onEpoch: (r) => {
+          if (r.epoch !== 1) return
+          setTimeout(() => {
+            requested = performance.now()
+            slow.cancel('run-slow')
+          }, 50)
+        },
+      })
+      const outcome = await run
+      expect(outcome.stopReason).toBe('cancelled')
+      expect(outcome.bestEpoch).toBe(1)
+      expect(outcome.history).toHaveLength(1)
+      expect(outcome.artifacts!.weights.byteLength).toBe(checkpointBytes)
+      expect(outcome.stopMessage).toMatch(/keeps the weights of epoch 1/)
+      expect(slow.spawnCount).toBe(1)
+      expect(performance.now() - requested).toBeLessThan(1000)
+      expect(slow.running).toBe(false) // terminated, not answered
+      const report = await slow.start()
+      expect(report.used).toBe('wasm')
+      expect(slow.spawnCount).toBe(2)
+    } finally {
+      await slow.dispose()
+    }
+  })
+
+  it('a crashed worker rejects what was pending and is respawned on the next request', async () => {
+    const crashy = new EngineHost({ createWorker: factory })
+    try {
+      await crashy.start()
+      const config = runConfig(spec('lstm'), window(12), {
+        epochs: 100,
+        batchSize: 8,
+        backend: 'wasm',
+      })
+      const run = crashy.train(job('run-crash', config), {
+        onEpoch: () => {
+          void workers[workers.length - 1].terminate()
+        },
+      })
+      const error = await run.catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(SeqcastError)
+      expect((error as SeqcastError).kind).toBe('training')
+      expect((error as SeqcastError).message).toMatch(/stopped unexpectedly/)
+      expect((await crashy.start()).used).toBe('wasm')
+      expect(crashy.spawnCount).toBe(2)
+    } finally {
+      await crashy.dispose()
+    }
+  })
+})
