@@ -4,7 +4,7 @@
  *   node --import tsx bench/parse.ts [file.csv] [--runs 3]
  *
  * Without a file, the Jena-format file (420,451 rows, 41.5 MB) is generated into bench/results/
- * with /work/shared/tools/make-jena-like.mjs. Each measurement runs in a fresh child process so
+ * with scripts/make-jena-like.mjs. Each measurement runs in a fresh child process so
  * its peak RSS (process.resourceUsage().maxRSS / ru_maxrss) is the parser's own; an idle child
  * (same modules loaded, nothing parsed) gives the baseline. pandas is Debian's python3-pandas
  * via /usr/bin/python3; when it is missing the comparison is skipped with a message.
@@ -19,7 +19,7 @@ import { spawn } from 'node:child_process'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const PYTHON = '/usr/bin/python3'
-const GENERATOR = '/work/shared/tools/make-jena-like.mjs'
+const GENERATOR = resolve(here, '../scripts/make-jena-like.mjs')
 
 interface Measure {
   seconds: number

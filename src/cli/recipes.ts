@@ -14,10 +14,11 @@
  *                     [--epochs N] [--jena-epochs N] [--backend name] [--json]
  *
  * Without --jena, /tmp/jena_like.csv is used, generated first with
- * `node /work/shared/tools/make-jena-like.mjs --rows 420451 --seed 1` when that tool exists.
+ * `node scripts/make-jena-like.mjs --rows 420451 --seed 1`.
  */
 import { execFileSync } from 'node:child_process'
 import { createWriteStream, existsSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { DEFAULT_TRAINING, type RunConfig } from '../shared/experiment'
 import { presetSpec } from '../shared/models/presets'
@@ -36,7 +37,7 @@ const options: OptionSpecs = {
   sunspots: {
     type: 'string',
     value: '<file>',
-    description: 'sunspot CSV (default /work/shared/data/sunspots_monthly.csv)',
+    description: 'sunspot CSV (default resources/data/sunspots_monthly.csv)',
   },
   jena: {
     type: 'string',
@@ -67,7 +68,8 @@ const options: OptionSpecs = {
   help: { type: 'boolean', description: 'show this help' },
 }
 
-const JENA_TOOL = '/work/shared/tools/make-jena-like.mjs'
+// `npm run recipes` runs at the package root.
+const JENA_TOOL = resolve('scripts/make-jena-like.mjs')
 
 function sunspotConfig(epochs: number, backend: RunConfig['training']['backend']): RunConfig {
   const model = presetSpec('stateful-lstm')!
@@ -248,7 +250,7 @@ export const run: Command = async (argv, io) => {
   const host = new EngineHost()
   try {
     if (!only || only === 'sunspots') {
-      const file = String(args.options.sunspots ?? '/work/shared/data/sunspots_monthly.csv')
+      const file = String(args.options.sunspots ?? resolve('resources/data/sunspots_monthly.csv'))
       const { dataset } = await loadCsv(file, io, true)
       await runRecipe(
         'sunspots, stateful LSTM(4) (Bonaccorso)',

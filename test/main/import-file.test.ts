@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,7 +10,7 @@ import { SeqcastError } from '../../src/shared/errors'
 const dir = mkdtempSync(join(tmpdir(), 'seqcast-import-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-const SUNSPOTS = '/work/shared/data/sunspots_monthly.csv'
+const SUNSPOTS = fileURLToPath(new URL('../../resources/data/sunspots_monthly.csv', import.meta.url))
 
 async function rejection(promise: Promise<unknown>): Promise<SeqcastError> {
   try {

@@ -1,4 +1,5 @@
 /** Small real data and run settings for the engine tests (kept tiny: 2 busy cores). */
+import { fileURLToPath } from 'node:url'
 import { readFileSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
 import { parseCsv } from '../../../src/shared/csv'
@@ -16,7 +17,7 @@ import { normalizeColumn, normalizedMatrix } from '../../../src/shared/series/no
 import type { WindowConfig } from '../../../src/shared/windows/config'
 import type { TrainData } from '../../../src/main/engine/train-loop'
 
-export const SUNSPOTS = '/work/shared/data/sunspots_monthly.csv'
+export const SUNSPOTS = fileURLToPath(new URL('../../../resources/data/sunspots_monthly.csv', import.meta.url))
 
 /** The first `rows` months of the sunspot series (1749 on), through the real CSV import. */
 export function sunspots(rows = 3177): Dataset {

@@ -6,7 +6,7 @@ import { col, nums, texts } from './helpers'
 
 const fixture = (name: string) =>
   fileURLToPath(new URL(`../../fixtures/csv/${name}`, import.meta.url))
-const SHARED = '/work/shared/data'
+const SHARED = fileURLToPath(new URL('../../../resources/data', import.meta.url))
 const read = (path: string) => new Uint8Array(readFileSync(path))
 
 /** A naive reader for simple files (no quoted delimiters): the independent oracle. */
