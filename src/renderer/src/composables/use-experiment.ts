@@ -1,0 +1,163 @@
+/**
+ * The experiment draft of the current dataset: loaded from Dexie (or a default), saved as the
+ * user edits, and previewed live with the shared pure functions (no IPC): sample counts per
+ * split, baselines, the window description, the model summary, a memory estimate.
+ */
+import { computed, effectScope, reactive, ref, shallowRef, watch } from 'vue'
+import { toErrorInfo, type ErrorInfo } from '@shared/errors'
+import { parseRunConfig, type RunConfig } from '@shared/experiment'
+import { summarizeModel, type ModelSummary } from '@shared/models'
+import { prepareExperiment, type PreparedExperiment } from '@shared/prepare'
+import { analyzeTimeAxis } from '@shared/series/time-axis'
+import { describeWindow, type WindowDescription } from '@shared/windows/describe'
+import { experimentWindows, type ExperimentWindows } from '@shared/windows/experiment'
+import { draftKey, getSetting, putSetting } from '../db'
+import { defaultDraft, memoryEstimate, type Draft, type MemoryEstimate } from '../lib/experiment'
+import { useNotices } from './use-notices'
+import { useWorkspace } from './use-workspace'
+
+/**
+ * A plain deep copy of reactive state (no proxies at any depth, so it can be stored and
+ * validated). It reads through the proxies, so a computed or watcher using it tracks every
+ * field; unlike a JSON round trip it keeps NaN, the value of an emptied number field.
+ */
+function clone<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v: unknown) => clone(v)) as T
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = clone(v)
+    return out as T
+  }
+  return value
+}
+
+function attempt<T>(fn: () => T): { value: T | null; error: ErrorInfo | null } {
+  try {
+    return { value: fn(), error: null }
+  } catch (e) {
+    return { value: null, error: toErrorInfo(e) }
+  }
+}
+
+function create() {
+  const workspace = useWorkspace()
+  const { error: report } = useNotices()
+  const draft = ref<Draft | null>(null)
+  const draftFor = ref<string | null>(null)
+
+  const cadence = computed(() => {
+    const d = workspace.dataset.value
+    if (!d) return null
+    const axis = analyzeTimeAxis(d)
+    return axis?.cadence ?? null
+  })
+
+  // Load the draft of each dataset once its columns are loaded.
+  watch(
+    () => [workspace.dataset.value, workspace.datasetId.value] as const,
+    async ([dataset, id]) => {
+      if (!dataset || !id) {
+        if (!id) {
+          draft.value = null
+          draftFor.value = null
+        }
+        return
+      }
+      if (draftFor.value === id && draft.value) return
+      const saved = await getSetting<Draft>(draftKey(id)).catch(() => undefined)
+      if (workspace.datasetId.value !== id) return
+      draft.value = reactive(saved ?? defaultDraft(dataset, cadence.value)) as Draft
+      draftFor.value = id
+    },
+    { immediate: true },
+  )
+
+  let saveTimer: ReturnType<typeof setTimeout> | null = null
+  watch(
+    draft,
+    (d) => {
+      if (!d || !draftFor.value) return
+      const key = draftKey(draftFor.value)
+      if (saveTimer) clearTimeout(saveTimer)
+      saveTimer = setTimeout(() => {
+        putSetting(key, clone(d)).catch((e) => report(e, 'Could not save the experiment draft'))
+      }, 300)
+    },
+    { deep: true },
+  )
+
+  /** Live preview; recomputed when the draft or the data change. */
+  const prepared = shallowRef<{ value: PreparedExperiment | null; error: ErrorInfo | null }>({
+    value: null,
+    error: null,
+  })
+  watch(
+    () => [workspace.dataset.value, draft.value?.experiment] as const,
+    ([dataset, experiment]) => {
+      if (!dataset || !experiment) {
+        prepared.value = { value: null, error: null }
+        return
+      }
+      const config = clone(experiment)
+      prepared.value = attempt(() => prepareExperiment(dataset, config))
+    },
+    { immediate: true, deep: true },
+  )
+
+  /**
+   * Windows per split on their own (Keras' counts), shown even when the experiment as a whole
+   * does not validate yet, e.g. a split that gets no window: the counts say which one.
+   */
+  const windows = computed<ExperimentWindows | null>(() => {
+    const d = draft.value
+    const dataset = workspace.dataset.value
+    if (!d || !dataset) return null
+    const config = clone(d.experiment)
+    return attempt(() => experimentWindows(dataset.rowCount, config.window, config.split)).value
+  })
+
+  const description = computed<WindowDescription | null>(() => {
+    const d = draft.value
+    if (!d) return null
+    return attempt(() => describeWindow(d.experiment.window, cadence.value)).value
+  })
+
+  const summary = computed<{ value: ModelSummary | null; error: ErrorInfo | null }>(() => {
+    const d = draft.value
+    if (!d) return { value: null, error: null }
+    const w = d.experiment.window
+    return attempt(() =>
+      summarizeModel(d.model, w.sequenceLength, d.experiment.features.length, w.horizon),
+    )
+  })
+
+  const memory = computed<MemoryEstimate | null>(() => {
+    const d = draft.value
+    const p = prepared.value.value
+    if (!d || !p) return null
+    return memoryEstimate(d, p.rowCount, p.sampleCounts, summary.value.value)
+  })
+
+  /** The validated run config, or the first problem that stops a run from starting. */
+  const runConfig = computed<{ value: RunConfig | null; error: ErrorInfo | null }>(() => {
+    const d = draft.value
+    if (!d) return { value: null, error: null }
+    if (prepared.value.error) return { value: null, error: prepared.value.error }
+    if (summary.value.error) return { value: null, error: summary.value.error }
+    return attempt(() => parseRunConfig(clone(d)))
+  })
+
+  function reset(): void {
+    const dataset = workspace.dataset.value
+    if (dataset) draft.value = reactive(defaultDraft(dataset, cadence.value)) as Draft
+  }
+
+  return { draft, cadence, prepared, windows, description, summary, memory, runConfig, reset }
+}
+
+let instance: ReturnType<typeof create> | null = null
+
+export function useExperiment(): ReturnType<typeof create> {
+  if (!instance) instance = effectScope(true).run(create)!
+  return instance
+}

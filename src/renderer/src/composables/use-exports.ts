@@ -1,0 +1,142 @@
+/**
+ * Exports through the platform's save path (Electron: native dialog; browser: a download):
+ * forecasts CSV with the engine's numbers, model as .zip (or a folder in Electron), chart PNG,
+ * run report (HTML).
+ */
+import { SeqcastError } from '@shared/errors'
+import { getClient } from '../api'
+import { db, modelPackage, type RunRecord } from '../db'
+import { forecastsCsv } from '../lib/forecasts'
+import { runReportHtml } from '../lib/report'
+import { useNotices } from './use-notices'
+
+export function safeFileName(name: string): string {
+  const printable = [...name].map((ch) => (ch.charCodeAt(0) < 32 ? '_' : ch)).join('')
+  return (
+    printable
+      .replace(/[\\/:*?"<>|]+/g, '_')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 120) || 'seqcast'
+  )
+}
+
+function dataUrlBytes(url: string): Uint8Array {
+  const base64 = url.slice(url.indexOf(',') + 1)
+  const bin = atob(base64)
+  const out = new Uint8Array(bin.length)
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
+  return out
+}
+
+export function useExports() {
+  const { error, success } = useNotices()
+
+  async function saved(where: string | null, what: string): Promise<void> {
+    if (where)
+      success(
+        `${what} saved${getClient().transport === 'electron' ? ` to ${where}` : ` as ${where}`}.`,
+        'Exported',
+      )
+  }
+
+  async function forecastsCsv_(run: RunRecord | null): Promise<void> {
+    try {
+      if (!run)
+        throw new SeqcastError(
+          'not-found',
+          'Export forecasts: open a run first (Library or Results).',
+        )
+      const record = await db().forecasts.get(run.id)
+      if (!record) {
+        throw new SeqcastError(
+          'not-found',
+          `Run "${run.name}" has no forecasts yet${run.status === 'running' ? ' (it is still training)' : run.modelId ? ': compute them with "Forecast with the model" in Results first' : ''}.`,
+        )
+      }
+      const text = forecastsCsv(record.splits, record.future)
+      await saved(
+        await getClient().saveFile(`${safeFileName(run.name)} forecasts.csv`, text, 'csv'),
+        'Forecasts',
+      )
+    } catch (e) {
+      error(e, 'Could not export the forecasts')
+    }
+  }
+
+  async function modelZip(modelId: string | null): Promise<void> {
+    try {
+      const model = modelId ? await db().models.get(modelId) : undefined
+      if (!model)
+        throw new SeqcastError(
+          'not-found',
+          'Export model: this run has no model (no epoch finished). Train it again.',
+        )
+      const { bytes, suggestedName } = await getClient().invoke('model:zip', {
+        package: modelPackage(model),
+      })
+      await saved(
+        await getClient().saveFile(
+          suggestedName || `${safeFileName(model.name)}.zip`,
+          bytes,
+          'zip',
+        ),
+        'Model',
+      )
+    } catch (e) {
+      error(e, 'Could not export the model')
+    }
+  }
+
+  async function modelFolder(modelId: string | null): Promise<void> {
+    try {
+      const client = getClient()
+      const model = modelId ? await db().models.get(modelId) : undefined
+      if (!model)
+        throw new SeqcastError(
+          'not-found',
+          'Export model: this run has no model (no epoch finished). Train it again.',
+        )
+      const picked = await client.invoke('dialog:open', { kind: 'folder', multiple: false })
+      const dir = picked?.paths[0]
+      if (!dir) return
+      const { dir: written, files } = await client.invoke('model:write-folder', {
+        dir,
+        package: modelPackage(model),
+      })
+      success(`Model written to ${written} (${files.join(', ')}).`, 'Exported')
+    } catch (e) {
+      error(e, 'Could not export the model')
+    }
+  }
+
+  async function png(name: string, dataUrl: string | null): Promise<void> {
+    try {
+      if (!dataUrl) throw new SeqcastError('not-found', 'Export chart: the chart is not drawn yet.')
+      await saved(
+        await getClient().saveFile(`${safeFileName(name)}.png`, dataUrlBytes(dataUrl), 'png'),
+        'Chart',
+      )
+    } catch (e) {
+      error(e, 'Could not export the chart')
+    }
+  }
+
+  async function report(
+    run: RunRecord | null,
+    cadence: { ms: number; months?: number } | null = null,
+  ): Promise<void> {
+    try {
+      if (!run) throw new SeqcastError('not-found', 'Export report: open a run first.')
+      const html = runReportHtml(run, cadence)
+      await saved(
+        await getClient().saveFile(`${safeFileName(run.name)} report.html`, html, 'html'),
+        'Run report',
+      )
+    } catch (e) {
+      error(e, 'Could not export the report')
+    }
+  }
+
+  return { forecastsCsv: forecastsCsv_, modelZip, modelFolder, png, report }
+}

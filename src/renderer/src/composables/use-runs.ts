@@ -1,0 +1,349 @@
+/**
+ * The life of a run, seen from the renderer (the source of truth for saved work):
+ * - start: a run row is saved as 'running', then `run:start` gets only the columns it needs;
+ * - events (broadcast to every tab): epochs and best-so-far checkpoints are saved as they come,
+ *   the result on `run:done` (status done, or cancelled with its checkpoint), errors on
+ *   `run:failed`; then `run:forget` releases main's copy;
+ * - reconcile (at start-up and after a reconnect): `run:active` lists what main still trains or
+ *   holds; a run saved as running that main no longer knows becomes 'interrupted', its last
+ *   checkpoint kept as its model.
+ * Every write is idempotent, so several tabs receiving the same events agree.
+ */
+import { computed, effectScope, shallowRef } from 'vue'
+import { SeqcastError, toErrorInfo } from '@shared/errors'
+import type { ActiveRun, RunData } from '@shared/ipc/contract'
+import type { RunConfig } from '@shared/experiment'
+import type { PreparedExperiment } from '@shared/prepare'
+import type { EpochRecord, ModelPackage, RunProgress, RunResult } from '@shared/run'
+import type { Dataset } from '@shared/series/dataset'
+import { getClient } from '../api'
+import { newId } from '../api/ids'
+import {
+  db,
+  modelRecord,
+  putRun,
+  updateRun,
+  write,
+  type DatasetRecord,
+  type RunRecord,
+  type RunSummary,
+} from '../db'
+import { liveQuery } from 'dexie'
+import { useNotices } from './use-notices'
+
+export const checkpointId = (runId: string) => `${runId}-checkpoint`
+export const finalModelId = (runId: string) => `${runId}-model`
+
+/** Only the columns a run reads cross to main: features and target (once), and the time axis. */
+export function runData(dataset: Dataset, config: RunConfig): RunData {
+  const names = [...new Set([...config.experiment.features, config.experiment.target])]
+  const columns = names.map((name) => {
+    const c = dataset.columns.find((col) => col.name === name)
+    if (!c || c.kind !== 'numeric') {
+      throw new SeqcastError(
+        'column',
+        `${dataset.name} has no numeric column "${name}". Pick the columns again in the Experiment view.`,
+        { column: name },
+      )
+    }
+    return { name, values: c.values as Float64Array<ArrayBuffer> }
+  })
+  const time = dataset.timeColumn
+    ? dataset.columns.find((c) => c.name === dataset.timeColumn)
+    : undefined
+  return {
+    datasetName: dataset.name,
+    rowCount: dataset.rowCount,
+    columns,
+    timestamps:
+      time && time.kind === 'datetime' ? (time.values as Float64Array<ArrayBuffer>) : null,
+  }
+}
+
+function mergeEpoch(history: EpochRecord[], record: EpochRecord): boolean {
+  const i = history.findIndex((e) => e.epoch === record.epoch)
+  if (i >= 0) {
+    history[i] = record
+    return true
+  }
+  history.push(record)
+  history.sort((a, b) => a.epoch - b.epoch)
+  return true
+}
+
+function summary(result: RunResult): RunSummary {
+  const { forecasts: _f, future: _u, artifacts: _a, ...rest } = result
+  return rest
+}
+
+function create() {
+  const { error: report, push } = useNotices()
+  const progress = shallowRef<Record<string, RunProgress>>({})
+  const starting = new Set<string>()
+  const allRuns = shallowRef<RunRecord[]>([])
+  liveQuery(() => db().runs.orderBy('createdAt').reverse().toArray()).subscribe({
+    next: (runs) => (allRuns.value = runs),
+    error: (e) => report(e, 'Could not read the runs'),
+  })
+  const running = computed(() => allRuns.value.filter((r) => r.status === 'running'))
+  let started = false
+
+  async function saveCheckpoint(runId: string, epoch: number, pkg: ModelPackage): Promise<void> {
+    const d = db()
+    await write('the checkpoint', () =>
+      d.transaction('rw', d.runs, d.models, async () => {
+        const run = await d.runs.get(runId)
+        if (!run) return
+        if (run.checkpointEpoch !== null && run.checkpointEpoch > epoch) return
+        await d.models.put(
+          modelRecord(pkg, {
+            id: checkpointId(runId),
+            name: `${run.name} · checkpoint`,
+            runId,
+            kind: 'checkpoint',
+            epoch,
+          }),
+        )
+        run.checkpointEpoch = epoch
+        if (!run.modelId || run.modelId === checkpointId(runId)) run.modelId = checkpointId(runId)
+        run.updatedAt = Date.now()
+        await d.runs.put(run)
+      }),
+    )
+  }
+
+  /** Stores a finished result in one transaction: summary, forecasts, model (checkpoint replaced). */
+  async function saveResult(runId: string, result: RunResult): Promise<void> {
+    const d = db()
+    await write('the run result', () =>
+      d.transaction('rw', [d.runs, d.models, d.forecasts], async () => {
+        const run = await d.runs.get(runId)
+        if (!run) return
+        const now = Date.now()
+        run.status = result.stopReason === 'cancelled' ? 'cancelled' : 'done'
+        run.result = summary(result)
+        run.history = result.history
+        run.backend = result.backend
+        run.baselines = result.baselines
+        run.sampleCounts = result.sampleCounts
+        run.finishedAt = run.finishedAt ?? now
+        run.updatedAt = now
+        run.error = null
+        if (result.artifacts) {
+          await d.models.put(
+            modelRecord(result.artifacts, {
+              id: finalModelId(runId),
+              name: run.name,
+              runId,
+              kind: 'final',
+              epoch: result.bestEpoch,
+            }),
+          )
+          await d.models.delete(checkpointId(runId))
+          run.modelId = finalModelId(runId)
+          run.checkpointEpoch = result.bestEpoch
+        }
+        const splits = result.forecasts
+        if (splits.val || splits.test || result.future) {
+          await d.forecasts.put({
+            runId,
+            modelId: run.modelId,
+            source: 'run',
+            splits,
+            future: result.future,
+            createdAt: now,
+          })
+        }
+        await d.runs.put(run)
+      }),
+    )
+  }
+
+  async function forget(runId: string): Promise<void> {
+    try {
+      await getClient().invoke('run:forget', { runId })
+    } catch {
+      // main may already have forgotten it (another tab); nothing is lost
+    }
+  }
+
+  async function onDone(runId: string, result: RunResult): Promise<void> {
+    const before = await db().runs.get(runId)
+    if (!before) return
+    await saveResult(runId, result)
+    clearProgress(runId)
+    await forget(runId)
+    if (before.status === 'running' && result.stopMessage && result.stopReason !== 'cancelled') {
+      push(
+        { tone: 'info', title: `${before.name} stopped early`, message: result.stopMessage },
+        10_000,
+      )
+    }
+  }
+
+  async function onFailed(
+    runId: string,
+    error: ActiveRun['error'],
+    checkpointEpoch: number | null,
+  ): Promise<void> {
+    const run = await updateRun(runId, (r) => {
+      if (r.status === 'done') return false
+      r.status = error?.kind === 'cancelled' ? 'cancelled' : 'failed'
+      r.error = error ?? null
+      r.finishedAt = r.finishedAt ?? Date.now()
+      if (checkpointEpoch !== null && r.checkpointEpoch === null)
+        r.checkpointEpoch = checkpointEpoch
+    })
+    clearProgress(runId)
+    await forget(runId)
+    if (run && error && error.kind !== 'cancelled') report(error, `${run.name} failed`)
+  }
+
+  function clearProgress(runId: string): void {
+    if (!(runId in progress.value)) return
+    const next = { ...progress.value }
+    delete next[runId]
+    progress.value = next
+  }
+
+  const guard = (what: string, fn: () => Promise<void>) => {
+    fn().catch((e) => report(e, what))
+  }
+
+  /** Subscribes to run events and reconciles with main; once per window. */
+  async function start(): Promise<void> {
+    if (started) return
+    started = true
+    const client = getClient()
+    client.on('run:progress', (p) => {
+      progress.value = { ...progress.value, [p.runId]: p }
+    })
+    client.on('run:epoch', ({ runId, record }) =>
+      guard('Could not save an epoch', async () => {
+        await updateRun(runId, (r) => {
+          mergeEpoch(r.history, record)
+        })
+      }),
+    )
+    client.on('run:checkpoint', ({ runId, epoch, package: pkg }) =>
+      guard('Could not save a checkpoint', () => saveCheckpoint(runId, epoch, pkg)),
+    )
+    client.on('run:done', ({ runId, result }) =>
+      guard('Could not save the run result', () => onDone(runId, result)),
+    )
+    client.on('run:failed', ({ runId, error, checkpointEpoch }) =>
+      guard('Could not save the run', () => onFailed(runId, error, checkpointEpoch)),
+    )
+    client.onConnection((state) => {
+      if (state === 'open') void reconcile()
+    })
+    await reconcile()
+  }
+
+  async function reconcile(): Promise<void> {
+    let active: ActiveRun[]
+    try {
+      active = await getClient().invoke('run:active', {})
+    } catch (e) {
+      // Without an answer nothing can be judged interrupted; try again on the next connection.
+      if (!(e instanceof SeqcastError && e.kind === 'io'))
+        report(e, 'Could not ask which runs are training')
+      return
+    }
+    const byId = new Map(active.map((a) => [a.runId, a]))
+    const saved = await db().runs.where('status').equals('running').toArray()
+    for (const run of saved) {
+      if (starting.has(run.id)) continue
+      const a = byId.get(run.id)
+      try {
+        if (!a) {
+          await updateRun(run.id, (r) => {
+            if (r.status !== 'running') return false
+            r.status = 'interrupted'
+            r.finishedAt = Date.now()
+          })
+        } else if (a.status === 'running') {
+          await updateRun(run.id, (r) => {
+            for (const e of a.history) mergeEpoch(r.history, e)
+            r.lastProgress = a.lastProgress
+          })
+          if (a.lastProgress) progress.value = { ...progress.value, [run.id]: a.lastProgress }
+        } else if (a.status === 'done' || a.status === 'cancelled') {
+          const result = await getClient().invoke('run:result', { runId: run.id })
+          await onDone(run.id, result)
+        } else {
+          await onFailed(run.id, a.error, null)
+        }
+      } catch (e) {
+        report(e, `Could not bring run "${run.name}" up to date`)
+      }
+    }
+  }
+
+  async function startRun(options: {
+    config: RunConfig
+    dataset: Dataset
+    record: DatasetRecord
+    prepared: PreparedExperiment
+    name?: string
+  }): Promise<RunRecord> {
+    const { config, dataset, record, prepared } = options
+    const id = newId('run')
+    const now = Date.now()
+    const number = (await db().runs.where('datasetId').equals(record.id).count()) + 1
+    const run: RunRecord = {
+      id,
+      name: options.name ?? `#${number} ${config.model.name} → ${config.experiment.target}`,
+      datasetId: record.id,
+      datasetName: record.name,
+      status: 'running',
+      config,
+      sampleCounts: prepared.sampleCounts,
+      baselines: prepared.baselines,
+      history: [],
+      lastProgress: null,
+      result: null,
+      backend: null,
+      error: null,
+      checkpointEpoch: null,
+      modelId: null,
+      createdAt: now,
+      updatedAt: now,
+      finishedAt: null,
+    }
+    const data = runData(dataset, config)
+    await putRun(run)
+    starting.add(id)
+    try {
+      await getClient().invoke('run:start', { runId: id, config, data })
+    } catch (e) {
+      const info = toErrorInfo(e)
+      await updateRun(id, (r) => {
+        r.status = 'failed'
+        r.error = info
+        r.finishedAt = Date.now()
+      })
+      throw e
+    } finally {
+      starting.delete(id)
+    }
+    return run
+  }
+
+  async function cancel(runId: string): Promise<void> {
+    const { cancelled } = await getClient().invoke('run:cancel', { runId })
+    if (!cancelled) {
+      // main does not know it any more: it was interrupted.
+      await reconcile()
+    }
+  }
+
+  return { progress, running, allRuns, start, startRun, cancel, reconcile }
+}
+
+let instance: ReturnType<typeof create> | null = null
+
+export function useRuns(): ReturnType<typeof create> {
+  if (!instance) instance = effectScope(true).run(create)!
+  return instance
+}

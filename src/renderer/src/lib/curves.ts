@@ -1,0 +1,118 @@
+/** The Train view's chart: loss and val loss (normalized) left, val MAE and the naive MAE right. */
+import type { EpochRecord } from '@shared/run'
+import { AXIS_STYLE, type ChartOption } from '../charts/echarts'
+import { metric } from './format'
+
+export function curvesOption(
+  history: EpochRecord[],
+  live: [number, number][],
+  naiveValMae: number | null,
+  epochs: number,
+): ChartOption {
+  const pts = (key: 'loss' | 'valLoss' | 'valMae') =>
+    history
+      .filter((e) => typeof e[key] === 'number' && Number.isFinite(e[key] as number))
+      .map((e) => [e.epoch, e[key] as number])
+  return {
+    animation: false,
+    grid: { left: 60, right: 70, top: 40, bottom: 40 },
+    legend: { top: 0, textStyle: { fontSize: 12 } },
+    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => metric(v as number) },
+    xAxis: {
+      type: 'value',
+      name: 'epoch',
+      nameLocation: 'middle',
+      nameGap: 26,
+      min: 0,
+      max: Math.max(epochs, 1),
+      minInterval: 1,
+      ...AXIS_STYLE,
+    },
+    yAxis: [
+      {
+        type: 'value',
+        name: 'loss (normalized)',
+        scale: true,
+        nameTextStyle: { align: 'left' },
+        ...AXIS_STYLE,
+      },
+      {
+        type: 'value',
+        name: 'MAE (target units)',
+        scale: true,
+        nameTextStyle: { align: 'right' },
+        // Keep the naive line in view: ECharts does not widen an axis for mark lines.
+        ...(naiveValMae !== null && Number.isFinite(naiveValMae)
+          ? {
+              min: (v: { min: number }) =>
+                round(
+                  Math.min(Number.isFinite(v.min) ? v.min : naiveValMae, naiveValMae) * 0.95,
+                  false,
+                ),
+              max: (v: { max: number }) =>
+                round(
+                  Math.max(Number.isFinite(v.max) ? v.max : naiveValMae, naiveValMae) * 1.05,
+                  true,
+                ),
+            }
+          : {}),
+        ...AXIS_STYLE,
+        splitLine: { show: false },
+      },
+    ],
+    series: [
+      {
+        type: 'line',
+        name: 'loss (this epoch so far)',
+        data: live,
+        showSymbol: false,
+        lineStyle: { width: 1, type: 'dotted', color: '#93c5fd' },
+        itemStyle: { color: '#93c5fd' },
+      },
+      {
+        type: 'line',
+        name: 'loss',
+        data: pts('loss'),
+        symbolSize: 6,
+        itemStyle: { color: '#2563eb' },
+      },
+      {
+        type: 'line',
+        name: 'val loss',
+        data: pts('valLoss'),
+        symbolSize: 6,
+        itemStyle: { color: '#dc2626' },
+      },
+      {
+        type: 'line',
+        name: 'val MAE',
+        yAxisIndex: 1,
+        data: pts('valMae'),
+        symbolSize: 6,
+        itemStyle: { color: '#059669' },
+        lineStyle: { type: 'dashed' },
+        markLine:
+          naiveValMae !== null && Number.isFinite(naiveValMae)
+            ? {
+                silent: true,
+                symbol: 'none',
+                lineStyle: { color: '#d97706', width: 2 },
+                label: {
+                  formatter: `naive val MAE ${metric(naiveValMae)}`,
+                  position: 'insideEndTop',
+                  color: '#b45309',
+                },
+                data: [{ yAxis: naiveValMae }],
+              }
+            : undefined,
+      },
+    ],
+  }
+}
+
+/** A readable axis bound (2 significant digits). */
+function round(x: number, up: boolean): number {
+  if (!Number.isFinite(x) || x === 0) return x
+  const p = 10 ** (Math.floor(Math.log10(Math.abs(x))) - 1)
+  return Number(((up ? Math.ceil(x / p) : Math.floor(x / p)) * p).toPrecision(12))
+}

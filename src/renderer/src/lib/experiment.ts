@@ -1,0 +1,180 @@
+/**
+ * Pure helpers of the Experiment view: a sensible first draft for a dataset, the season of the
+ * seasonal-naive baseline from the time axis, one sample's rows for the window chart, and a
+ * memory estimate. No DOM, no Vue: unit-tested in test/renderer.
+ */
+import { DEFAULT_TRAINING, type ExperimentConfig, type TrainingConfig } from '@shared/experiment'
+import { presetSpec, type ModelSpec, type ModelSummary } from '@shared/models'
+import type { Dataset } from '@shared/series/dataset'
+import { DEFAULT_SPLIT, type SplitName } from '@shared/series/split'
+import type { TimeCadence } from '@shared/series/time-axis'
+import { DEFAULT_WINDOW, type WindowConfig } from '@shared/windows/config'
+import type { ExperimentWindows } from '@shared/windows/experiment'
+
+const MINUTE = 60_000
+const HOUR = 60 * MINUTE
+const DAY = 24 * HOUR
+
+export interface Draft {
+  experiment: ExperimentConfig
+  model: ModelSpec
+  training: TrainingConfig
+}
+
+/** Rows per season for the seasonal-naive baseline: a day of sub-daily data, a week of daily data, a year of monthly data. */
+export function seasonRowsFor(cadence: Pick<TimeCadence, 'ms' | 'months'> | null): number | null {
+  if (!cadence) return null
+  if (cadence.months) {
+    if (12 % cadence.months === 0 && cadence.months < 12) return 12 / cadence.months
+    return null
+  }
+  const ms = cadence.ms
+  if (ms <= 0) return null
+  if (ms < DAY && DAY % ms === 0) return DAY / ms
+  if (ms === DAY) return 7
+  if (ms === 7 * DAY) return 52
+  return null
+}
+
+export function numericColumns(dataset: Dataset): string[] {
+  return dataset.columns.filter((c) => c.kind === 'numeric').map((c) => c.name)
+}
+
+/**
+ * First draft for a dataset: the first numeric column as target, every numeric column as a
+ * feature; Chollet's windows (120 rows, one every 6, target 24 h after the window) on
+ * 10-minute data long enough for them, else a window of consecutive rows sized to the data and
+ * a target one row after it.
+ */
+export function defaultDraft(
+  dataset: Dataset,
+  cadence: Pick<TimeCadence, 'ms' | 'months'> | null,
+): Draft {
+  const numeric = numericColumns(dataset)
+  const target = numeric[0] ?? ''
+  const trainRows = Math.floor(dataset.rowCount * DEFAULT_SPLIT.train)
+  let window: WindowConfig
+  if (cadence && !cadence.months && cadence.ms === 10 * MINUTE && trainRows >= 10 * 858) {
+    window = { ...DEFAULT_WINDOW }
+  } else {
+    const L = Math.max(
+      2,
+      Math.min(60, Math.floor((Math.max(0, dataset.rowCount) * DEFAULT_SPLIT.val) / 4)),
+    )
+    window = { sequenceLength: L, samplingRate: 1, sequenceStride: 1, delay: L, horizon: 1 }
+  }
+  const model = presetSpec('lstm') as ModelSpec
+  const batchSize = dataset.rowCount > 20_000 ? 256 : 32
+  return {
+    experiment: {
+      target,
+      features: numeric,
+      window,
+      split: { ...DEFAULT_SPLIT },
+      normalization: 'zscore',
+      seasonRows: seasonRowsFor(cadence),
+    },
+    model,
+    training: { ...DEFAULT_TRAINING, batchSize, earlyStopping: null },
+  }
+}
+
+/** Rows of one sample for the window chart. */
+export interface SampleRows {
+  split: SplitName
+  index: number
+  count: number
+  start: number
+  /** Rows the window reads, in order. */
+  windowRows: number[]
+  /** Target rows (one per horizon step). */
+  targetRows: number[]
+  /** Row range to draw around it, inclusive. */
+  from: number
+  to: number
+}
+
+export function sampleRows(
+  windows: ExperimentWindows,
+  split: SplitName,
+  index: number,
+): SampleRows | null {
+  const starts = windows.starts[split]
+  if (starts.length === 0) return null
+  const k = Math.min(Math.max(0, Math.floor(index)), starts.length - 1)
+  const w = windows.window
+  const s = starts[k]
+  const windowRows = Array.from({ length: w.sequenceLength }, (_, j) => s + j * w.samplingRate)
+  const targetRows = Array.from({ length: w.horizon }, (_, h) => s + w.delay + h)
+  const last = targetRows[targetRows.length - 1]
+  const margin = Math.max(3, Math.round((last - s) * 0.08))
+  return {
+    split,
+    index: k,
+    count: starts.length,
+    start: s,
+    windowRows,
+    targetRows,
+    from: Math.max(0, s - margin),
+    to: Math.min(windows.rowCount - 1, last + margin),
+  }
+}
+
+export interface MemoryEstimate {
+  /** Normalized inputs and target, float32, rows × (features + 1). */
+  data: number
+  /** Start index of every window (int32). */
+  indices: number
+  /** One batch of inputs and targets, reused (float32). */
+  batch: number
+  /** Weights, gradients and optimizer slots (float32). */
+  parameters: number
+  /** Activations kept for backpropagation of one batch, approximate. */
+  activations: number
+  total: number
+  /** What materializing every training window would take instead (float32). */
+  materializedTrain: number
+}
+
+/** Bytes training is expected to hold, per the layout of the engine (start indices + batch buffer). */
+export function memoryEstimate(
+  config: { experiment: ExperimentConfig; model: ModelSpec; training: TrainingConfig },
+  rowCount: number,
+  samples: Record<SplitName, number>,
+  summary: ModelSummary | null,
+): MemoryEstimate {
+  const F = config.experiment.features.length
+  const { sequenceLength: L, horizon: H } = config.experiment.window
+  const B = config.training.batchSize
+  const f32 = 4
+  const data = rowCount * (F + 1) * f32
+  const indices = (samples.train + samples.val + samples.test) * 4
+  const batch = B * (L * F + H) * f32
+  const params = summary?.totalParams ?? 0
+  const slots =
+    config.training.optimizer === 'adam' ? 2 : config.training.optimizer === 'rmsprop' ? 1 : 0
+  const parameters = params * f32 * (2 + slots)
+  let activations = 0
+  if (summary) {
+    config.model.layers.forEach((layer, i) => {
+      const shape = summary.layers[i]?.outputShape ?? []
+      const size = shape.reduce((a, b) => a * b, 1)
+      if (layer.type === 'lstm' || layer.type === 'gru' || layer.type === 'simplernn') {
+        // Every timestep's gates and states stay alive for backpropagation through time.
+        const gates = layer.type === 'lstm' ? 4 : layer.type === 'gru' ? 3 : 1
+        const width = layer.units * (layer.bidirectional ? 2 : 1)
+        activations += B * L * width * (gates + 2) * f32
+      } else activations += B * size * f32 * 2
+    })
+  }
+  const total = data + indices + batch + parameters + activations
+  return {
+    data,
+    indices,
+    batch,
+    parameters,
+    activations,
+    total,
+    materializedTrain: samples.train * L * F * f32,
+  }
+}

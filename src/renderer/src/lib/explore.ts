@@ -1,0 +1,181 @@
+/**
+ * The Explore chart: one panel per column, stacked, sharing one time axis and its zoom.
+ * Rows are drawn through level-of-detail copies (lib/pyramid): each zoom step hands ECharts only
+ * the visible slice of the coarsest copy with enough points (a few per pixel), and ECharts' own
+ * LTTB sampling takes it down to one per pixel. Frames cost the same for 5,000 or 420,000 rows.
+ * A time axis that is unsorted or has gaps in its values falls back to ECharts' filter mode.
+ */
+import type { Dataset } from '@shared/series/dataset'
+import { formatTime } from '@shared/series/calendar'
+import { formatNumber } from '@shared/csv/bytes'
+import { PALETTE, AXIS_STYLE, interleave, type ChartOption } from '../charts/echarts'
+import { buildLevels, isAscending, visibleSlice, type Level } from './pyramid'
+import { escapeHtml } from './format'
+
+export function timeValues(dataset: Dataset): Float64Array | null {
+  if (!dataset.timeColumn) return null
+  const c = dataset.columns.find((col) => col.name === dataset.timeColumn)
+  return c && c.kind === 'datetime' ? c.values : null
+}
+
+/** Levels of each column, kept while its values array lives (toggling columns reuses them). */
+const levelCache = new WeakMap<Float64Array, { x: Float64Array; levels: Level[] }>()
+
+export class ExploreData {
+  readonly names: string[]
+  readonly time: Float64Array | null
+  /** The x axis can be binary-searched: level-of-detail slices are used. */
+  readonly sliced: boolean
+  readonly extent: [number, number]
+  private readonly series: { name: string; values: Float64Array; levels: Level[] }[]
+
+  constructor(dataset: Dataset, names: string[]) {
+    const columns = names
+      .map((n) => dataset.columns.find((c) => c.name === n))
+      .filter(
+        (c): c is Extract<Dataset['columns'][number], { kind: 'numeric' }> =>
+          !!c && c.kind === 'numeric',
+      )
+    this.names = columns.map((c) => c.name)
+    this.time = timeValues(dataset)
+    const x = this.time ?? Float64Array.from({ length: dataset.rowCount }, (_, i) => i)
+    this.sliced = isAscending(x)
+    this.series = columns.map((c) => {
+      const cached = levelCache.get(c.values)
+      if (cached && cached.x === x) return { name: c.name, values: c.values, levels: cached.levels }
+      const levels = this.sliced ? buildLevels(x, c.values) : [{ x, y: c.values }]
+      levelCache.set(c.values, { x, levels })
+      return { name: c.name, values: c.values, levels }
+    })
+    let lo = Infinity
+    let hi = -Infinity
+    for (const v of x) {
+      if (v < lo) lo = v
+      if (v > hi) hi = v
+    }
+    this.extent = [lo, hi]
+  }
+
+  /** Interleaved data of every panel for the x range [from, to]. */
+  slices(from: number, to: number, maxPoints: number): Float64Array[] {
+    return this.series.map((s) =>
+      this.sliced
+        ? visibleSlice(s.levels, from, to, maxPoints)
+        : interleave(s.levels[0].x, s.levels[0].y),
+    )
+  }
+
+  /** The x range a dataZoom event shows (percent of the full extent). */
+  rangeOf(event: unknown): [number, number] {
+    const e = event as { start?: number; end?: number; batch?: { start?: number; end?: number }[] }
+    const p = e.batch?.[0] ?? e
+    const [lo, hi] = this.extent
+    const start = typeof p.start === 'number' ? p.start : 0
+    const end = typeof p.end === 'number' ? p.end : 100
+    return [lo + ((hi - lo) * start) / 100, lo + ((hi - lo) * end) / 100]
+  }
+
+  option(maxPoints: number): ChartOption | null {
+    if (this.series.length === 0) return null
+    const time = this.time
+    const n = this.series.length
+    const band = 80 / n
+    const data = this.slices(this.extent[0], this.extent[1], maxPoints)
+    const filterMode = this.sliced ? 'none' : 'filter'
+    const all = this.series.map((_, i) => i)
+    return {
+      animation: false,
+      useUTC: true,
+      color: PALETTE,
+      tooltip: {
+        trigger: 'axis',
+        confine: true,
+        axisPointer: { type: 'line' },
+        formatter: (params: unknown) => {
+          const items = (Array.isArray(params) ? params : [params]) as {
+            seriesName: string
+            marker: string
+            value: ArrayLike<number>
+          }[]
+          if (items.length === 0) return ''
+          const x = items[0].value[0]
+          const head = time ? formatTime(x, 'minute') : `row ${x}`
+          return [
+            head,
+            ...items.map(
+              (p) => `${p.marker} ${escapeHtml(p.seriesName)} <b>${formatNumber(p.value[1])}</b>`,
+            ),
+          ].join('<br>')
+        },
+      },
+      axisPointer: { link: [{ xAxisIndex: 'all' }] },
+      legend: { show: false },
+      grid: this.series.map((_, i) => ({
+        left: 64,
+        right: 24,
+        top: `${(5 + i * band).toFixed(2)}%`,
+        height: `${(band - 6).toFixed(2)}%`,
+      })),
+      xAxis: this.series.map((_, i) => ({
+        type: time ? 'time' : 'value',
+        gridIndex: i,
+        // Fixed to the whole data: the zoom's percentages map to it whatever slice is drawn.
+        min: this.extent[0],
+        max: this.extent[1],
+        axisLabel: { ...AXIS_STYLE.axisLabel, show: i === n - 1 },
+        axisTick: { show: i === n - 1 },
+        axisLine: AXIS_STYLE.axisLine,
+        splitLine: { show: false },
+        name: i === n - 1 && !time ? 'row' : undefined,
+      })),
+      yAxis: this.series.map((s, i) => ({
+        type: 'value',
+        gridIndex: i,
+        scale: true,
+        name: s.name,
+        nameLocation: 'end',
+        nameGap: 6,
+        nameTextStyle: {
+          align: 'left',
+          color: PALETTE[i % PALETTE.length],
+          fontWeight: 600,
+          fontSize: 12,
+        },
+        axisLabel: AXIS_STYLE.axisLabel,
+        axisLine: AXIS_STYLE.axisLine,
+        splitLine: AXIS_STYLE.splitLine,
+        splitNumber: 3,
+      })),
+      dataZoom: [
+        { type: 'inside', xAxisIndex: all, filterMode, throttle: 0 },
+        {
+          type: 'slider',
+          xAxisIndex: all,
+          filterMode,
+          bottom: 12,
+          height: 24,
+          showDataShadow: false,
+          labelFormatter: time ? undefined : (v: number) => String(Math.round(v)),
+        },
+      ],
+      series: this.series.map((s, i) => ({
+        type: 'line',
+        name: s.name,
+        xAxisIndex: i,
+        yAxisIndex: i,
+        data: data[i] as unknown as number[],
+        dimensions: ['x', 'y'],
+        encode: { x: 0, y: 1 },
+        // ECharts' LTTB takes the slice (a few points per pixel) down to one per pixel. Line
+        // series have no `large` mode in ECharts (scatter / bar / lines do).
+        sampling: 'lttb',
+        showSymbol: false,
+        symbol: 'none',
+        lineStyle: { width: 1 },
+        progressive: 0,
+        animation: false,
+        emphasis: { disabled: true },
+      })),
+    }
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * A short, self-contained HTML report of a run: settings, metrics against the baselines, and the
+ * training curves as inline SVG (no scripts, no remote content). Pure: unit-tested in node.
+ */
+import { describeWindow } from '@shared/windows/describe'
+import { summarizeModel } from '@shared/models'
+import type { Metrics } from '@shared/metrics'
+import type { EpochRecord } from '@shared/run'
+import type { RunRecord } from '../db'
+import { escapeHtml, metric } from './format'
+
+const esc = escapeHtml
+
+/** Polyline SVG of several series over epochs; NaN / null points are skipped. */
+export function curvesSvg(
+  history: EpochRecord[],
+  series: { key: 'loss' | 'valLoss' | 'valMae'; label: string; color: string }[],
+  width = 640,
+  height = 240,
+): string {
+  const pad = { l: 56, r: 16, t: 16, b: 32 }
+  const values = series
+    .flatMap((s) => history.map((e) => e[s.key]))
+    .filter((v): v is number => typeof v === 'number' && Number.isFinite(v))
+  if (history.length === 0 || values.length === 0) return '<p>No finished epochs.</p>'
+  let lo = Math.min(...values)
+  let hi = Math.max(...values)
+  if (hi === lo) {
+    hi += 1
+    lo -= 1
+  }
+  const epochs = history.map((e) => e.epoch)
+  const e0 = Math.min(...epochs)
+  const e1 = Math.max(...epochs)
+  const x = (e: number) =>
+    pad.l + (e1 === e0 ? 0.5 : (e - e0) / (e1 - e0)) * (width - pad.l - pad.r)
+  const y = (v: number) =>
+    Math.round((pad.t + (1 - (v - lo) / (hi - lo)) * (height - pad.t - pad.b)) * 10) / 10
+  const lines = series
+    .map((s) => {
+      const pts = history
+        .filter((e) => typeof e[s.key] === 'number' && Number.isFinite(e[s.key] as number))
+        .map((e) => `${x(e.epoch).toFixed(1)},${y(e[s.key] as number).toFixed(1)}`)
+      if (pts.length === 0) return ''
+      const dots = pts
+        .map(
+          (p) =>
+            `<circle cx="${p.split(',')[0]}" cy="${p.split(',')[1]}" r="2.5" fill="${s.color}"/>`,
+        )
+        .join('')
+      return `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${pts.join(' ')}"/>${dots}`
+    })
+    .join('')
+  const ticks = [lo, (lo + hi) / 2, hi]
+    .map(
+      (v) =>
+        `<text x="${pad.l - 6}" y="${y(v) + 4}" text-anchor="end" font-size="11" fill="#475569">${esc(metric(v, 3))}</text>`,
+    )
+    .join('')
+  const xt = [...new Set([e0, e1])]
+    .map(
+      (e) =>
+        `<text x="${x(e)}" y="${height - 10}" text-anchor="middle" font-size="11" fill="#475569">epoch ${e}</text>`,
+    )
+    .join('')
+  const legend = series
+    .map(
+      (s, i) =>
+        `<text x="${pad.l + 8 + i * 120}" y="${pad.t + 4}" font-size="11" fill="${s.color}">■ ${esc(s.label)}</text>`,
+    )
+    .join('')
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img">` +
+    `<rect x="${pad.l}" y="${pad.t}" width="${width - pad.l - pad.r}" height="${height - pad.t - pad.b}" fill="none" stroke="#e2e8f0"/>` +
+    lines +
+    ticks +
+    xt +
+    legend +
+    '</svg>'
+  )
+}
+
+function metricsRows(label: string, m: Metrics | undefined): string {
+  if (!m) return ''
+  return `<tr><th>${esc(label)}</th><td>${metric(m.mae)}</td><td>${metric(m.rmse)}</td><td>${metric(m.smape)}</td><td>${metric(m.mase)}</td><td>${m.n.toLocaleString('en-US')}</td></tr>`
+}
+
+export function runReportHtml(
+  run: RunRecord,
+  cadence: { ms: number; months?: number } | null = null,
+): string {
+  const { experiment: x, model, training: t } = run.config
+  const w = x.window
+  const result = run.result
+  const baselines = result?.baselines ?? run.baselines
+  const window = describeWindow(w, cadence)
+  let layers: string
+  try {
+    const s = summarizeModel(model, w.sequenceLength, x.features.length, w.horizon)
+    layers =
+      s.layers
+        .map(
+          (l) =>
+            `<tr><td>${esc(l.label)}</td><td>${esc(l.outputShape.join(' × '))}</td><td>${l.params.toLocaleString('en-US')}</td><td>${esc(l.formula ?? '')}</td></tr>`,
+        )
+        .join('') +
+      `<tr><th>Total</th><td></td><th>${s.totalParams.toLocaleString('en-US')}</th><td></td></tr>`
+  } catch (e) {
+    layers = `<tr><td colspan="4">${esc((e as Error).message)}</td></tr>`
+  }
+  const splitSection = (split: 'val' | 'test', label: string) => {
+    const rows =
+      metricsRows('Model', result?.metrics[split]) +
+      metricsRows('Naive', baselines?.naive[split]) +
+      metricsRows('Seasonal naive', baselines?.['seasonal-naive']?.[split]) +
+      metricsRows('Training mean', baselines?.mean[split])
+    if (!rows) return ''
+    const cmp = result?.comparison[split]
+    const text = [cmp?.naive?.text, cmp?.['seasonal-naive']?.text].filter(Boolean).join('; ')
+    return `<h3>${label}</h3><table><tr><th></th><th>MAE</th><th>RMSE</th><th>sMAPE %</th><th>MASE</th><th>n</th></tr>${rows}</table>${text ? `<p>Model ${esc(text)}.</p>` : ''}`
+  }
+  const stop = result?.stopMessage ? `<p>${esc(result.stopMessage)}</p>` : ''
+  const backend = run.backend
+    ? `${esc(run.backend.used)}${run.backend.routed ? ` (${esc(run.backend.routed)})` : ''}`
+    : '—'
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(run.name)} — Seqcast run report</title>
+<style>
+body{font:14px/1.45 system-ui,sans-serif;color:#0f172a;max-width:860px;margin:32px auto;padding:0 16px}
+h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #e2e8f0;padding-bottom:4px}h3{font-size:14px;margin:16px 0 6px}
+table{border-collapse:collapse;margin:6px 0}td,th{padding:4px 10px;border-bottom:1px solid #e2e8f0;text-align:left;font-variant-numeric:tabular-nums}
+.muted{color:#64748b}
+</style></head><body>
+<h1>${esc(run.name)}</h1>
+<p class="muted">Dataset ${esc(run.datasetName)} · status ${esc(run.status)} · started ${esc(new Date(run.createdAt).toISOString())}${run.finishedAt ? ` · finished ${esc(new Date(run.finishedAt).toISOString())}` : ''}</p>
+${stop}
+<h2>Experiment</h2>
+<table>
+<tr><th>Target</th><td>${esc(x.target)}</td></tr>
+<tr><th>Features (${x.features.length})</th><td>${esc(x.features.join(', '))}</td></tr>
+<tr><th>Windows</th><td>sequence length ${w.sequenceLength}, sampling rate ${w.samplingRate}, stride ${w.sequenceStride}, delay ${w.delay}, horizon ${w.horizon}</td></tr>
+<tr><th></th><td>${esc(window.text)}</td></tr>
+<tr><th>Split</th><td>train ${x.split.train}, validation ${x.split.val}, test the rest — ${run.sampleCounts.train.toLocaleString('en-US')} / ${run.sampleCounts.val.toLocaleString('en-US')} / ${run.sampleCounts.test.toLocaleString('en-US')} samples</td></tr>
+<tr><th>Normalization</th><td>${esc(x.normalization)}</td></tr>
+<tr><th>Season (seasonal naive)</th><td>${x.seasonRows === null ? 'none' : `${x.seasonRows} rows`}</td></tr>
+</table>
+<h2>Model: ${esc(model.name)}${model.stateful ? ' (stateful)' : ''}</h2>
+<table><tr><th>Layer</th><th>Output</th><th>Parameters</th><th>g·(n·(n+i)+n)</th></tr>${layers}</table>
+<h2>Training</h2>
+<table>
+<tr><th>Epochs</th><td>${t.epochs}${result ? ` (ran ${result.history.length}, best ${result.bestEpoch ?? '—'}, ${esc(result.stopReason)})` : ''}</td></tr>
+<tr><th>Batch size</th><td>${t.batchSize}</td></tr>
+<tr><th>Optimizer</th><td>${esc(t.optimizer)}, learning rate ${t.learningRate}${t.decay ? `, decay ${t.decay}` : ''}, loss ${esc(t.loss)}</td></tr>
+<tr><th>Early stopping</th><td>${t.earlyStopping ? `patience ${t.earlyStopping.patience}` : 'off'}</td></tr>
+<tr><th>Backend</th><td>${backend}</td></tr>
+${result ? `<tr><th>Time</th><td>${result.seconds.toFixed(1)} s</td></tr>` : ''}
+</table>
+<h2>Metrics against the baselines</h2>
+${splitSection('val', 'Validation') + splitSection('test', 'Test') || '<p>No metrics (the run did not finish evaluating).</p>'}
+<h2>Curves</h2>
+<p class="muted">Loss in normalized units; validation MAE in the target's units${baselines?.naive.val ? ` (naive validation MAE ${metric(baselines.naive.val.mae)})` : ''}.</p>
+${curvesSvg(run.history, [
+  { key: 'loss', label: 'loss', color: '#2563eb' },
+  { key: 'valLoss', label: 'val loss', color: '#dc2626' },
+])}
+${curvesSvg(run.history, [{ key: 'valMae', label: 'val MAE', color: '#059669' }])}
+<p class="muted">Written by Seqcast.</p>
+</body></html>
+`
+}

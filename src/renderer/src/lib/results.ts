@@ -1,0 +1,313 @@
+/**
+ * Option builders of the Results view: actual vs predicted over validation and test (with other
+ * runs overlaid), residuals over time and as a histogram, and the future forecast after the data.
+ */
+import type { Forecast, FutureForecast } from '@shared/run'
+import { AXIS_STYLE, PALETTE, type ChartOption } from '../charts/echarts'
+import { histogram, valueRows, type ForecastSplit } from './forecasts'
+import { metric } from './format'
+
+export interface Overlay {
+  name: string
+  splits: Partial<Record<ForecastSplit, Forecast>>
+}
+
+const SPLIT_ORDER: ForecastSplit[] = ['train', 'val', 'test']
+
+/** x (time or row) and value of step h of every window, over the given splits in order. */
+export function stepSeries(
+  splits: Partial<Record<ForecastSplit, Forecast>>,
+  step: number,
+  pick: 'actual' | 'predicted' | 'residual',
+  only: ForecastSplit[] = ['val', 'test'],
+): Float64Array {
+  const parts: Float64Array[] = []
+  for (const s of SPLIT_ORDER) {
+    const f = splits[s]
+    if (!f || !only.includes(s)) continue
+    const H = f.horizon
+    const h = Math.min(step, H - 1)
+    const n = Math.floor(f.predicted.length / H)
+    const rows = valueRows(f)
+    const times = f.timestamps && f.timestamps.length === f.predicted.length ? f.timestamps : null
+    const out = new Float64Array(n * 2)
+    for (let k = 0; k < n; k++) {
+      const i = k * H + h
+      out[2 * k] = times ? times[i] : rows[i]
+      out[2 * k + 1] =
+        pick === 'actual'
+          ? f.actual[i]
+          : pick === 'predicted'
+            ? f.predicted[i]
+            : f.actual[i] - f.predicted[i]
+    }
+    // A NaN point between splits breaks the line instead of joining the last validation
+    // window to the first test window across the rows in between.
+    if (parts.length) parts.push(Float64Array.of(out.length ? out[0] : NaN, NaN))
+    parts.push(out)
+  }
+  const total = parts.reduce((a, p) => a + p.length, 0)
+  const all = new Float64Array(total)
+  let at = 0
+  for (const p of parts) {
+    all.set(p, at)
+    at += p.length
+  }
+  return all
+}
+
+function hasTime(splits: Partial<Record<ForecastSplit, Forecast>>): boolean {
+  return Object.values(splits).some(
+    (f) => f && f.timestamps && f.timestamps.length === f.predicted.length,
+  )
+}
+
+/** Start x of the test split, for the boundary line. */
+function testStart(splits: Partial<Record<ForecastSplit, Forecast>>): number | null {
+  const f = splits.test
+  if (!f || f.predicted.length === 0) return null
+  if (f.timestamps && f.timestamps.length === f.predicted.length) return f.timestamps[0]
+  return valueRows(f)[0]
+}
+
+export function actualVsPredictedOption(
+  name: string,
+  splits: Partial<Record<ForecastSplit, Forecast>>,
+  step: number,
+  overlays: Overlay[],
+): ChartOption {
+  const time = hasTime(splits)
+  const boundary = testStart(splits)
+  const line = (data: Float64Array, seriesName: string, color: string, width = 1.2) => ({
+    type: 'line' as const,
+    name: seriesName,
+    data: data as unknown as number[],
+    dimensions: ['x', 'y'],
+    encode: { x: 0, y: 1 },
+    sampling: 'lttb' as const,
+    showSymbol: false,
+    lineStyle: { width, color },
+    itemStyle: { color },
+    emphasis: { disabled: true },
+    progressive: 0,
+  })
+  return {
+    animation: false,
+    useUTC: true,
+    grid: { left: 60, right: 24, top: 40, bottom: 70 },
+    legend: { top: 0, type: 'scroll', textStyle: { fontSize: 12 } },
+    tooltip: {
+      trigger: 'axis',
+      confine: true,
+      valueFormatter: (v: unknown) => metric(v as number),
+    },
+    xAxis: {
+      type: time ? 'time' : 'value',
+      min: 'dataMin',
+      max: 'dataMax',
+      ...AXIS_STYLE,
+      splitLine: { show: false },
+      name: time ? undefined : 'row',
+    },
+    yAxis: { type: 'value', scale: true, ...AXIS_STYLE },
+    dataZoom: [
+      { type: 'inside', filterMode: 'filter' },
+      { type: 'slider', filterMode: 'filter', bottom: 14, height: 22, showDataShadow: false },
+    ],
+    series: [
+      {
+        ...line(stepSeries(splits, step, 'actual'), 'actual', '#64748b'),
+        markLine:
+          boundary !== null
+            ? {
+                silent: true,
+                symbol: 'none',
+                lineStyle: { color: '#0f172a', type: 'dashed' },
+                label: { formatter: 'validation | test', color: '#334155' },
+                data: [{ xAxis: boundary }],
+              }
+            : undefined,
+      },
+      line(stepSeries(splits, step, 'predicted'), `predicted: ${name}`, PALETTE[0], 1.4),
+      ...overlays.map((o, i) =>
+        line(
+          stepSeries(o.splits, step, 'predicted'),
+          `predicted: ${o.name}`,
+          PALETTE[(i + 2) % PALETTE.length],
+          1.2,
+        ),
+      ),
+    ],
+  }
+}
+
+export function residualsOption(
+  splits: Partial<Record<ForecastSplit, Forecast>>,
+  step: number,
+): ChartOption {
+  const time = hasTime(splits)
+  return {
+    animation: false,
+    useUTC: true,
+    grid: { left: 60, right: 20, top: 20, bottom: 60 },
+    tooltip: { trigger: 'item', valueFormatter: (v: unknown) => metric(v as number) },
+    xAxis: {
+      type: time ? 'time' : 'value',
+      min: 'dataMin',
+      max: 'dataMax',
+      ...AXIS_STYLE,
+      splitLine: { show: false },
+    },
+    yAxis: {
+      type: 'value',
+      scale: true,
+      name: 'actual − predicted',
+      nameTextStyle: { align: 'left' },
+      ...AXIS_STYLE,
+    },
+    dataZoom: [
+      { type: 'inside', filterMode: 'filter' },
+      { type: 'slider', filterMode: 'filter', bottom: 10, height: 20, showDataShadow: false },
+    ],
+    series: [
+      {
+        type: 'scatter',
+        name: 'residual',
+        data: stepSeries(splits, step, 'residual') as unknown as number[],
+        dimensions: ['x', 'y'],
+        encode: { x: 0, y: 1 },
+        symbolSize: 2,
+        large: true,
+        largeThreshold: 2000,
+        itemStyle: { color: 'rgba(37, 99, 235, 0.45)' },
+        markLine: {
+          silent: true,
+          symbol: 'none',
+          lineStyle: { color: '#0f172a' },
+          label: { show: false },
+          data: [{ yAxis: 0 }],
+        },
+      },
+    ],
+  }
+}
+
+export function histogramOption(
+  splits: Partial<Record<ForecastSplit, Forecast>>,
+  step: number,
+): ChartOption {
+  const xy = stepSeries(splits, step, 'residual')
+  const values = new Float64Array(xy.length / 2)
+  for (let i = 0; i < values.length; i++) values[i] = xy[2 * i + 1]
+  const { edges, counts } = histogram(values, 40)
+  const centers = counts.map((_, i) => (edges[i] + edges[i + 1]) / 2)
+  return {
+    animation: false,
+    grid: { left: 56, right: 20, top: 20, bottom: 40 },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    xAxis: {
+      type: 'category',
+      data: centers.map((c) => metric(c, 3)),
+      name: 'residual',
+      nameLocation: 'middle',
+      nameGap: 26,
+      ...AXIS_STYLE,
+      axisLabel: { ...AXIS_STYLE.axisLabel, interval: 7 },
+    },
+    yAxis: { type: 'value', name: 'windows', ...AXIS_STYLE },
+    series: [
+      {
+        type: 'bar',
+        name: 'windows',
+        data: counts,
+        barCategoryGap: '8%',
+        itemStyle: { color: '#2563eb' },
+      },
+    ],
+  }
+}
+
+/** The last `context` rows of the target, then the forecast after the data. */
+export function futureOption(
+  future: FutureForecast,
+  target: { name: string; values: ArrayLike<number> },
+  time: ArrayLike<number> | null,
+  context: number,
+): ChartOption {
+  const n = target.values.length
+  const from = Math.max(0, n - context)
+  const history: [number, number][] = []
+  for (let r = from; r < n; r++) history.push([time ? time[r] : r, target.values[r]])
+  const H = future.horizon
+  const times =
+    future.timestamps && future.timestamps.length === future.predicted.length
+      ? future.timestamps
+      : null
+  const rows = future.rowIndex.length === future.predicted.length ? future.rowIndex : null
+  const forecast: [number, number][] = []
+  for (let i = 0; i < future.predicted.length; i++) {
+    const x = time && times ? times[i] : rows ? rows[i] : n + i
+    forecast.push([x, future.predicted[i]])
+  }
+  const useTime = !!(time && times)
+  const end = history[history.length - 1]
+  return {
+    animation: false,
+    useUTC: true,
+    grid: { left: 60, right: 24, top: 36, bottom: 40 },
+    legend: { top: 0, textStyle: { fontSize: 12 } },
+    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => metric(v as number) },
+    xAxis: {
+      type: useTime ? 'time' : 'value',
+      min: 'dataMin',
+      max: 'dataMax',
+      ...AXIS_STYLE,
+      splitLine: { show: false },
+    },
+    yAxis: {
+      type: 'value',
+      scale: true,
+      name: target.name,
+      nameTextStyle: { align: 'left' },
+      ...AXIS_STYLE,
+    },
+    series: [
+      {
+        type: 'line',
+        name: 'history',
+        data: history,
+        showSymbol: false,
+        sampling: 'lttb',
+        lineStyle: { width: 1, color: '#64748b' },
+        itemStyle: { color: '#64748b' },
+        markLine: end
+          ? {
+              silent: true,
+              symbol: 'none',
+              lineStyle: { color: '#94a3b8', type: 'dashed' },
+              label: { formatter: 'end of data', color: '#475569' },
+              data: [{ xAxis: end[0] }],
+            }
+          : undefined,
+      },
+      {
+        // Not joined to the history: the forecast is for rows after a gap (the delay).
+        type: H > 1 ? 'line' : 'scatter',
+        name: H > 1 ? `forecast (${H} steps)` : 'forecast',
+        data: forecast,
+        symbol: 'circle',
+        symbolSize: 9,
+        lineStyle: { width: 2, color: '#dc2626' },
+        itemStyle: { color: '#dc2626' },
+        label:
+          H > 1
+            ? undefined
+            : {
+                show: true,
+                position: 'top',
+                formatter: (p: unknown) => metric((p as { value: [number, number] }).value[1]),
+              },
+      },
+    ],
+  }
+}

@@ -1,0 +1,286 @@
+/**
+ * The Dexie schema of the renderer (src/renderer/src/db.ts) in Chromium's real IndexedDB:
+ * each upgrade opens an older database and checks that the data survived; binary column data
+ * stays binary; a full disk is reported as a quota error and leaves saved work intact.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { launchBrowser, removeDir, type Browser } from './helpers/app'
+import { buildPage, serveDir } from './helpers/static'
+
+let browser: Browser
+let page: Page
+let site: { url: string; close(): Promise<void> }
+let outDir: string
+
+beforeAll(async () => {
+  outDir = await buildPage(join(import.meta.dirname, '../renderer/db-page'))
+  site = await serveDir(outDir)
+  browser = await launchBrowser()
+  page = browser.page
+  await page.goto(site.url)
+  await page.waitForSelector('body[data-ready=true]', { state: 'attached' })
+})
+
+afterAll(async () => {
+  await browser?.close()
+  if (browser) {
+    removeDir(browser.profile)
+    removeDir(browser.downloads)
+  }
+  await site?.close()
+  if (outDir) removeDir(outDir)
+})
+
+/** A v1 database written with the raw IndexedDB API (Dexie v1 = IndexedDB version 10). */
+const CREATE_V1_RAW = `(async (name) => {
+  await new Promise((resolve, reject) => {
+    const req = indexedDB.open(name, 10)
+    req.onupgradeneeded = () => {
+      const idb = req.result
+      const ds = idb.createObjectStore('datasets', { keyPath: 'id' })
+      ds.createIndex('name', 'name')
+      ds.createIndex('createdAt', 'createdAt')
+      const runs = idb.createObjectStore('runs', { keyPath: 'id' })
+      runs.createIndex('datasetId', 'datasetId')
+      runs.createIndex('status', 'status')
+      runs.createIndex('createdAt', 'createdAt')
+      const models = idb.createObjectStore('models', { keyPath: 'id' })
+      models.createIndex('runId', 'runId')
+      models.createIndex('createdAt', 'createdAt')
+    }
+    req.onsuccess = () => {
+      const idb = req.result
+      const tx = idb.transaction(['datasets', 'runs', 'models'], 'readwrite')
+      const values = new Float64Array([1.5, NaN, -3, 1e300])
+      const times = new Float64Array([0, 600000, 1200000, 1800000])
+      const codes = new Int32Array([0, 1, -1, 0])
+      tx.objectStore('datasets').put({
+        id: 'ds-old', name: 'old.csv', fileName: 'old.csv', rowCount: 4, timeColumn: 'time',
+        columns: [
+          { name: 'time', kind: 'datetime', format: 'iso', data: times.buffer },
+          { name: 'x', kind: 'numeric', data: values.buffer },
+          { name: 'label', kind: 'text', categories: ['a', 'b'], data: codes.buffer },
+        ],
+        report: null, bytes: 80, createdAt: 1000,
+      })
+      tx.objectStore('runs').put({ id: 'run-old', name: 'old run', datasetId: 'ds-old', status: 'done', createdAt: 2000, finishedAt: 3000, history: [{ epoch: 1, loss: 0.5 }] })
+      tx.objectStore('models').put({ id: 'model-old', name: 'old model', runId: 'run-old', createdAt: 3000, weights: new Uint8Array([1, 2, 3]) })
+      tx.objectStore('models').put({ id: 'model-imported', name: 'imported', runId: null, createdAt: 4000, weights: new Uint8Array([9]) })
+      tx.oncomplete = () => { idb.close(); resolve() }
+      tx.onerror = () => reject(tx.error)
+    }
+    req.onerror = () => reject(req.error)
+  })
+})`
+
+/** The same v1 data written through Dexie with the v1 schema, as the first release would have. */
+const CREATE_V1_DEXIE = `(async (name) => {
+  const { Dexie, SCHEMA_V1 } = window.seqcastDb
+  const old = new Dexie(name)
+  old.version(1).stores(SCHEMA_V1)
+  await old.open()
+  await old.table('datasets').put({
+    id: 'ds-old', name: 'old.csv', fileName: 'old.csv', rowCount: 4, timeColumn: 'time',
+    columns: [
+      { name: 'time', kind: 'datetime', format: 'iso', data: new Float64Array([0, 600000, 1200000, 1800000]).buffer },
+      { name: 'x', kind: 'numeric', data: new Float64Array([1.5, NaN, -3, 1e300]).buffer },
+      { name: 'label', kind: 'text', categories: ['a', 'b'], data: new Int32Array([0, 1, -1, 0]).buffer },
+    ],
+    report: null, bytes: 80, createdAt: 1000,
+  })
+  await old.table('runs').put({ id: 'run-old', name: 'old run', datasetId: 'ds-old', status: 'done', createdAt: 2000, finishedAt: 3000, history: [{ epoch: 1, loss: 0.5 }] })
+  await old.table('models').put({ id: 'model-old', name: 'old model', runId: 'run-old', createdAt: 3000, weights: new Uint8Array([1, 2, 3]) })
+  await old.table('models').put({ id: 'model-imported', name: 'imported', runId: null, createdAt: 4000, weights: new Uint8Array([9]) })
+  old.close()
+})`
+
+/** Opens with the current db.ts and reports what survived. */
+const OPEN_CURRENT = `(async (name) => {
+  const { openDatabase, loadDataset } = window.seqcastDb
+  const d = openDatabase(name)
+  await d.open()
+  const { record, dataset } = await loadDataset('ds-old', d)
+  const columnRows = await d.columns.where('datasetId').equals('ds-old').toArray()
+  const run = await d.runs.get('run-old')
+  const models = await d.models.orderBy('createdAt').toArray()
+  const out = {
+    verno: d.verno,
+    tables: d.tables.map((t) => t.name).sort(),
+    recordColumns: record.columns,
+    recordHasData: record.columns.some((c) => 'data' in c),
+    updatedAt: record.updatedAt,
+    repairs: record.repairs,
+    columnRows: columnRows.map((c) => ({ index: c.index, name: c.name, isBuffer: c.data instanceof ArrayBuffer, bytes: c.data.byteLength })),
+    time: Array.from(dataset.columns[0].values),
+    x: Array.from(dataset.columns[1].values).map((v) => (Number.isNaN(v) ? 'NaN' : v)),
+    codes: Array.from(dataset.columns[2].codes),
+    categories: dataset.columns[2].categories,
+    kinds: dataset.columns.map((c) => c.kind),
+    timeColumn: dataset.timeColumn,
+    run: { status: run.status, updatedAt: run.updatedAt, history: run.history, checkpointEpoch: run.checkpointEpoch },
+    models: models.map((m) => ({ id: m.id, kind: m.kind, updatedAt: m.updatedAt, weights: Array.from(m.weights) })),
+    forecasts: await d.forecasts.count(),
+    settings: await d.settings.count(),
+  }
+  d.close()
+  return out
+})`
+
+function expectSurvived(result: Record<string, unknown>): void {
+  expect(result.verno).toBe(2)
+  expect(result.tables).toEqual(['columns', 'datasets', 'forecasts', 'models', 'runs', 'settings'])
+  // Column data moved out of the dataset row, byte for byte.
+  expect(result.recordHasData).toBe(false)
+  expect(result.recordColumns).toEqual([
+    { name: 'time', kind: 'datetime', format: 'iso' },
+    { name: 'x', kind: 'numeric' },
+    { name: 'label', kind: 'text', categories: ['a', 'b'] },
+  ])
+  expect(result.columnRows).toEqual([
+    { index: 0, name: 'time', isBuffer: true, bytes: 32 },
+    { index: 1, name: 'x', isBuffer: true, bytes: 32 },
+    { index: 2, name: 'label', isBuffer: true, bytes: 16 },
+  ])
+  expect(result.time).toEqual([0, 600000, 1200000, 1800000])
+  expect(result.x).toEqual([1.5, 'NaN', -3, 1e300])
+  expect(result.codes).toEqual([0, 1, -1, 0])
+  expect(result.categories).toEqual(['a', 'b'])
+  expect(result.kinds).toEqual(['datetime', 'numeric', 'text'])
+  expect(result.timeColumn).toBe('time')
+  expect(result.updatedAt).toBe(1000)
+  expect(result.repairs).toEqual([])
+  // Runs and models kept, with the fields v2 added filled in.
+  expect(result.run).toEqual({
+    status: 'done',
+    updatedAt: 3000,
+    history: [{ epoch: 1, loss: 0.5 }],
+    checkpointEpoch: null,
+  })
+  expect(result.models).toEqual([
+    { id: 'model-old', kind: 'final', updatedAt: 3000, weights: [1, 2, 3] },
+    { id: 'model-imported', kind: 'imported', updatedAt: 4000, weights: [9] },
+  ])
+  expect(result.forecasts).toBe(0)
+  expect(result.settings).toBe(0)
+}
+
+describe('db.ts schema upgrades in Chromium', () => {
+  it('v1 → v2: a database written with the raw IndexedDB API keeps its datasets, runs and models', async () => {
+    await page.evaluate(`${CREATE_V1_RAW}('mig-raw')`)
+    const result = (await page.evaluate(`${OPEN_CURRENT}('mig-raw')`)) as Record<string, unknown>
+    expectSurvived(result)
+  })
+
+  it('v1 → v2: a database written by Dexie with the v1 schema keeps its data', async () => {
+    await page.evaluate(`${CREATE_V1_DEXIE}('mig-dexie')`)
+    const result = (await page.evaluate(`${OPEN_CURRENT}('mig-dexie')`)) as Record<string, unknown>
+    expectSurvived(result)
+    // Opening again (no upgrade now) reads the same.
+    const again = (await page.evaluate(`${OPEN_CURRENT}('mig-dexie')`)) as Record<string, unknown>
+    expectSurvived(again)
+  })
+
+  it('a new database stores column data as binary and reads back the same dataset', async () => {
+    const result = (await page.evaluate(`(async () => {
+      const { openDatabase, saveDataset, loadDataset } = window.seqcastDb
+      const d = openDatabase('fresh')
+      const values = new Float64Array(1000).map((_, i) => Math.sin(i) * 1e3 + (i === 7 ? NaN : 0))
+      const base = new Float64Array(values.buffer.slice(0))
+      const dataset = { name: 'fresh.csv', rowCount: 1000, timeColumn: null, columns: [
+        { name: 'v', kind: 'numeric', values: new Float64Array(new ArrayBuffer(8 * 1002), 8, 1000).map((_, i) => base[i]) },
+      ] }
+      await saveDataset(dataset, null, { id: 'ds-1', database: d })
+      const raw = await d.columns.get(['ds-1', 0])
+      const { dataset: back } = await loadDataset('ds-1', d)
+      const same = back.columns[0].values.every((v, i) => Object.is(v, base[i]))
+      d.close()
+      return { isBuffer: raw.data instanceof ArrayBuffer, bytes: raw.data.byteLength, same, verno: d.verno }
+    })()`)) as Record<string, unknown>
+    // Exactly the column's 8,000 bytes, not the larger buffer the view sat in.
+    expect(result).toEqual({ isBuffer: true, bytes: 8000, same: true, verno: 2 })
+  })
+
+  it('a full disk is reported as a quota error, and what was saved before stays intact', async () => {
+    // Chromium applies a quota override only to an origin that has not stored anything yet:
+    // a second server gives this test its own origin.
+    const own = await serveDir(outDir)
+    const quotaPage = await browser.context.newPage()
+    try {
+      await quotaPage.goto(own.url)
+      await quotaPage.waitForSelector('body[data-ready=true]', { state: 'attached' })
+      const cdp = await browser.context.newCDPSession(quotaPage)
+      const origin = new URL(own.url).origin
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 1024 * 1024 })
+      try {
+        await checkQuota(quotaPage)
+      } finally {
+        await cdp.send('Storage.overrideQuotaForOrigin', { origin })
+      }
+    } finally {
+      await quotaPage.close()
+      await own.close()
+    }
+  })
+})
+
+async function checkQuota(page: Page): Promise<void> {
+  await page.evaluate(`(async () => {
+      const { openDatabase, saveDataset } = window.seqcastDb
+      const d = openDatabase('quota')
+      await saveDataset({ name: 'small.csv', rowCount: 100, timeColumn: null, columns: [{ name: 'v', kind: 'numeric', values: new Float64Array(100).fill(42) }] }, null, { id: 'small', database: d })
+      d.close()
+    })()`)
+  // Chromium checks a transaction against the quota; keep saving 3.2 MB datasets until one is refused.
+  const outcome = (await page.evaluate(`(async () => {
+        const { openDatabase, saveDataset } = window.seqcastDb
+        const d = openDatabase('quota')
+        const saved = []
+        try {
+          for (let i = 0; i < 6; i++) {
+            // Noise, not a constant: Chromium compresses IndexedDB values.
+            const big = new Float64Array(400_000).map((_, k) => Math.sin(k * 12.9898 + i) * 43758.5453)
+            try {
+              await saveDataset({ name: 'big' + i + '.csv', rowCount: big.length, timeColumn: null, columns: [{ name: 'v', kind: 'numeric', values: big }] }, null, { id: 'big' + i, database: d })
+              saved.push('big' + i)
+            } catch (e) {
+              return { saved, failure: { kind: e.kind, message: e.message, id: 'big' + i } }
+            }
+          }
+          return { saved, failure: null }
+        } finally {
+          d.close()
+        }
+      })()`)) as { saved: string[]; failure: { kind: string; message: string } | null }
+  expect(outcome.failure).not.toBeNull()
+  expect(outcome.failure!.kind).toBe('quota')
+  expect(outcome.failure!.message).toMatch(
+    /^Could not save dataset "big\d\.csv": the storage for Seqcast is full/,
+  )
+  expect(outcome.failure!.message).toMatch(
+    /Delete datasets, runs or models you no longer need in the Library, then try again\. Nothing saved before was changed\./,
+  )
+  const after = (await page.evaluate(`(async (saved) => {
+      const { openDatabase, loadDataset } = window.seqcastDb
+      const d = openDatabase('quota')
+      const { dataset } = await loadDataset('small', d)
+      const intact = []
+      for (const id of saved) {
+        const { dataset: big } = await loadDataset(id, d)
+        const i = Number(id.slice(3))
+        intact.push(big.rowCount === 400_000 && big.columns[0].values.every((v, k) => v === Math.sin(k * 12.9898 + i) * 43758.5453))
+      }
+      const ids = await d.datasets.toCollection().primaryKeys()
+      const columns = await d.columns.count()
+      d.close()
+      return { ids: ids.sort(), columns, small: dataset.columns[0].values.every((v) => v === 42), intact }
+    })(${JSON.stringify(outcome.saved)})`)) as Record<string, unknown>
+  // The failed write left nothing half-saved: no 'big' row, no orphan column data.
+  expect(after).toEqual({
+    ids: ['small', ...outcome.saved].sort(),
+    columns: 1 + outcome.saved.length,
+    small: true,
+    intact: outcome.saved.map(() => true),
+  })
+}

@@ -1,0 +1,202 @@
+/**
+ * Experiment view: the numbers a person types change the sample counts (Keras' counts,
+ * computed here with experimentWindows) and the chart of one sample; bad settings show their
+ * message and block training.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { experimentWindows } from '../../src/shared/windows/experiment'
+import {
+  launchBrowser,
+  makeJenaLike,
+  removeDir,
+  screenshot,
+  startServer,
+  type Browser,
+  type Server,
+} from './helpers/app'
+import { numberIn, openWithPicker, setNumber } from './helpers/flows'
+
+let server: Server
+let browser: Browser
+let dir: string
+let csv: string
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'seqcast-e2e-exp-'))
+  csv = join(dir, 'jena_5k.csv')
+  makeJenaLike(csv, ['--rows', '5000', '--seed', '1'])
+  server = await startServer()
+  browser = await launchBrowser()
+  await browser.page.goto(server.url)
+  await openWithPicker(browser.page, csv)
+  await browser.page.getByTestId('row-count').waitFor()
+  await browser.page.getByTestId('nav-experiment').click()
+  await browser.page.getByTestId('sequence-length').waitFor()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.stop()
+  if (browser) {
+    removeDir(browser.profile)
+    removeDir(browser.downloads)
+  }
+  removeDir(dir)
+})
+
+async function counts() {
+  const { page } = browser
+  return {
+    train: await numberIn(page.getByTestId('samples-train')),
+    val: await numberIn(page.getByTestId('samples-val')),
+    test: await numberIn(page.getByTestId('samples-test')),
+  }
+}
+
+function keras(rows: number, sequenceLength: number, samplingRate: number, delay: number) {
+  const w = experimentWindows(
+    rows,
+    { sequenceLength, samplingRate, delay, sequenceStride: 1, horizon: 1 },
+    { train: 0.5, val: 0.25 },
+  )
+  return {
+    train: w.starts.train.length,
+    val: w.starts.val.length,
+    test: w.starts.test.length,
+    first: w.starts.train[0],
+  }
+}
+
+async function windowChartDrawn(): Promise<string | null> {
+  return browser.page.getByTestId('window-chart').getAttribute('data-rendered')
+}
+
+describe('Experiment view', () => {
+  it("shows Keras' sample counts for the book's settings and one sample on the time axis", async () => {
+    const { page } = browser
+    await page.getByLabel('Target', { exact: true }).selectOption('T (degC)')
+    await setNumber(page, 'Training fraction', 0.5)
+    await setNumber(page, 'Validation fraction', 0.25)
+    await setNumber(page, 'Sequence length', 120)
+    await setNumber(page, 'Sampling rate', 6)
+    await setNumber(page, 'Delay', 858)
+    const expected = keras(5000, 120, 6, 858)
+    expect(expected).toEqual({ train: 1786, val: 536, test: 0, first: 0 })
+    await expect
+      .poll(counts)
+      .toEqual({ train: expected.train, val: expected.val, test: expected.test })
+    // No test window fits in 5,000 rows with these settings: the counts say so, and so does the message.
+    expect(await page.getByTestId('experiment-error').innerText()).toMatch(
+      /^Test split: expected at least 715 rows for one window \(sequence length 120 at sampling rate 6 spans 715 rows\), received 392 usable rows \(1,250 rows, of which the last 858 only hold targets for the delay\)\./,
+    )
+    expect(await page.getByTestId('start-training').isDisabled()).toBe(true)
+    // The chart draws sample 1: rows 0, 6, …, 714 and its target row 858 (24 h after the last row).
+    await expect
+      .poll(() => page.getByTestId('sample-label').innerText())
+      .toBe('Sample 1 of 1,786: window rows 0–714, target row 858')
+    expect(await page.getByTestId('window-description').innerText()).toBe(
+      'Each window reads 120 rows, one every 6 rows, spanning 715 rows (4 d 23 h); the target is 858 rows after the window starts (5 d 23 h), 144 rows (1 d) after its last row.',
+    )
+    await expect.poll(windowChartDrawn).not.toBeNull()
+    await screenshot(page, 'experiment-view')
+  })
+
+  it('updates the counts and redraws the sample as the numbers change', async () => {
+    const { page } = browser
+    const drawn = await windowChartDrawn()
+    await setNumber(page, 'Sequence length', 24)
+    await setNumber(page, 'Delay', 144 + 138)
+    const expected = keras(5000, 24, 6, 282)
+    await expect
+      .poll(counts)
+      .toEqual({ train: expected.train, val: expected.val, test: expected.test })
+    expect(expected.test).toBeGreaterThan(0)
+    await expect
+      .poll(() => page.getByTestId('sample-label').innerText())
+      .toBe(
+        `Sample 1 of ${expected.train.toLocaleString('en-US')}: window rows 0–138, target row 282`,
+      )
+    await expect.poll(windowChartDrawn).not.toBe(drawn)
+    // Another sample of another split.
+    await page.getByLabel('Split of the sample').selectOption('test')
+    const firstTest = experimentWindows(
+      5000,
+      { sequenceLength: 24, samplingRate: 6, delay: 282, sequenceStride: 1, horizon: 1 },
+      { train: 0.5, val: 0.25 },
+    ).starts.test[0]
+    await expect
+      .poll(() => page.getByTestId('sample-label').innerText())
+      .toMatch(
+        new RegExp(
+          `^Sample 1 of ${expected.test.toLocaleString('en-US')}: window rows ${firstTest.toLocaleString('en-US')}–`,
+        ),
+      )
+    await setNumber(page, 'Sampling rate', 1)
+    const r1 = keras(5000, 24, 1, 282)
+    await expect.poll(counts).toEqual({ train: r1.train, val: r1.val, test: r1.test })
+  })
+
+  it('names a bad setting, marks its field and blocks training until it is fixed', async () => {
+    const { page } = browser
+    await setNumber(page, 'Sampling rate', 6)
+    await setNumber(page, 'Delay', 100)
+    const error = page.getByTestId('experiment-error')
+    await expect
+      .poll(() => error.innerText())
+      .toBe(
+        "delay: expected at least (sequence length - 1) × sampling rate + 1 = 139 rows, so the target comes after the window's last row, received 100. A smaller delay puts the target inside the window, where the model can read it.",
+      )
+    expect(await page.getByLabel('Delay', { exact: true }).getAttribute('aria-invalid')).toBe(
+      'true',
+    )
+    expect(await page.getByTestId('start-training').isDisabled()).toBe(true)
+    expect(await page.getByTestId('start-error').innerText()).toMatch(/^delay: expected at least/)
+    await setNumber(page, 'Sequence length', '')
+    await expect
+      .poll(() => error.innerText())
+      .toBe('sequence length: expected a whole number ≥ 1, received NaN.')
+    await setNumber(page, 'Sequence length', 24)
+    await setNumber(page, 'Delay', 3000)
+    // 5,000 rows − 3,000 delay leave 2,000 rows to read windows from: none in the validation rows 2,500…3,749.
+    await expect
+      .poll(() => error.innerText())
+      .toBe(
+        'Validation split: expected at least 139 rows for one window (sequence length 24 at sampling rate 6 spans 139 rows), received 0 usable rows (1,250 rows, of which the last 1,250 only hold targets for the delay). Lower the sequence length, sampling rate or delay, or give the validation split a larger fraction.',
+      )
+    await screenshot(page, 'experiment-error')
+    await setNumber(page, 'Delay', 282)
+    await expect.poll(() => error.count()).toBe(0)
+    expect(await page.getByTestId('start-training').isDisabled()).toBe(false)
+  })
+
+  it('counts parameters per layer with the course formula', async () => {
+    const { page } = browser
+    await page.getByLabel('Preset').selectOption('lstm')
+    // LSTM(16) on 14 features: 4·(16·(16+14)+16) = 1,984; Dense(1): 17.
+    await expect.poll(() => page.getByTestId('total-params').innerText()).toBe('2,001')
+    expect(await page.getByTestId('model-summary').innerText()).toContain(
+      '4·(16·(16+14)+16) = 1,984',
+    )
+    await page.getByLabel('Add a layer').selectOption('dense')
+    // A Dense after a vector: 16·16 + 16 = 272 more.
+    await expect.poll(() => page.getByTestId('total-params').innerText()).toBe('2,273')
+    await page.getByRole('button', { name: 'Remove layer 2' }).click()
+    await expect.poll(() => page.getByTestId('total-params').innerText()).toBe('2,001')
+  })
+
+  it('keeps the settings after a reload (saved with the dataset)', async () => {
+    const { page } = browser
+    await page.waitForTimeout(400) // the draft is saved 300 ms after the last edit
+    await page.reload()
+    await page.getByTestId('sequence-length').waitFor()
+    await expect
+      .poll(() => page.getByLabel('Sequence length', { exact: true }).inputValue())
+      .toBe('24')
+    expect(await page.getByLabel('Delay', { exact: true }).inputValue()).toBe('282')
+    expect(await page.getByLabel('Target', { exact: true }).inputValue()).toBe('T (degC)')
+    expect(browser.errors.filter((e) => /Content Security Policy|pageerror/i.test(e))).toEqual([])
+  })
+})

@@ -1,0 +1,50 @@
+/** Steps the e2e tests share: opening files the two ways a person does, reading numbers off the UI. */
+import { readFileSync } from 'node:fs'
+import { basename } from 'node:path'
+import type { Locator, Page } from 'playwright-core'
+
+/** Opens a file with the Open button and the browser's file chooser. */
+export async function openWithPicker(page: Page, path: string): Promise<void> {
+  const chooser = page.waitForEvent('filechooser')
+  await page.getByTestId('open-csv').click()
+  await (await chooser).setFiles(path)
+}
+
+/** Drops a real file on the drop zone: a DataTransfer holding a File with the file's bytes. */
+export async function dropFile(
+  page: Page,
+  path: string,
+  target = page.getByTestId('drop-zone'),
+): Promise<void> {
+  const b64 = readFileSync(path).toString('base64')
+  const name = basename(path)
+  const transfer = await page.evaluateHandle(`(() => {
+    const bin = atob(${JSON.stringify(b64)})
+    const bytes = new Uint8Array(bin.length)
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i)
+    const dt = new DataTransfer()
+    dt.items.add(new File([bytes], ${JSON.stringify(name)}, { type: 'text/csv' }))
+    return dt
+  })()`)
+  for (const type of ['dragenter', 'dragover', 'drop'])
+    await target.dispatchEvent(type, { dataTransfer: transfer })
+  await transfer.dispose()
+}
+
+/** "2,441" → 2441 */
+export async function numberIn(locator: Locator): Promise<number> {
+  const text = (await locator.innerText()).trim()
+  return Number(text.replace(/,/g, ''))
+}
+
+export async function setNumber(page: Page, label: string, value: number | string): Promise<void> {
+  const input = page.getByLabel(label, { exact: true })
+  await input.fill(String(value))
+}
+
+/** Waits until a notice with this title is shown; returns its text. */
+export async function notice(page: Page, title: string | RegExp): Promise<string> {
+  const n = page.getByTestId('notice').filter({ hasText: title }).first()
+  await n.waitFor()
+  return n.innerText()
+}

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest'
+import { experimentWindows } from '../../src/shared/windows/experiment'
+import { DEFAULT_WINDOW } from '../../src/shared/windows/config'
+import { summarizeModel, presetSpec } from '../../src/shared/models'
+import type { Dataset } from '../../src/shared/series/dataset'
+import {
+  defaultDraft,
+  memoryEstimate,
+  sampleRows,
+  seasonRowsFor,
+} from '../../src/renderer/src/lib/experiment'
+
+const MIN = 60_000
+const DAY = 86_400_000
+
+function dataset(rows: number, stepMs: number | null): Dataset {
+  const columns: Dataset['columns'] = [
+    {
+      name: 'p',
+      kind: 'numeric',
+      values: new Float64Array(rows).map((_, i) => 1000 + Math.sin(i)),
+    },
+    { name: 'T', kind: 'numeric', values: new Float64Array(rows).map((_, i) => Math.cos(i)) },
+    { name: 'label', kind: 'text', codes: new Int32Array(rows), categories: ['a'] },
+  ]
+  if (stepMs)
+    columns.unshift({
+      name: 'time',
+      kind: 'datetime',
+      format: 'iso',
+      values: new Float64Array(rows).map((_, i) => i * stepMs),
+    })
+  return { name: 'd.csv', rowCount: rows, columns, timeColumn: stepMs ? 'time' : null }
+}
+
+describe('seasonRowsFor', () => {
+  it('is a day of sub-daily rows, a week of days, a year of months or quarters', () => {
+    expect(seasonRowsFor({ ms: 10 * MIN, months: 0 })).toBe(144)
+    expect(seasonRowsFor({ ms: 60 * MIN, months: 0 })).toBe(24)
+    expect(seasonRowsFor({ ms: DAY, months: 0 })).toBe(7)
+    expect(seasonRowsFor({ ms: 7 * DAY, months: 0 })).toBe(52)
+    expect(seasonRowsFor({ ms: 30.44 * DAY, months: 1 })).toBe(12)
+    expect(seasonRowsFor({ ms: 91 * DAY, months: 3 })).toBe(4)
+  })
+  it('is none for yearly data, odd steps, or no time axis', () => {
+    expect(seasonRowsFor({ ms: 365 * DAY, months: 12 })).toBeNull()
+    expect(seasonRowsFor({ ms: 7 * MIN, months: 0 })).toBeNull()
+    expect(seasonRowsFor(null)).toBeNull()
+  })
+})
+
+describe('defaultDraft', () => {
+  it("uses Chollet's windows on long 10-minute data and every numeric column as a feature", () => {
+    const draft = defaultDraft(dataset(50_000, 10 * MIN), { ms: 10 * MIN, months: 0 })
+    expect(draft.experiment.window).toEqual(DEFAULT_WINDOW)
+    expect(draft.experiment.window.delay).toBe(858)
+    expect(draft.experiment.features).toEqual(['p', 'T'])
+    expect(draft.experiment.target).toBe('p')
+    expect(draft.experiment.seasonRows).toBe(144)
+    expect(draft.training.batchSize).toBe(256)
+    expect(draft.model.preset).toBe('lstm')
+  })
+  it('sizes a window of consecutive rows to short data, target right after it, with windows in every split', () => {
+    const d = dataset(144, null)
+    const draft = defaultDraft(d, null)
+    const w = draft.experiment.window
+    expect(w.samplingRate).toBe(1)
+    expect(w.delay).toBe(w.sequenceLength)
+    expect(draft.experiment.seasonRows).toBeNull()
+    const windows = experimentWindows(d.rowCount, w, draft.experiment.split)
+    expect(windows.starts.train.length).toBeGreaterThan(0)
+    expect(windows.starts.val.length).toBeGreaterThan(0)
+    expect(windows.starts.test.length).toBeGreaterThan(0)
+  })
+})
+
+describe('sampleRows', () => {
+  it('lists the rows a Keras window reads and its target row', () => {
+    const w = { sequenceLength: 120, samplingRate: 6, sequenceStride: 1, delay: 858, horizon: 1 }
+    const windows = experimentWindows(5000, w, { train: 0.5, val: 0.25 })
+    const s = sampleRows(windows, 'val', 3)!
+    const start = windows.starts.val[3]
+    expect(start).toBe(2503)
+    expect(s.start).toBe(start)
+    expect(s.windowRows).toHaveLength(120)
+    expect(s.windowRows[0]).toBe(start)
+    expect(s.windowRows[1]).toBe(start + 6)
+    expect(s.windowRows[119]).toBe(start + 119 * 6)
+    expect(s.targetRows).toEqual([start + 858])
+    expect(s.count).toBe(windows.starts.val.length)
+    expect(s.from).toBeLessThanOrEqual(start)
+    expect(s.to).toBeGreaterThanOrEqual(start + 858)
+    expect(s.to).toBeLessThan(5000)
+  })
+  it('clamps the sample number and lists every horizon step', () => {
+    const w = { sequenceLength: 10, samplingRate: 1, sequenceStride: 1, delay: 12, horizon: 3 }
+    const windows = experimentWindows(200, w, { train: 0.5, val: 0.25 })
+    const s = sampleRows(windows, 'train', 1e9)!
+    expect(s.index).toBe(windows.starts.train.length - 1)
+    const start = windows.starts.train[s.index]
+    expect(s.targetRows).toEqual([start + 12, start + 13, start + 14])
+    expect(
+      sampleRows({ ...windows, starts: { ...windows.starts, test: new Int32Array(0) } }, 'test', 0),
+    ).toBeNull()
+  })
+})
+
+describe('memoryEstimate', () => {
+  it("says materializing Jena's training windows would take 1.4 GB (DESIGN.md), and counts the real layout", () => {
+    const w = DEFAULT_WINDOW
+    const windows = experimentWindows(420_451, w, { train: 0.5, val: 0.25 })
+    const samples = {
+      train: windows.starts.train.length,
+      val: windows.starts.val.length,
+      test: windows.starts.test.length,
+    }
+    expect(samples).toEqual({ train: 209_511, val: 104_398, test: 103_542 })
+    const features = Array.from({ length: 14 }, (_, i) => `f${i}`)
+    const model = presetSpec('lstm')!
+    const config = {
+      experiment: {
+        target: 'f1',
+        features,
+        window: w,
+        split: { train: 0.5, val: 0.25 },
+        normalization: 'zscore' as const,
+        seasonRows: 144,
+      },
+      model,
+      training: {
+        epochs: 10,
+        batchSize: 256,
+        optimizer: 'rmsprop' as const,
+        learningRate: 0.001,
+        decay: 0,
+        loss: 'mse' as const,
+        shuffle: true,
+        seed: 1,
+        earlyStopping: null,
+        backend: 'auto' as const,
+        fusedKernels: true,
+      },
+    }
+    const summary = summarizeModel(model, 120, 14, 1)
+    const m = memoryEstimate(config, 420_451, samples, summary)
+    expect(m.materializedTrain).toBe(209_511 * 120 * 14 * 4) // 1.41 GB
+    expect(m.materializedTrain / 1e9).toBeCloseTo(1.408, 3)
+    expect(m.data).toBe(420_451 * 15 * 4)
+    expect(m.indices).toBe((209_511 + 104_398 + 103_542) * 4)
+    expect(m.batch).toBe(256 * (120 * 14 + 1) * 4)
+    // LSTM(16) on 14 features: 4·(16·(16+14)+16) = 1,984, plus Dense(1) 17; rmsprop keeps one slot.
+    expect(summary.totalParams).toBe(2001)
+    expect(m.parameters).toBe(2001 * 4 * 3)
+    expect(m.total).toBe(m.data + m.indices + m.batch + m.parameters + m.activations)
+    expect(m.total).toBeLessThan(m.materializedTrain / 10)
+  })
+})

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest'
+import { formatForecastCsv, parseForecastCsv } from '../../src/shared/forecast-csv'
+import type { Forecast, FutureForecast } from '../../src/shared/run'
+import {
+  firstRows,
+  forecastsCsv,
+  histogram,
+  splitByRows,
+  valueRows,
+} from '../../src/renderer/src/lib/forecasts'
+
+const T0 = Date.UTC(2016, 6, 10, 14, 50)
+const STEP = 600_000
+
+function forecast(rows: number[], H: number, perValueRows: boolean): Forecast {
+  const n = rows.length
+  const values = (f: (k: number, h: number) => number) =>
+    Float64Array.from({ length: n * H }, (_, i) => f(Math.floor(i / H), i % H))
+  return {
+    horizon: H,
+    rowIndex: perValueRows
+      ? Int32Array.from({ length: n * H }, (_, i) => rows[Math.floor(i / H)] + (i % H))
+      : Int32Array.from(rows),
+    timestamps: values((k, h) => T0 + (rows[k] + h) * STEP),
+    actual: values((k, h) => 20 + k + h / 10),
+    predicted: values((k, h) => 19.5 + k + h / 7),
+  }
+}
+
+describe('forecast layout', () => {
+  it('reads target rows whether the engine gives one per window or one per value', () => {
+    for (const perValue of [false, true]) {
+      const f = forecast([100, 101, 102], 2, perValue)
+      expect(Array.from(firstRows(f))).toEqual([100, 101, 102])
+      expect(Array.from(valueRows(f))).toEqual([100, 101, 101, 102, 102, 103])
+    }
+  })
+})
+
+describe('forecasts CSV', () => {
+  it("writes the engine's numbers exactly, splits in order, future rows marked", () => {
+    const val = forecast([10, 11], 1, false)
+    const test = forecast([20, 21, 22], 1, false)
+    test.predicted[1] = 0.1 + 0.2 // a value whose shortest form has 17 digits
+    const future: FutureForecast = {
+      horizon: 1,
+      fromRow: 30,
+      rowIndex: Int32Array.of(31),
+      timestamps: Float64Array.of(T0 + 31 * STEP),
+      predicted: Float64Array.of(21.25),
+    }
+    const text = forecastsCsv({ val, test }, future)
+    const rows = parseForecastCsv(text)
+    expect(rows).toHaveLength(6)
+    expect(rows.map((r) => r.split)).toEqual(['val', 'val', 'test', 'test', 'test', 'future'])
+    expect(rows[0]).toEqual({
+      timestamp: new Date(T0 + 10 * STEP).toISOString(),
+      split: 'val',
+      row: 10,
+      step: 1,
+      actual: 20,
+      predicted: 19.5,
+      residual: 20 - 19.5,
+    })
+    expect(rows[3].predicted).toBe(0.1 + 0.2)
+    expect(rows[3].residual).toBe(test.actual[1] - (0.1 + 0.2))
+    expect(rows[5]).toEqual({
+      timestamp: new Date(T0 + 31 * STEP).toISOString(),
+      split: 'future',
+      row: null,
+      step: 1,
+      actual: null,
+      predicted: 21.25,
+      residual: null,
+    })
+    // Same text as the shared formatter the CLI uses.
+    expect(text).toBe(
+      formatForecastCsv([
+        {
+          split: 'val',
+          horizon: 1,
+          targetRows: val.rowIndex,
+          timestamps: val.timestamps,
+          actual: val.actual,
+          predicted: val.predicted,
+        },
+        {
+          split: 'test',
+          horizon: 1,
+          targetRows: test.rowIndex,
+          timestamps: test.timestamps,
+          actual: test.actual,
+          predicted: test.predicted,
+        },
+        {
+          split: 'future',
+          horizon: 1,
+          targetRows: Int32Array.of(-1),
+          timestamps: future.timestamps,
+          actual: null,
+          predicted: future.predicted,
+        },
+      ]),
+    )
+  })
+  it('numbers the horizon steps of multi-step forecasts', () => {
+    const rows = parseForecastCsv(forecastsCsv({ test: forecast([5, 6], 3, true) }, null))
+    expect(rows.map((r) => [r.row, r.step])).toEqual([
+      [5, 1],
+      [6, 2],
+      [7, 3],
+      [6, 1],
+      [7, 2],
+      [8, 3],
+    ])
+  })
+})
+
+describe('splitByRows', () => {
+  it("splits one forecast over all windows by the split of each window's target row", () => {
+    const all = forecast([40, 45, 50, 55, 60, 75, 80], 2, false)
+    const parts = splitByRows(all, {
+      train: { start: 0, end: 50 },
+      val: { start: 50, end: 75 },
+      test: { start: 75, end: 100 },
+    })
+    expect(Array.from(firstRows(parts.train!))).toEqual([40, 45])
+    expect(Array.from(firstRows(parts.val!))).toEqual([50, 55, 60])
+    expect(Array.from(firstRows(parts.test!))).toEqual([75, 80])
+    expect(Array.from(parts.val!.actual)).toEqual(Array.from(all.actual.subarray(4, 10)))
+    expect(Array.from(parts.test!.predicted)).toEqual(Array.from(all.predicted.subarray(10, 14)))
+    expect(Array.from(parts.test!.timestamps!)).toEqual(
+      Array.from(all.timestamps!.subarray(10, 14)),
+    )
+  })
+})
+
+describe('histogram', () => {
+  it('counts finite values into equal bins over their range', () => {
+    const h = histogram([0, 1, 2, 3, 4, NaN, Infinity, 4], 4)
+    expect(h.edges).toEqual([0, 1, 2, 3, 4])
+    expect(h.counts).toEqual([1, 1, 1, 3])
+    expect(histogram([], 3)).toEqual({ edges: [], counts: [] })
+    expect(histogram([5, 5], 2).counts).toEqual([0, 2])
+  })
+})

@@ -1,0 +1,218 @@
+import { describe, expect, it } from 'vitest'
+import type { ImportIssue, ImportReport } from '../../src/shared/csv/report'
+import { parseRunConfig } from '../../src/shared/experiment'
+import { applyRepairs } from '../../src/shared/series/repairs'
+import type { Dataset } from '../../src/shared/series/dataset'
+import { parseHash } from '../../src/renderer/src/composables/use-route'
+import {
+  missingValueIssues,
+  remainingIssues,
+  repairActions,
+} from '../../src/renderer/src/composables/use-repairs'
+import { runData } from '../../src/renderer/src/composables/use-runs'
+import { safeFileName } from '../../src/renderer/src/composables/use-exports'
+import { envelope } from '../../src/renderer/src/lib/sparkline'
+import { curvesSvg, runReportHtml } from '../../src/renderer/src/lib/report'
+import { defaultDraft } from '../../src/renderer/src/lib/experiment'
+import type { RunRecord } from '../../src/renderer/src/db'
+
+const MIN = 60_000
+
+function ds(): Dataset {
+  const n = 8
+  return {
+    name: 'st.csv',
+    rowCount: n,
+    timeColumn: 'time',
+    columns: [
+      {
+        name: 'time',
+        kind: 'datetime',
+        format: 'iso',
+        values: Float64Array.from([0, 1, 2, 3, 3, 4, 6, 7], (k) => k * 10 * MIN),
+      },
+      { name: 'a', kind: 'numeric', values: Float64Array.of(1, 2, NaN, 4, 4, 5, 7, 8) },
+      { name: 'wv', kind: 'numeric', values: Float64Array.of(1, -9999, 2, 3, 3, 4, 5, 6) },
+    ],
+  }
+}
+
+const issue = (code: string, column?: string): ImportIssue => ({
+  code,
+  severity: 'warning',
+  message: code,
+  file: 'st.csv',
+  column,
+  fix: '',
+})
+
+describe('parseHash', () => {
+  it('maps the hash to one of the six views, defaulting to Data', () => {
+    expect(parseHash('#/experiment')).toBe('experiment')
+    expect(parseHash('#library')).toBe('library')
+    expect(parseHash('#/results/run-1')).toBe('results')
+    expect(parseHash('')).toBe('data')
+    expect(parseHash('#/nope')).toBe('data')
+  })
+})
+
+describe('repairs', () => {
+  const report = {
+    columns: [{ name: 'wv', sentinels: [{ value: -9999, count: 1 }] }],
+    issues: [],
+  } as unknown as ImportReport
+
+  it('offers a repair for each warning it can fix, and none for the others', () => {
+    expect(repairActions(issue('sentinel', 'wv'), report)).toEqual([
+      { label: 'Treat -9999 as missing', options: { sentinels: [-9999], columns: ['wv'] } },
+    ])
+    expect(repairActions(issue('unsorted-time'), report)[0].options).toEqual({ sortByTime: true })
+    expect(repairActions(issue('duplicate-time'), report)[0].options).toEqual({
+      dropDuplicateRows: true,
+    })
+    expect(repairActions(issue('gaps'), report).map((a) => a.options)).toEqual([
+      { fillGaps: true, fillMissing: 'linear' },
+      { fillGaps: true },
+    ])
+    expect(
+      repairActions(issue('missing-values', 'a'), report).map((a) => a.options.fillMissing),
+    ).toEqual(['linear', 'ffill'])
+    expect(repairActions(issue('ambiguous-date'), report)).toEqual([])
+  })
+
+  it('lists missing values per numeric column with the first row, and fills them', () => {
+    const d = ds()
+    const found = missingValueIssues(d)
+    expect(found.map((i) => [i.column, i.count])).toEqual([['a', 1]])
+    expect(found[0].message).toMatch(/column "a": 1 missing value, first in data row 3/)
+    const [linear] = repairActions(found[0], report)
+    const { dataset } = applyRepairs(d, linear.options)
+    expect(missingValueIssues(dataset)).toEqual([])
+    expect((dataset.columns[1] as { values: Float64Array }).values[2]).toBe(3)
+  })
+
+  it('drops the issues a repair resolved and re-checks the time axis', () => {
+    const d = ds()
+    const all = [
+      issue('sentinel', 'wv'),
+      issue('duplicate-time'),
+      issue('gaps'),
+      issue('ambiguous-date'),
+    ]
+    const rep = { ...report, issues: all } as ImportReport
+    const [drop] = repairActions(all[1], rep)
+    const { dataset } = applyRepairs(d, drop.options)
+    // The duplicate row is gone; the gap (3 → 4 → 6) is still there.
+    expect(remainingIssues(rep, all[1], drop, dataset).map((i) => i.code)).toEqual([
+      'sentinel',
+      'gaps',
+      'ambiguous-date',
+    ])
+    const [sentinel] = repairActions(all[0], rep)
+    expect(
+      remainingIssues(rep, all[0], sentinel, applyRepairs(d, sentinel.options).dataset).map(
+        (i) => i.code,
+      ),
+    ).toEqual(['duplicate-time', 'gaps', 'ambiguous-date'])
+  })
+})
+
+describe('runData', () => {
+  it('sends only the features and the target, once each, with the time axis', () => {
+    const d = ds()
+    const draft = defaultDraft(d, { ms: 10 * MIN, months: 0 })
+    draft.experiment.target = 'wv'
+    draft.experiment.features = ['a', 'wv']
+    const data = runData(d, parseRunConfig(draft))
+    expect(data.columns.map((c) => c.name)).toEqual(['a', 'wv'])
+    expect(data.columns[0].values).toBe((d.columns[1] as { values: Float64Array }).values)
+    expect(data.timestamps).toBe((d.columns[0] as { values: Float64Array }).values)
+    expect(data.rowCount).toBe(8)
+    draft.experiment.features = ['a']
+    expect(runData(d, parseRunConfig(draft)).columns.map((c) => c.name)).toEqual(['a', 'wv'])
+  })
+  it('names a column that is missing or not numeric', () => {
+    const draft = defaultDraft(ds(), null)
+    draft.experiment.features = ['time']
+    expect(() => runData(ds(), parseRunConfig(draft))).toThrow(
+      /st.csv has no numeric column "time"/,
+    )
+  })
+})
+
+describe('small helpers', () => {
+  it('safeFileName keeps names readable and legal', () => {
+    expect(safeFileName('#1 LSTM(16) → T (degC)')).toBe('#1 LSTM(16) → T (degC)')
+    expect(safeFileName('a/b:c*?\u0001d')).toBe('a_b_c__d')
+    expect(safeFileName('   ')).toBe('seqcast')
+  })
+  it('envelope gives min and max per pixel column', () => {
+    const e = envelope([1, 5, 2, NaN, 3, 9], 3)!
+    expect(Array.from(e.min)).toEqual([1, 2, 3])
+    expect(Array.from(e.max)).toEqual([5, 2, 9])
+    expect([e.lo, e.hi]).toEqual([1, 9])
+    expect(envelope([NaN], 3)).toBeNull()
+  })
+})
+
+describe('run report', () => {
+  const draft = defaultDraft(ds(), { ms: 10 * MIN, months: 0 })
+  const run: RunRecord = {
+    id: 'run-1',
+    name: 'LSTM <fast>',
+    datasetId: 'ds',
+    datasetName: 'st.csv',
+    status: 'done',
+    config: parseRunConfig(draft),
+    sampleCounts: { train: 10, val: 5, test: 4 },
+    baselines: null,
+    history: [
+      {
+        epoch: 1,
+        loss: 0.9,
+        valLoss: 0.8,
+        valMae: 2.5,
+        seconds: 1,
+        samplesPerSecond: 10,
+        learningRate: 0.001,
+      },
+      {
+        epoch: 2,
+        loss: 0.5,
+        valLoss: 0.6,
+        valMae: 2.1,
+        seconds: 1,
+        samplesPerSecond: 10,
+        learningRate: 0.001,
+      },
+    ],
+    lastProgress: null,
+    result: null,
+    backend: { used: 'cpu', skipped: { wasm: 'no kernel' } },
+    error: null,
+    checkpointEpoch: 2,
+    modelId: null,
+    createdAt: 0,
+    updatedAt: 0,
+    finishedAt: 1000,
+  }
+  it('is self-contained HTML with the settings, escaped names and the curves', () => {
+    const html = runReportHtml(run, { ms: 10 * MIN })
+    expect(html).toMatch(/^<!doctype html>/)
+    expect(html).toContain('LSTM &lt;fast&gt;')
+    expect(html).not.toContain('<fast>')
+    expect(html).not.toMatch(/<script/i)
+    expect(html).toContain('Each window reads')
+    // LSTM(16) on the 2 numeric features: 4·(16·(16+2)+16) = 1,216 parameters.
+    expect(html).toContain('4·(16·(16+2)+16) = 1,216')
+    expect(html).toContain('<th>Total</th><td></td><th>1,233</th>')
+  })
+  it('draws one polyline per series with a point per epoch', () => {
+    const svg = curvesSvg(run.history, [{ key: 'loss', label: 'loss', color: '#000' }])
+    expect(svg.match(/<polyline/g)).toHaveLength(1)
+    expect(svg.match(/<circle/g)).toHaveLength(2)
+    expect(curvesSvg([], [{ key: 'loss', label: 'loss', color: '#000' }])).toBe(
+      '<p>No finished epochs.</p>',
+    )
+  })
+})
