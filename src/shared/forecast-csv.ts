@@ -5,16 +5,21 @@
  *
  *   timestamp,split,row,step,actual,predicted,residual
  *   2016-07-10T14:50:00.000Z,val,315337,1,23.1,22.87,0.23
- *   2017-01-01T00:00:00.000Z,future,,1,,21.5,
+ *   2017-01-01T00:00:00.000Z,future,420451,1,,21.5,
  *
- * `row` is the 0-based dataset row of the target; `step` is 1…H within a window's horizon;
- * residual = actual − predicted; future rows have no actual, no residual and no row.
+ * `row` is the 0-based dataset row of the target (future rows count on past the data's end);
+ * `step` is 1…H within a window's horizon; residual = actual − predicted; future rows have no
+ * actual and no residual.
  */
+import type { Forecast, FutureForecast } from './run'
+
+export type ForecastCsvSplit = 'train' | 'val' | 'test' | 'all' | 'future'
+
 export interface ForecastColumns {
-  split: 'train' | 'val' | 'test' | 'future'
+  split: ForecastCsvSplit
   /** Values per window, window-major: window k step h at k·H + h. */
   horizon: number
-  /** Target row of each window's first step (future: −1). */
+  /** Target row of each window's first step; rows of later steps follow it. */
   targetRows: Int32Array
   /** Epoch ms of each predicted value (n × H), or null without a time axis. */
   timestamps: Float64Array | null
@@ -32,14 +37,13 @@ export function formatForecastCsv(sets: ForecastColumns[]): string {
       const k = Math.floor(i / H)
       const h = i % H
       const t = set.timestamps ? set.timestamps[i] : NaN
-      const row = set.targetRows[k] >= 0 ? String(set.targetRows[k] + h) : ''
       const actual = set.actual ? set.actual[i] : NaN
       const predicted = set.predicted[i]
       lines.push(
         [
           Number.isFinite(t) ? new Date(t).toISOString() : '',
           set.split,
-          row,
+          set.targetRows[k] >= 0 ? String(set.targetRows[k] + h) : '',
           String(h + 1),
           num(actual),
           num(predicted),
@@ -55,8 +59,83 @@ function num(x: number): string {
   return Number.isFinite(x) ? String(x) : ''
 }
 
-/** Reads the file back (for tests and for comparing an export with the engine's numbers). */
-export function parseForecastCsv(text: string): {
+/** Windows in a forecast. */
+export function windowCount(f: { horizon: number; predicted: ArrayLike<number> }): number {
+  return f.horizon > 0 ? Math.floor(f.predicted.length / f.horizon) : 0
+}
+
+/** Target row of each window's first step (the engine's rowIndex is per value or per window). */
+export function firstRows(f: {
+  horizon: number
+  rowIndex: Int32Array
+  predicted: ArrayLike<number>
+}): Int32Array {
+  const n = windowCount(f)
+  if (f.rowIndex.length === n) return f.rowIndex
+  const out = new Int32Array(n)
+  for (let k = 0; k < n; k++) out[k] = f.rowIndex[k * f.horizon]
+  return out
+}
+
+/** Target row of every value (n × H). */
+export function valueRows(f: {
+  horizon: number
+  rowIndex: Int32Array
+  predicted: ArrayLike<number>
+}): Int32Array {
+  if (f.rowIndex.length === f.predicted.length) return f.rowIndex
+  const first = firstRows(f)
+  const out = new Int32Array(f.predicted.length)
+  for (let i = 0; i < out.length; i++) out[i] = first[Math.floor(i / f.horizon)] + (i % f.horizon)
+  return out
+}
+
+function perValueTimes(f: {
+  timestamps: Float64Array | null
+  predicted: ArrayLike<number>
+}): Float64Array | null {
+  return f.timestamps && f.timestamps.length === f.predicted.length ? f.timestamps : null
+}
+
+export function forecastColumns(split: ForecastCsvSplit, f: Forecast): ForecastColumns {
+  return {
+    split,
+    horizon: f.horizon,
+    targetRows: firstRows(f),
+    timestamps: perValueTimes(f),
+    actual: f.actual,
+    predicted: f.predicted,
+  }
+}
+
+export function futureColumns(f: FutureForecast): ForecastColumns {
+  return {
+    split: 'future',
+    horizon: f.horizon,
+    targetRows: firstRows(f),
+    timestamps: perValueTimes(f),
+    actual: null,
+    predicted: f.predicted,
+  }
+}
+
+const SPLIT_ORDER = ['train', 'val', 'test'] as const
+
+/** The forecasts CSV of a run: its splits in time order, then the future rows. */
+export function forecastsCsv(
+  splits: Partial<Record<'train' | 'val' | 'test', Forecast>>,
+  future: FutureForecast | null,
+): string {
+  const sets: ForecastColumns[] = []
+  for (const s of SPLIT_ORDER) {
+    const f = splits[s]
+    if (f) sets.push(forecastColumns(s, f))
+  }
+  if (future) sets.push(futureColumns(future))
+  return formatForecastCsv(sets)
+}
+
+export interface ForecastCsvRow {
   timestamp: string
   split: string
   row: number | null
@@ -64,7 +143,10 @@ export function parseForecastCsv(text: string): {
   actual: number | null
   predicted: number
   residual: number | null
-}[] {
+}
+
+/** Reads the file back (for tests and for comparing an export with the engine's numbers). */
+export function parseForecastCsv(text: string): ForecastCsvRow[] {
   const lines = text.trim().split(/\r?\n/)
   if (lines[0] !== FORECAST_CSV_HEADER)
     throw new Error(`not a Seqcast forecasts file: header ${lines[0]}`)

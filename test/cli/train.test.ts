@@ -95,11 +95,19 @@ describe('train', () => {
     }
     expect(JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'))).toEqual(last)
     const forecasts = readFileSync(join(out, 'forecasts.csv'), 'utf8').trim().split('\n')
-    expect(forecasts[0]).toBe('split,window,step,row,time,actual,predicted,residual')
-    expect(forecasts.filter((l) => l.startsWith('val,')).length).toBe(last.samples.val)
+    expect(forecasts[0]).toBe('timestamp,split,row,step,actual,predicted,residual')
+    expect(forecasts.filter((l) => l.split(',')[1] === 'val').length).toBe(last.samples.val)
     const future = forecasts[forecasts.length - 1].split(',')
-    expect(future.slice(0, 5)).toEqual(['future', '0', '1', '400', '1782-05-01T00:00:00.000Z'])
-    const [, , , row, , actual, predicted, residual] = forecasts[1].split(',')
+    expect(future).toEqual([
+      '1782-05-01T00:00:00.000Z',
+      'future',
+      '400',
+      '1',
+      '',
+      expect.any(String),
+      '',
+    ])
+    const [, , row, , actual, predicted, residual] = forecasts[1].split(',')
     expect(Number(actual)).toBe(
       Number(readFileSync(csv, 'utf8').split('\n')[Number(row) + 1].split(',')[1]),
     )
@@ -151,18 +159,18 @@ describe('predict', () => {
     const trained = readFileSync(join(dir, 'run', 'forecasts.csv'), 'utf8')
       .trim()
       .split('\n')
-      .filter((l) => l.startsWith('test,'))
+      .filter((l) => l.split(',')[1] === 'test')
     const byRow = new Map(
       outs[0]
         .trim()
         .split('\n')
         .slice(1)
         .map((l) => l.split(','))
-        .map((c) => [c[3], c[6]]),
+        .map((c) => [c[2], c[5]]),
     )
     for (const line of trained.slice(0, 20)) {
       const c = line.split(',')
-      expect(byRow.get(c[3])).toBe(c[6])
+      expect(byRow.get(c[2])).toBe(c[5])
     }
   })
 })

@@ -67,7 +67,7 @@ describe('forecasts CSV', () => {
     expect(rows[5]).toEqual({
       timestamp: new Date(T0 + 31 * STEP).toISOString(),
       split: 'future',
-      row: null,
+      row: 31,
       step: 1,
       actual: null,
       predicted: 21.25,
@@ -95,7 +95,7 @@ describe('forecasts CSV', () => {
         {
           split: 'future',
           horizon: 1,
-          targetRows: Int32Array.of(-1),
+          targetRows: Int32Array.of(31),
           timestamps: future.timestamps,
           actual: null,
           predicted: future.predicted,

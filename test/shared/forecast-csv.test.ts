@@ -12,7 +12,14 @@ describe('forecasts CSV', () => {
         actual: Float64Array.of(1, 2, 2, 3),
         predicted: Float64Array.of(0.5, 2.25, 1 / 3, 3),
       },
-      { split: 'future', horizon: 1, targetRows: Int32Array.of(-1), timestamps: null, actual: null, predicted: Float64Array.of(4.5) },
+      {
+        split: 'future',
+        horizon: 1,
+        targetRows: Int32Array.of(20),
+        timestamps: null,
+        actual: null,
+        predicted: Float64Array.of(4.5),
+      },
     ])
     expect(text).toBe(
       [
@@ -21,7 +28,7 @@ describe('forecasts CSV', () => {
         '1970-01-01T00:10:00.000Z,val,11,2,2,2.25,-0.25',
         '1970-01-01T00:10:00.000Z,val,11,1,2,0.3333333333333333,1.6666666666666667',
         '1970-01-01T00:20:00.000Z,val,12,2,3,3,0',
-        ',future,,1,,4.5,',
+        ',future,20,1,,4.5,',
         '',
       ].join('\n'),
     )
@@ -29,7 +36,16 @@ describe('forecasts CSV', () => {
   it('round-trips the exact numbers', () => {
     const predicted = Float64Array.from({ length: 50 }, (_, i) => Math.sin(i) * 1e3 + 1 / 7)
     const rows = parseForecastCsv(
-      formatForecastCsv([{ split: 'test', horizon: 1, targetRows: Int32Array.from({ length: 50 }, (_, i) => i), timestamps: null, actual: predicted, predicted }]),
+      formatForecastCsv([
+        {
+          split: 'test',
+          horizon: 1,
+          targetRows: Int32Array.from({ length: 50 }, (_, i) => i),
+          timestamps: null,
+          actual: predicted,
+          predicted,
+        },
+      ]),
     )
     expect(rows.map((r) => r.predicted)).toEqual(Array.from(predicted))
     expect(rows.every((r) => r.residual === 0)).toBe(true)

@@ -7,7 +7,8 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { SeqcastError } from '../../shared/errors'
 import type { Metrics } from '../../shared/metrics'
-import type { Forecast, ForecastSet, FutureForecast } from '../../shared/run'
+import { forecastColumns, formatForecastCsv, futureColumns } from '../../shared/forecast-csv'
+import type { ForecastSet } from '../../shared/run'
 import { EngineHost } from '../../main/engine/host'
 import { predictWithModel } from '../../main/services/training-service'
 import { readModel } from '../../main/services/model-files'
@@ -47,35 +48,6 @@ export function metricsJson(m: Metrics | undefined | null) {
   }
 }
 
-const cell = (x: number) => (Number.isFinite(x) ? String(x) : '')
-const time = (t: number | undefined) =>
-  t === undefined || Number.isNaN(t) ? '' : new Date(t).toISOString()
-
-/**
- * forecasts.csv: one line per window and step (split, window, step, row, time, actual,
- * predicted, residual), then the future forecast (split "future", no actual).
- */
-export function forecastsCsv(splits: [string, Forecast][], future: FutureForecast | null): string {
-  const lines = ['split,window,step,row,time,actual,predicted,residual']
-  for (const [name, f] of splits) {
-    for (let i = 0; i < f.actual.length; i++) {
-      const a = f.actual[i]
-      const p = f.predicted[i]
-      lines.push(
-        `${name},${Math.floor(i / f.horizon)},${(i % f.horizon) + 1},${f.rowIndex[i]},${time(f.timestamps?.[i])},${cell(a)},${cell(p)},${cell(a - p)}`,
-      )
-    }
-  }
-  if (future) {
-    for (let h = 0; h < future.horizon; h++) {
-      lines.push(
-        `future,0,${h + 1},${future.rowIndex[h]},${time(future.timestamps?.[h])},,${cell(future.predicted[h])},`,
-      )
-    }
-  }
-  return lines.join('\n') + '\n'
-}
-
 export async function writeText(path: string, text: string): Promise<void> {
   try {
     await mkdir(dirname(path), { recursive: true })
@@ -109,7 +81,13 @@ export function makePredict(deps: { host?: EngineHost } = {}): Command {
     } finally {
       if (!deps.host) await host.dispose()
     }
-    await writeText(out, forecastsCsv([['all', set.forecast]], set.future))
+    await writeText(
+      out,
+      formatForecastCsv([
+        forecastColumns('all', set.forecast),
+        ...(set.future ? [futureColumns(set.future)] : []),
+      ]),
+    )
     const summary = {
       model: pkg.manifest.name,
       file: dataset.name,
@@ -122,7 +100,9 @@ export function makePredict(deps: { host?: EngineHost } = {}): Command {
       future: set.future
         ? {
             rows: Array.from(set.future.rowIndex),
-            times: set.future.timestamps ? Array.from(set.future.timestamps, time) : null,
+            times: set.future.timestamps
+              ? Array.from(set.future.timestamps, (t) => new Date(t).toISOString())
+              : null,
             predicted: Array.from(set.future.predicted),
           }
         : null,

@@ -35,7 +35,8 @@ import {
 import { experimentFromArgs, experimentOptions } from '../experiment-args'
 import { EXIT, progressBar, type Command } from '../io'
 import { loadCsv } from '../load'
-import { forecastsCsv, metricsJson, writeText } from './predict'
+import { forecastsCsv } from '../../shared/forecast-csv'
+import { metricsJson, writeText } from './predict'
 
 const BACKENDS = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const
 
@@ -320,10 +321,7 @@ export function makeTrain(deps: TrainDeps = {}): Command {
         files.push(await writeModelZip(join(out, 'model.zip'), result.artifacts))
     }
     const forecastsPath = join(out, 'forecasts.csv')
-    const splits = (['val', 'test'] as const)
-      .filter((s) => result.forecasts[s])
-      .map((s) => [s, result.forecasts[s]!] as [string, NonNullable<RunResult['forecasts']['val']>])
-    await writeText(forecastsPath, forecastsCsv(splits, result.future))
+    await writeText(forecastsPath, forecastsCsv(result.forecasts, result.future))
     files.push(forecastsPath)
     const metricsPath = join(out, 'metrics.json')
     files.push(metricsPath)

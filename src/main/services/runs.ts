@@ -7,11 +7,18 @@ import { SeqcastError, toErrorInfo } from '../../shared/errors'
 import type { ActiveRun } from '../../shared/ipc/contract'
 import type { RunConfig } from '../../shared/experiment'
 import type { Dataset } from '../../shared/series/dataset'
-import type { EpochRecord, ModelPackage, RunProgress, RunResult } from '../../shared/run'
+import type {
+  BackendReport,
+  EpochRecord,
+  ModelPackage,
+  RunProgress,
+  RunResult,
+} from '../../shared/run'
 import type { Broadcast } from './api'
 
 export interface TrainCallbacks {
   onProgress(progress: RunProgress): void
+  onBackend(report: BackendReport): void
   onEpoch(record: EpochRecord): void
   onCheckpoint(epoch: number, pkg: ModelPackage): void
   signal: AbortSignal
@@ -24,6 +31,7 @@ export type TrainFn = (
 ) => Promise<RunResult>
 
 interface RunState extends ActiveRun {
+  backend: BackendReport | null
   abort: AbortController
   result?: RunResult
   checkpointEpoch: number | null
@@ -48,6 +56,7 @@ export class RunManager {
       startedAt: Date.now(),
       history: [],
       lastProgress: null,
+      backend: null,
       abort: new AbortController(),
       checkpointEpoch: null,
     }
@@ -58,6 +67,10 @@ export class RunManager {
       onProgress: (progress) => {
         state.lastProgress = progress
         this.broadcast('run:progress', progress)
+      },
+      onBackend: (report) => {
+        state.backend = report
+        this.broadcast('run:backend', { runId, report })
       },
       onEpoch: (record) => {
         state.history.push(record)
@@ -92,12 +105,13 @@ export class RunManager {
 
   active(): ActiveRun[] {
     return [...this.runs.values()].map(
-      ({ runId, status, startedAt, history, lastProgress, error }) => ({
+      ({ runId, status, startedAt, history, lastProgress, backend, error }) => ({
         runId,
         status,
         startedAt,
         history,
         lastProgress,
+        backend,
         ...(error ? { error } : {}),
       }),
     )

@@ -169,7 +169,10 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     async close() {
       for (const ws of clients) ws.terminate()
       wss.close()
-      await new Promise<void>((r) => server.close(() => r()))
+      // Browsers keep idle HTTP connections open; close() alone would wait for them.
+      const closed = new Promise<void>((r) => server.close(() => r()))
+      server.closeAllConnections()
+      await closed
     },
   }
 }

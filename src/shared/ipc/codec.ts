@@ -79,11 +79,16 @@ export function decodeMessage(frame: Uint8Array): unknown {
     parsed = JSON.parse(header, (_key, value: unknown) => {
       if (value && typeof value === 'object' && !Array.isArray(value)) {
         const v = value as Record<string, unknown>
-        if (typeof v.$bin === 'number' && typeof v.type === 'string' && typeof v.bytes === 'number') {
+        if (
+          typeof v.$bin === 'number' &&
+          typeof v.type === 'string' &&
+          typeof v.bytes === 'number'
+        ) {
           refs.push(v as unknown as PartRef)
           return v
         }
-        if (typeof v[NUMBER_TAG] === 'string' && Object.keys(v).length === 1) return Number(v[NUMBER_TAG])
+        if (typeof v[NUMBER_TAG] === 'string' && Object.keys(v).length === 1)
+          return Number(v[NUMBER_TAG])
       }
       return value
     })
@@ -104,7 +109,8 @@ export function decodeMessage(frame: Uint8Array): unknown {
     if (ref.type === 'ArrayBuffer') arrays.push(copy.buffer)
     else {
       const Ctor = CONSTRUCTORS[ref.type as keyof typeof CONSTRUCTORS]
-      if (!Ctor || ref.bytes % Ctor.BYTES_PER_ELEMENT !== 0) throw invalid(`bad binary part type ${ref.type}`)
+      if (!Ctor || ref.bytes % Ctor.BYTES_PER_ELEMENT !== 0)
+        throw invalid(`bad binary part type ${ref.type}`)
       arrays.push(new Ctor(copy.buffer))
     }
     at = align8(at + ref.bytes)

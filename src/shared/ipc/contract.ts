@@ -10,9 +10,18 @@ import { runConfigSchema } from '../experiment'
 import type { ImportReport } from '../csv'
 import type { Dataset } from '../series/dataset'
 import { isChannelName, type ChannelName, type EventNameOf } from './names'
-import type { BackendReport, EpochRecord, ModelPackage, RunProgress, RunResult, ForecastSet } from '../run'
+import type {
+  BackendReport,
+  EpochRecord,
+  ModelPackage,
+  RunProgress,
+  RunResult,
+  ForecastSet,
+} from '../run'
 
-const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected an id of 1–64 letters, digits, _ or -')
+const id = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected an id of 1–64 letters, digits, _ or -')
 const filePath = z.string().min(1).max(4096)
 const fileSource = z.union([
   z.object({ path: filePath }).strict(),
@@ -25,8 +34,15 @@ const float64 = z.instanceof(Float64Array)
 export const runDataSchema = z
   .object({
     datasetName: z.string().min(1).max(1024),
-    rowCount: z.number().int().min(1).max(2 ** 31 - 1),
-    columns: z.array(z.object({ name: z.string().max(500), values: float64 }).strict()).min(1).max(10_000),
+    rowCount: z
+      .number()
+      .int()
+      .min(1)
+      .max(2 ** 31 - 1),
+    columns: z
+      .array(z.object({ name: z.string().max(500), values: float64 }).strict())
+      .min(1)
+      .max(10_000),
     timestamps: float64.nullable(),
   })
   .strict()
@@ -71,7 +87,9 @@ export const requestSchemas = {
    * Native open dialog (Electron only; the browser uses <input type=file> and uploads).
    * `folder` picks (or creates) a directory, e.g. for `model:write-folder`.
    */
-  'dialog:open': z.object({ kind: z.enum(['csv', 'model', 'folder']), multiple: z.boolean() }).strict(),
+  'dialog:open': z
+    .object({ kind: z.enum(['csv', 'model', 'folder']), multiple: z.boolean() })
+    .strict(),
   /** Native save dialog, then write `data` there (Electron only; the browser downloads). */
   'dialog:save': z
     .object({
@@ -132,6 +150,7 @@ export interface ActiveRun {
   startedAt: number
   history: EpochRecord[]
   lastProgress: RunProgress | null
+  backend: BackendReport | null
   error?: ErrorInfo
 }
 
@@ -160,6 +179,8 @@ export type ResponseOf<C extends Channel> = Responses[C]
 export interface Events {
   'job:progress': { jobId: string; phase: string; done: number; total: number }
   'run:progress': RunProgress
+  /** The backend a run trains on (sent once, as soon as the worker has picked it). */
+  'run:backend': { runId: string; report: BackendReport }
   'run:epoch': { runId: string; record: EpochRecord }
   /** Best-so-far weights, so a run interrupted by a crash or quit keeps a usable model. */
   'run:checkpoint': { runId: string; epoch: number; package: ModelPackage }
@@ -167,7 +188,8 @@ export interface Events {
   'run:failed': { runId: string; error: ErrorInfo; checkpointEpoch: number | null }
   /** A menu item the renderer acts on (Electron menus; keyboard shortcuts in the browser). */
   'menu:command': {
-    command: 'open-csv' | 'import-model' | 'export-forecasts' | 'export-model' | 'about' | 'backend-report'
+    command:
+      'open-csv' | 'import-model' | 'export-forecasts' | 'export-model' | 'about' | 'backend-report'
   }
 }
 

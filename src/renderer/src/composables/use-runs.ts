@@ -218,6 +218,13 @@ function create() {
     client.on('run:progress', (p) => {
       progress.value = { ...progress.value, [p.runId]: p }
     })
+    client.on('run:backend', ({ runId, report }) =>
+      guard('Could not save the run’s backend', async () => {
+        await updateRun(runId, (r) => {
+          r.backend = report
+        })
+      }),
+    )
     client.on('run:epoch', ({ runId, record }) =>
       guard('Could not save an epoch', async () => {
         await updateRun(runId, (r) => {
@@ -266,6 +273,7 @@ function create() {
           await updateRun(run.id, (r) => {
             for (const e of a.history) mergeEpoch(r.history, e)
             r.lastProgress = a.lastProgress
+            if (a.backend) r.backend = a.backend
           })
           if (a.lastProgress) progress.value = { ...progress.value, [run.id]: a.lastProgress }
         } else if (a.status === 'done' || a.status === 'cancelled') {

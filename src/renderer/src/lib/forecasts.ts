@@ -1,89 +1,21 @@
 /**
- * The engine's forecasts in the shapes the Results view and the exports need. Pure; the CSV
- * itself is `@shared/forecast-csv` (the same formatter as the CLI's forecasts.csv).
+ * The engine's forecasts in the shapes the Results view needs. Pure; the CSV and the row/step
+ * layout helpers live in `@shared/forecast-csv` (the same writer as the CLI's forecasts.csv).
  */
-import { formatForecastCsv, type ForecastColumns } from '@shared/forecast-csv'
-import type { Forecast, FutureForecast } from '@shared/run'
+import { firstRows, valueRows } from '@shared/forecast-csv'
+import type { Forecast } from '@shared/run'
+
+export {
+  firstRows,
+  forecastColumns,
+  forecastsCsv,
+  futureColumns,
+  valueRows,
+  windowCount,
+} from '@shared/forecast-csv'
 
 export type ForecastSplit = 'train' | 'val' | 'test'
 export const FORECAST_SPLITS: readonly ForecastSplit[] = ['train', 'val', 'test']
-
-/** Windows in a forecast. */
-export function windowCount(f: { horizon: number; predicted: ArrayLike<number> }): number {
-  return f.horizon > 0 ? Math.floor(f.predicted.length / f.horizon) : 0
-}
-
-/** Target row of each window's first step (the engine's rowIndex is per value or per window). */
-export function firstRows(f: {
-  horizon: number
-  rowIndex: Int32Array
-  predicted: ArrayLike<number>
-}): Int32Array {
-  const n = windowCount(f)
-  if (f.rowIndex.length === n) return f.rowIndex
-  const out = new Int32Array(n)
-  for (let k = 0; k < n; k++) out[k] = f.rowIndex[k * f.horizon]
-  return out
-}
-
-/** Target row of every value (n × H). */
-export function valueRows(f: {
-  horizon: number
-  rowIndex: Int32Array
-  predicted: ArrayLike<number>
-}): Int32Array {
-  if (f.rowIndex.length === f.predicted.length) return f.rowIndex
-  const first = firstRows(f)
-  const out = new Int32Array(f.predicted.length)
-  for (let i = 0; i < out.length; i++) out[i] = first[Math.floor(i / f.horizon)] + (i % f.horizon)
-  return out
-}
-
-function perValueTimes(f: {
-  timestamps: Float64Array | null
-  predicted: ArrayLike<number>
-  horizon: number
-}): Float64Array | null {
-  if (!f.timestamps) return null
-  if (f.timestamps.length === f.predicted.length) return f.timestamps
-  return null
-}
-
-export function forecastColumns(split: ForecastSplit, f: Forecast): ForecastColumns {
-  return {
-    split,
-    horizon: f.horizon,
-    targetRows: firstRows(f),
-    timestamps: perValueTimes(f),
-    actual: f.actual,
-    predicted: f.predicted,
-  }
-}
-
-export function futureColumns(f: FutureForecast): ForecastColumns {
-  return {
-    split: 'future',
-    horizon: f.horizon,
-    targetRows: new Int32Array(windowCount(f)).fill(-1),
-    timestamps: perValueTimes(f),
-    actual: null,
-    predicted: f.predicted,
-  }
-}
-
-/** The forecasts CSV of a run: its splits in time order, then the future rows. */
-export function forecastsCsv(
-  splits: Partial<Record<ForecastSplit, Forecast>>,
-  future: FutureForecast | null,
-): string {
-  const sets: ForecastColumns[] = []
-  for (const s of FORECAST_SPLITS) {
-    const f = splits[s]
-    if (f) sets.push(forecastColumns(s, f))
-  }
-  if (future) sets.push(futureColumns(future))
-  return formatForecastCsv(sets)
-}
 
 /**
  * Splits one forecast over all windows (model:predict) by the split of each window's target row.
