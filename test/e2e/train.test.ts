@@ -179,7 +179,7 @@ describe('Train and Results', () => {
       expected.push({
         split: 'future',
         timestamp: future.timestamps ? new Date(future.timestamps[i]).toISOString() : '',
-        row: null,
+        row: future.rowIndex[i],
         actual: null,
         predicted: future.predicted[i],
       })
