@@ -11,7 +11,11 @@ const bridge: SeqcastBridge = {
     if (!isChannelName(channel)) {
       return Promise.resolve({
         ok: false,
-        error: { kind: 'invalid-payload', message: `Unknown channel ${String(channel)}.`, details: {} },
+        error: {
+          kind: 'invalid-payload',
+          message: `Unknown channel ${String(channel)}.`,
+          details: {},
+        },
       })
     }
     return ipcRenderer.invoke(IPC_INVOKE, channel, request)

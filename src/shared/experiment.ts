@@ -97,14 +97,21 @@ export const trainingConfigSchema = z
     loss: z.enum(['mse', 'mae', 'huber']),
     shuffle: z.boolean(),
     seed: whole(0, 2 ** 31 - 1),
-    earlyStopping: z.object({ patience: whole(1, 10_000) }).strict().nullable(),
+    earlyStopping: z
+      .object({ patience: whole(1, 10_000) })
+      .strict()
+      .nullable(),
     backend: z.enum(['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']),
     fusedKernels: z.boolean(),
   })
   .strict()
 
 export const runConfigSchema = z
-  .object({ experiment: experimentConfigSchema, model: modelSpecSchema, training: trainingConfigSchema })
+  .object({
+    experiment: experimentConfigSchema,
+    model: modelSpecSchema,
+    training: trainingConfigSchema,
+  })
   .strict()
 
 export function parseRunConfig(value: unknown, source = 'run settings'): RunConfig {

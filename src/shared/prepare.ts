@@ -37,12 +37,20 @@ export interface PreparedExperiment {
 export function prepareExperiment(dataset: Dataset, config: ExperimentConfig): PreparedExperiment {
   const target = numericColumn(dataset, config.target, 'target')
   if (config.features.length === 0) {
-    throw new SeqcastError('config', 'Features: expected at least one input column, received none. Pick the columns the model reads (the target may be one of them).', { setting: 'features' })
+    throw new SeqcastError(
+      'config',
+      'Features: expected at least one input column, received none. Pick the columns the model reads (the target may be one of them).',
+      { setting: 'features' },
+    )
   }
   const seen = new Set<string>()
   const features = config.features.map((name) => {
     if (seen.has(name)) {
-      throw new SeqcastError('config', `Features: column "${name}" is listed twice. Keep it once.`, { setting: 'features', column: name })
+      throw new SeqcastError(
+        'config',
+        `Features: column "${name}" is listed twice. Keep it once.`,
+        { setting: 'features', column: name },
+      )
     }
     seen.add(name)
     return { name, values: numericColumn(dataset, name, 'feature') }
@@ -51,14 +59,19 @@ export function prepareExperiment(dataset: Dataset, config: ExperimentConfig): P
   // Rows a window or a target can touch: all of them up to the last target row.
   const lastRow = dataset.rowCount - 1
   checkMissing(dataset, config.target, target, lastRow)
-  for (const f of features) checkMissing(dataset, f.name, f.values, lastRow - rowsReservedForTargets(config.window))
+  for (const f of features)
+    checkMissing(dataset, f.name, f.values, lastRow - rowsReservedForTargets(config.window))
   const normalization = fitNormalization(
     config.normalization,
     uniqueColumns([...features, { name: config.target, values: target }]),
     windows.ranges.train.end,
   )
-  const time = dataset.timeColumn ? dataset.columns.find((c) => c.name === dataset.timeColumn) : undefined
-  const sampleCounts = Object.fromEntries(SPLITS.map((s) => [s, windows.starts[s].length])) as Record<SplitName, number>
+  const time = dataset.timeColumn
+    ? dataset.columns.find((c) => c.name === dataset.timeColumn)
+    : undefined
+  const sampleCounts = Object.fromEntries(
+    SPLITS.map((s) => [s, windows.starts[s].length]),
+  ) as Record<SplitName, number>
   return {
     config,
     dataset: dataset.name,

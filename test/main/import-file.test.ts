@@ -10,7 +10,9 @@ import { SeqcastError } from '../../src/shared/errors'
 const dir = mkdtempSync(join(tmpdir(), 'seqcast-import-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-const SUNSPOTS = fileURLToPath(new URL('../../resources/data/sunspots_monthly.csv', import.meta.url))
+const SUNSPOTS = fileURLToPath(
+  new URL('../../resources/data/sunspots_monthly.csv', import.meta.url),
+)
 
 async function rejection(promise: Promise<unknown>): Promise<SeqcastError> {
   try {

@@ -10,7 +10,12 @@ export interface ModelPreset {
 
 const direct = { kind: 'direct', activation: 'linear' } as const
 
-function preset(id: string, label: string, source: string, spec: Omit<ModelSpec, 'name' | 'preset'>): ModelPreset {
+function preset(
+  id: string,
+  label: string,
+  source: string,
+  spec: Omit<ModelSpec, 'name' | 'preset'>,
+): ModelPreset {
   return { id, label, source, spec: { name: label, preset: id, ...spec } }
 }
 

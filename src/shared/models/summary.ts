@@ -26,7 +26,12 @@ const NAMES = { lstm: 'LSTM', gru: 'GRU', simplernn: 'SimpleRNN' } as const
  * 3 (GRU as TensorFlow.js builds it, reset_after = false), 1 (SimpleRNN); doubled when
  * bidirectional. Throws a `config` error naming the layer when shapes do not fit.
  */
-export function summarizeModel(spec: ModelSpec, steps: number, features: number, horizon: number): ModelSummary {
+export function summarizeModel(
+  spec: ModelSpec,
+  steps: number,
+  features: number,
+  horizon: number,
+): ModelSummary {
   let shape: number[] = [steps, features]
   const rows: LayerSummary[] = []
   spec.layers.forEach((layer, index) => {
@@ -37,7 +42,12 @@ export function summarizeModel(spec: ModelSpec, steps: number, features: number,
   // The output head: Dense(H) on the last features (on every timestep for `every-step`).
   if (spec.head.kind === 'every-step') {
     if (shape.length !== 2) {
-      throw layerError(spec.layers.length - 1, spec, 'must return sequences for an every-step head', 'Turn on "return sequences" for the last recurrent layer.')
+      throw layerError(
+        spec.layers.length - 1,
+        spec,
+        'must return sequences for an every-step head',
+        'Turn on "return sequences" for the last recurrent layer.',
+      )
     }
   } else if (shape.length !== 1) {
     throw layerError(
@@ -66,7 +76,12 @@ function step(
 ): { outputShape: number[]; params: number; formula?: string } {
   const needsSequence = () => {
     if (shape.length !== 2) {
-      throw layerError(index, spec, `needs a sequence as input, received a vector of ${shape[0]}`, 'Turn on "return sequences" on the recurrent layer before it, or move this layer earlier.')
+      throw layerError(
+        index,
+        spec,
+        `needs a sequence as input, received a vector of ${shape[0]}`,
+        'Turn on "return sequences" on the recurrent layer before it, or move this layer earlier.',
+      )
     }
   }
   if (isRecurrent(layer)) {
@@ -77,9 +92,12 @@ function step(
     const one = g * (n * (n + i) + n)
     const dirs = layer.bidirectional ? 2 : 1
     const width = n * dirs
-    const formula =
-      `${dirs === 2 ? '2 × ' : ''}${g}·(${n}·(${n}+${i})+${n}) = ${(one * dirs).toLocaleString('en-US')}`
-    return { outputShape: layer.returnSequences ? [t, width] : [width], params: one * dirs, formula }
+    const formula = `${dirs === 2 ? '2 × ' : ''}${g}·(${n}·(${n}+${i})+${n}) = ${(one * dirs).toLocaleString('en-US')}`
+    return {
+      outputShape: layer.returnSequences ? [t, width] : [width],
+      params: one * dirs,
+      formula,
+    }
   }
   switch (layer.type) {
     case 'dense': {
@@ -95,7 +113,12 @@ function step(
       const padding = layer.padding ?? 'valid'
       const steps = padding === 'valid' ? Math.floor((t - k) / s) + 1 : Math.ceil(t / s)
       if (steps < 1) {
-        throw layerError(index, spec, `has kernel size ${k} but receives only ${t} steps`, 'Lower the kernel size or raise the sequence length.')
+        throw layerError(
+          index,
+          spec,
+          `has kernel size ${k} but receives only ${t} steps`,
+          'Lower the kernel size or raise the sequence length.',
+        )
       }
       return { outputShape: [steps, layer.filters], params: k * c * layer.filters + layer.filters }
     }
@@ -103,7 +126,12 @@ function step(
       needsSequence()
       const steps = Math.floor((shape[0] - layer.poolSize) / layer.poolSize) + 1
       if (steps < 1) {
-        throw layerError(index, spec, `has pool size ${layer.poolSize} but receives only ${shape[0]} steps`, 'Lower the pool size or remove a pooling layer.')
+        throw layerError(
+          index,
+          spec,
+          `has pool size ${layer.poolSize} but receives only ${shape[0]} steps`,
+          'Lower the pool size or remove a pooling layer.',
+        )
       }
       return { outputShape: [steps, shape[1]], params: 0 }
     }
@@ -145,8 +173,12 @@ export function layerLabel(layer: LayerSpec): string {
 function layerError(index: number, spec: ModelSpec, problem: string, fix: string): SeqcastError {
   const layer = spec.layers[index]
   const label = layer ? layerLabel(layer) : 'the input'
-  return new SeqcastError('config', `Model "${spec.name}", layer ${index + 1} (${label}) ${problem}. ${fix}`, {
-    setting: `layers[${index}]`,
-    layer: index,
-  })
+  return new SeqcastError(
+    'config',
+    `Model "${spec.name}", layer ${index + 1} (${label}) ${problem}. ${fix}`,
+    {
+      setting: `layers[${index}]`,
+      layer: index,
+    },
+  )
 }

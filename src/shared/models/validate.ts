@@ -31,7 +31,9 @@ export const layerSpecSchema = z.discriminatedUnion('type', [
       activation: activation.optional(),
     })
     .strict(),
-  z.object({ type: z.literal('maxpool1d'), poolSize: z.number().int().min(1).max(10_000) }).strict(),
+  z
+    .object({ type: z.literal('maxpool1d'), poolSize: z.number().int().min(1).max(10_000) })
+    .strict(),
   z.object({ type: z.literal('globalavgpool1d') }).strict(),
   z.object({ type: z.literal('flatten') }).strict(),
   z.object({ type: z.literal('dropout'), rate: fraction }).strict(),
@@ -42,9 +44,7 @@ export const modelSpecSchema = z
     name: z.string().min(1).max(200),
     preset: z.string().max(100).optional(),
     layers: z.array(layerSpecSchema).max(64),
-    head: z
-      .object({ kind: z.enum(['direct', 'recursive', 'every-step']), activation })
-      .strict(),
+    head: z.object({ kind: z.enum(['direct', 'recursive', 'every-step']), activation }).strict(),
     stateful: z.boolean(),
   })
   .strict()
@@ -54,7 +54,10 @@ export function describeZodError(error: z.ZodError, root: string): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => {
-      const where = [root, ...issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))]
+      const where = [
+        root,
+        ...issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)),
+      ]
         .join('')
         .replace(/\.\[/g, '[')
       return `${where}: ${issue.message}`
@@ -66,9 +69,13 @@ export function describeZodError(error: z.ZodError, root: string): string {
 export function parseModelSpec(value: unknown, source = 'model spec'): ModelSpec {
   const result = modelSpecSchema.safeParse(value)
   if (!result.success) {
-    throw new SeqcastError('config', `${source} is not a valid model: ${describeZodError(result.error, 'model')}.`, {
-      issues: result.error.issues,
-    })
+    throw new SeqcastError(
+      'config',
+      `${source} is not a valid model: ${describeZodError(result.error, 'model')}.`,
+      {
+        issues: result.error.issues,
+      },
+    )
   }
   return result.data as ModelSpec
 }

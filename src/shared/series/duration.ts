@@ -24,7 +24,10 @@ export function formatDuration(ms: number): string {
 }
 
 /** Calendar steps: monthly data is not a fixed number of ms. */
-export function formatSteps(steps: number, cadence: { ms: number; months?: number } | null): string | null {
+export function formatSteps(
+  steps: number,
+  cadence: { ms: number; months?: number } | null,
+): string | null {
   if (!cadence) return null
   if (cadence.months) {
     const months = steps * cadence.months

@@ -22,7 +22,10 @@ export interface WindowDescription {
  * "Each window reads 120 rows, one every 6 rows, spanning 715 rows (4 d 23 h); the target is
  * 858 rows after the window starts, 144 rows (1 d) after its last row."
  */
-export function describeWindow(w: WindowConfig, cadence: { ms: number; months?: number } | null): WindowDescription {
+export function describeWindow(
+  w: WindowConfig,
+  cadence: { ms: number; months?: number } | null,
+): WindowDescription {
   const spanRows = windowSpan(w.sequenceLength, w.samplingRate)
   const gapRows = gapAfterWindow(w)
   // A window spanning k rows covers k − 1 steps of the time axis.

@@ -39,13 +39,19 @@ describe('browser transport codec', () => {
     const frame = encodeMessage({ a: Float64Array.of(3, 4) })
     const shifted = new Uint8Array(frame.byteLength + 3)
     shifted.set(frame, 3)
-    expect((decodeMessage(shifted.subarray(3)) as { a: Float64Array }).a).toEqual(Float64Array.of(3, 4))
+    expect((decodeMessage(shifted.subarray(3)) as { a: Float64Array }).a).toEqual(
+      Float64Array.of(3, 4),
+    )
   })
 
   it('rejects malformed frames with invalid-payload', () => {
-    expect(() => decodeMessage(Uint8Array.of(1))).toThrow(/Malformed message: shorter than its header/)
+    expect(() => decodeMessage(Uint8Array.of(1))).toThrow(
+      /Malformed message: shorter than its header/,
+    )
     const frame = encodeMessage({ a: Float64Array.of(1) })
-    expect(() => decodeMessage(frame.subarray(0, frame.byteLength - 8))).toThrow(/binary part out of range/)
+    expect(() => decodeMessage(frame.subarray(0, frame.byteLength - 8))).toThrow(
+      /binary part out of range/,
+    )
     const bad = new Uint8Array(8)
     new DataView(bad.buffer).setUint32(0, 4, true)
     bad.set(new TextEncoder().encode('{{{{'), 4)

@@ -179,14 +179,24 @@ describe('describeWindow', () => {
   it('Chollet on 10-minute data: 4 d 23 h windows, target 24 h after the last row', async () => {
     const { describeWindow } = await import('../../../src/shared/windows/describe')
     const d = describeWindow(jena, { ms: 600_000 })
-    expect(d).toMatchObject({ spanRows: 715, delayRows: 858, gapRows: 144, span: '4 d 23 h', delay: '5 d 23 h', gap: '1 d' })
+    expect(d).toMatchObject({
+      spanRows: 715,
+      delayRows: 858,
+      gapRows: 144,
+      span: '4 d 23 h',
+      delay: '5 d 23 h',
+      gap: '1 d',
+    })
     expect(d.text).toBe(
       'Each window reads 120 rows, one every 6 rows, spanning 715 rows (4 d 23 h); the target is 858 rows after the window starts (5 d 23 h), 144 rows (1 d) after its last row.',
     )
   })
   it('monthly data counts calendar months', async () => {
     const { describeWindow } = await import('../../../src/shared/windows/describe')
-    const d = describeWindow({ sequenceLength: 15, samplingRate: 1, sequenceStride: 1, delay: 15, horizon: 1 }, { ms: 0, months: 1 })
+    const d = describeWindow(
+      { sequenceLength: 15, samplingRate: 1, sequenceStride: 1, delay: 15, horizon: 1 },
+      { ms: 0, months: 1 },
+    )
     expect([d.span, d.delay, d.gap]).toEqual(['14 months', '15 months', '1 month'])
   })
 })
