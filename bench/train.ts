@@ -8,11 +8,13 @@
  * --repeat N alternates N rounds of PyTorch and fused measurements and keeps the best median of
  * each (for shared machines); tfjs-layers is measured once (it is 10–200× slower).
  *
- * Models (Chollet, Deep Learning with Python 2nd ed., ch. 10):
- *   lstm16          LSTM(16) → Dense(1)
- *   lstm32-dropout  LSTM(32, recurrentDropout 0.25) → Dropout(0.5) → Dense(1)
+ * Models (Chollet, Deep Learning with Python 2nd ed., ch. 10), built by the engine's buildModel
+ * from its presets, as a training run builds them (fused: the default; tfjs: --no-fused):
+ *   lstm16          LSTM(16) → Dense(1)                                    preset lstm
+ *   lstm32-dropout  LSTM(32, recurrentDropout 0.25) → Dropout(0.5) → Dense(1)   lstm-dropout
  *   gru32-stacked   GRU(32, recurrentDropout 0.5, returnSequences) → GRU(32, recurrentDropout
- *                   0.5) → Dropout(0.5) → Dense(1)
+ *                   0.5) → Dropout(0.5) → Dense(1)                         gru-stacked
+ * With recurrent dropout the GRU is Keras' implementation 1 (one mask per gate), fused and stock.
  * One training batch = model.trainOnBatch (forward, MSE, backward, RMSprop update); one
  * inference batch = model.predict(x, { batchSize: 256 }) + read back. PyTorch (bench/torch_train.py) has no recurrent
  * dropout; its models have the same shapes and FLOPs.
@@ -24,12 +26,10 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import {
-  FusedRnnKernel,
-  createRecurrentLayer,
-  getRuntime,
-  setFusedOptions,
-} from '../src/main/engine/fused'
+import { buildModel } from '../src/main/engine/build-model'
+import { FusedRnnKernel, getRuntime, setFusedOptions } from '../src/main/engine/fused'
+import { installFusedKernels } from '../src/main/engine/kernels'
+import { presetSpec } from '../src/shared/models/presets'
 
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')
@@ -41,58 +41,28 @@ const B = 256
 const T = 120
 const I = 14
 
-interface ModelSpec {
-  name: string
-  layers: {
-    kind: 'lstm' | 'gru'
-    units: number
-    recurrentDropout: number
-    returnSequences: boolean
-  }[]
-  dropout: number
-}
-const MODELS: ModelSpec[] = [
-  {
-    name: 'lstm16',
-    layers: [{ kind: 'lstm', units: 16, recurrentDropout: 0, returnSequences: false }],
-    dropout: 0,
-  },
-  {
-    name: 'lstm32-dropout',
-    layers: [{ kind: 'lstm', units: 32, recurrentDropout: 0.25, returnSequences: false }],
-    dropout: 0.5,
-  },
-  {
-    name: 'gru32-stacked',
-    layers: [
-      { kind: 'gru', units: 32, recurrentDropout: 0.5, returnSequences: true },
-      { kind: 'gru', units: 32, recurrentDropout: 0.5, returnSequences: false },
-    ],
-    dropout: 0.5,
-  },
-].filter((m) => !only || m.name === only) as ModelSpec[]
+/** The book's models, built by the engine (presets, Keras initializers, `patchGru`). */
+const MODELS = [
+  { name: 'lstm16', preset: 'lstm' },
+  { name: 'lstm32-dropout', preset: 'lstm-dropout' },
+  { name: 'gru32-stacked', preset: 'gru-stacked' },
+].filter((m) => !only || m.name === only)
+type BenchModel = (typeof MODELS)[number]
 
-function build(spec: ModelSpec, fused: boolean): tf.Sequential {
-  const m = tf.sequential()
-  spec.layers.forEach((l, i) => {
-    m.add(
-      createRecurrentLayer(
-        l.kind,
-        {
-          units: l.units,
-          recurrentDropout: l.recurrentDropout,
-          returnSequences: l.returnSequences,
-          recurrentActivation: 'sigmoid',
-          ...(i === 0 ? { inputShape: [T, I] } : {}),
-        },
-        { fused },
-      ),
-    )
+/**
+ * What a training run builds: fused = the engine's default (LSTM / GRU on the kernels), stock =
+ * `--no-fused` (tfjs-layers; the GRU with Keras' recurrent-dropout step).
+ */
+function build(m: BenchModel, fused: boolean): tf.Sequential {
+  const model = buildModel(presetSpec(m.preset)!, {
+    inputShape: [T, I],
+    horizon: 1,
+    batchSize: null,
+    seed: 1,
+    fused,
   })
-  if (spec.dropout) m.add(tf.layers.dropout({ rate: spec.dropout }))
-  m.add(tf.layers.dense({ units: 1 }))
-  m.compile({ optimizer: tf.train.rmsprop(1e-3), loss: 'meanSquaredError' })
-  return m
+  model.compile({ optimizer: tf.train.rmsprop(1e-3), loss: 'meanSquaredError' })
+  return model
 }
 
 function median(xs: number[]): number {
@@ -118,7 +88,7 @@ interface Timing {
 }
 
 async function measure(
-  spec: ModelSpec,
+  spec: BenchModel,
   fused: boolean,
   n: number,
   warmup: number,
@@ -246,6 +216,7 @@ function printTable(head: string[], rows: string[][]): void {
 }
 
 async function main(): Promise<void> {
+  installFusedKernels()
   const require = createRequire(import.meta.url)
   setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + '/')
   const rt = getRuntime()

@@ -11,7 +11,10 @@
  *   The book: naive validation MAE ≈ 2.44, LSTM(16) test MAE ≈ 2.52 °C.
  *
  *   npm run recipes [-- --only sunspots|jena] [--sunspots file] [--jena file] [--jena-rows N]
- *                     [--epochs N] [--jena-epochs N] [--backend name] [--json]
+ *                     [--epochs N] [--jena-epochs N] [--backend name] [--no-fused] [--json]
+ *
+ * LSTM layers run on the fused WebAssembly kernels (the engine's default); --no-fused runs the
+ * stock tfjs-layers ones. Each report names which layers ran fused.
  *
  * Without --jena, /tmp/jena_like.csv is used, generated first with
  * `node scripts/make-jena-like.mjs --rows 420451 --seed 1`.
@@ -28,7 +31,7 @@ import { EngineHost } from '../main/engine/host'
 import type { WorkerStats } from '../main/engine/protocol'
 import { trainRun } from '../main/services/training-service'
 import { intOption, parseArgs, usage, type OptionSpecs } from './args'
-import { backendJson } from './commands/train'
+import { backendJson, kernelsLine } from './commands/train'
 import { EXIT, type CliIO, type Command } from './io'
 import { loadCsv } from './load'
 
@@ -63,6 +66,10 @@ const options: OptionSpecs = {
     type: 'string',
     value: '<name>',
     description: 'auto (default) | tfjs-node-gpu | tfjs-node | wasm | cpu',
+  },
+  'no-fused': {
+    type: 'boolean',
+    description: 'stock tfjs recurrent layers instead of the fused kernels (for comparison)',
   },
   json: { type: 'boolean', description: 'one JSON object per recipe on stdout' },
   help: { type: 'boolean', description: 'show this help' },
@@ -173,6 +180,7 @@ function report(
         .map(([k, v]) => `${k}: ${v}`)
         .join('; ') || 'none'
     }`,
+    ...(kernelsLine(b) ? [kernelsLine(b)!] : []),
     `Samples: train ${result.sampleCounts.train}, val ${result.sampleCounts.val}, test ${result.sampleCounts.test}. Epochs ${result.history.length}, best ${result.bestEpoch}: val loss (${result.config.training.loss}, normalized) ${f4(best?.valLoss)}.`,
     `Time: ${result.seconds.toFixed(0)} s (${(result.history.reduce((s, h) => s + h.seconds, 0) / Math.max(1, result.history.length)).toFixed(1)} s per epoch).`,
   ]
@@ -189,7 +197,7 @@ function report(
   }
   if (memory) {
     lines.push(
-      `Peak memory while training: worker JS heap ${mb(memory.memory.heapUsed)}, ${memory.wasmHeapBytes === null ? '' : `wasm heap ${mb(memory.wasmHeapBytes)}, `}tfjs tensors ${mb(memory.tf.numBytes)}, array buffers ${mb(memory.memory.arrayBuffers)}, process RSS ${mb(memory.memory.rss)} (the whole process: main thread with the dataset included).`,
+      `Peak memory while training: worker JS heap ${mb(memory.memory.heapUsed)}, ${memory.wasmHeapBytes === null ? '' : `wasm heap ${mb(memory.wasmHeapBytes)}, `}${memory.fusedKernels ? `fused kernels ${mb(memory.fusedKernels.bytes)}, ` : ''}tfjs tensors ${mb(memory.tf.numBytes)}, array buffers ${mb(memory.memory.arrayBuffers)}, process RSS ${mb(memory.memory.rss)} (the whole process: main thread with the dataset included).`,
     )
   }
   io.stdout.write(lines.join('\n') + '\n')
@@ -216,7 +224,11 @@ async function runRecipe(
     const result = await trainRun(dataset, config, {
       host,
       onBackend: (b) => {
-        if (!json) io.stderr.write(`${name}: training on ${b.used}\n`)
+        if (!json) {
+          io.stderr.write(`${name}: training on ${b.used}\n`)
+          const kernels = kernelsLine(b)
+          if (kernels) io.stderr.write(`${name}: ${kernels}\n`)
+        }
       },
       onEpoch: (r) => {
         if (!json) {
@@ -247,6 +259,11 @@ export const run: Command = async (argv, io) => {
   const only = args.options.only ? String(args.options.only) : null
   const json = Boolean(args.options.json)
   const backend = (args.options.backend ?? 'auto') as RunConfig['training']['backend']
+  const fused = !args.options['no-fused']
+  const withFused = (config: RunConfig): RunConfig => ({
+    ...config,
+    training: { ...config.training, fusedKernels: fused },
+  })
   const host = new EngineHost()
   try {
     if (!only || only === 'sunspots') {
@@ -255,7 +272,7 @@ export const run: Command = async (argv, io) => {
       await runRecipe(
         'sunspots, stateful LSTM(4) (Bonaccorso)',
         dataset,
-        sunspotConfig(intOption(args.options, 'epochs', 1, 100), backend),
+        withFused(sunspotConfig(intOption(args.options, 'epochs', 1, 100), backend)),
         host,
         io,
         json,
@@ -287,7 +304,7 @@ export const run: Command = async (argv, io) => {
       await runRecipe(
         'Jena temperature, LSTM(16) (Chollet ch. 10)',
         dataset,
-        jenaConfig(dataset, intOption(args.options, 'jena-epochs', 1, 10), backend),
+        withFused(jenaConfig(dataset, intOption(args.options, 'jena-epochs', 1, 10), backend)),
         host,
         io,
         json,

@@ -209,6 +209,10 @@ EXPORT(lstm_bwd) void lstm_bwd(const Args *a) {
         for (int k = 0; k < U; k++) AT[(1 + I + k) * CH + r] = h[k];
       }
       gemm_p2(AT, CH, n, K1, DZ, Gp, Gp, a->dw, Gp);
+      if (s % FLUSH_EVERY == 0) {
+        flush_tiny(DH, n * Up);
+        flush_tiny(DC, n * Up);
+      }
     }
   }
 }

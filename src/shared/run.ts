@@ -31,6 +31,30 @@ export type BackendReport = {
   forced?: boolean
   /** Library versions in the worker (tfjs, backend, node). */
   versions?: Record<string, string>
+  /** Seqcast's fused recurrent kernels in this run; absent when the model has no LSTM/GRU/RNN. */
+  kernels?: KernelReport
+}
+
+/**
+ * Which recurrent layers ran on Seqcast's fused WebAssembly LSTM / GRU kernels, and why any did
+ * not, e.g. `summary` "LSTM(16): fused WebAssembly kernels (2 threads)".
+ */
+export type KernelReport = {
+  /** At least one recurrent layer runs on the fused kernels. */
+  fused: boolean
+  /** Layers on the fused kernels, e.g. "LSTM(16)", "Bidirectional(GRU(32))". */
+  layers: string[]
+  /** Recurrent layers on stock tfjs-layers, each with the reason. */
+  stock: { layer: string; reason: string }[]
+  /**
+   * Threads of the fused kernels: 2 when batches are split over a helper thread. Before
+   * training, what is available; after training, the most any call used.
+   */
+  threads: number
+  /** Why the kernels are off, or why they use one thread. */
+  reason?: string
+  /** One line per recurrent layer, for people. */
+  summary: string
 }
 
 export type StopReason = 'completed' | 'early-stopping' | 'cancelled' | 'nan-loss'
@@ -280,6 +304,16 @@ export const modelManifestSchema = z.object({
     routed: z.string().optional(),
     forced: z.boolean().optional(),
     versions: z.record(z.string(), z.string()).optional(),
+    kernels: z
+      .object({
+        fused: z.boolean(),
+        layers: z.array(z.string()),
+        stock: z.array(z.object({ layer: z.string(), reason: z.string() })),
+        threads: z.number(),
+        reason: z.string().optional(),
+        summary: z.string(),
+      })
+      .optional(),
   }),
   versions: z.record(z.string(), z.string()),
 })

@@ -96,6 +96,71 @@ const CREATE_V1_DEXIE = `(async (name) => {
   old.close()
 })`
 
+/**
+ * A v2 database written through Dexie with the v2 schema (a dataset, a finished run with its
+ * model and forecasts, a draft), then opened with the current db.ts, which also saves and
+ * reads back a forecast of a model on a dataset.
+ */
+const CREATE_V2_DEXIE_THEN_OPEN = `(async (name) => {
+  const { Dexie, SCHEMA_V2, openDatabase } = window.seqcastDb
+  const old = new Dexie(name)
+  old.version(1).stores({ datasets: '&id, name, createdAt', runs: '&id, datasetId, status, createdAt', models: '&id, runId, createdAt' })
+  old.version(2).stores(SCHEMA_V2)
+  await old.open()
+  const before = { verno: old.verno, tables: old.tables.map((t) => t.name).sort() }
+  await old.table('datasets').put({ id: 'ds-v2', name: 'v2.csv', fileName: 'v2.csv', rowCount: 3, timeColumn: null, columns: [{ name: 'x', kind: 'numeric' }], report: null, repairs: [], bytes: 24, createdAt: 1, updatedAt: 1 })
+  await old.table('columns').put({ datasetId: 'ds-v2', index: 0, name: 'x', data: new Float64Array([1.5, NaN, -3]).buffer })
+  await old.table('runs').put({ id: 'run-v2', name: 'run', datasetId: 'ds-v2', status: 'done', modelId: 'run-v2-model', history: [{ epoch: 1 }], createdAt: 2, updatedAt: 2 })
+  await old.table('models').put({ id: 'run-v2-model', name: 'run', runId: 'run-v2', kind: 'final', weights: new Uint8Array([1, 2, 3]), createdAt: 3, updatedAt: 3 })
+  await old.table('forecasts').put({ runId: 'run-v2', modelId: 'run-v2-model', source: 'run', splits: { val: { horizon: 1, rowIndex: new Int32Array([5, 6]), timestamps: null, actual: new Float64Array([20, 21]), predicted: new Float64Array([20.5, 21.25]) } }, future: null, createdAt: 4 })
+  await old.table('settings').put({ key: 'draft:ds-v2', value: { training: { epochs: 7, fusedKernels: false } } })
+  old.close()
+
+  const d = openDatabase(name)
+  await d.open()
+  const { loadDataset } = window.seqcastDb
+  const { dataset } = await loadDataset('ds-v2', d)
+  const run = await d.runs.get('run-v2')
+  const model = await d.models.get('run-v2-model')
+  const forecast = await d.forecasts.get('run-v2')
+  const draft = await d.settings.get('draft:ds-v2')
+  await d.predictions.put({
+    id: 'forecast-1', name: 'v2.csv with run', modelId: 'run-v2-model', modelName: 'run', datasetId: 'ds-v2', datasetName: 'v2.csv', target: 'x', seasonRows: 144,
+    set: {
+      dataset: { name: 'v2.csv', rowCount: 3 },
+      forecast: { horizon: 1, rowIndex: new Int32Array([1, 2]), timestamps: null, actual: new Float64Array([NaN, -3]), predicted: new Float64Array([1.5, -2]) },
+      future: null,
+      metrics: { mae: 1, rmse: 1, mape: NaN, smape: 40, mase: 2, n: 1 },
+      baselines: {}, comparison: {},
+    },
+    context: { firstRow: 0, values: new Float64Array([1.5, NaN, -3]), times: null },
+    createdAt: 5,
+  })
+  const p = await d.predictions.get('forecast-1')
+  const out = {
+    before,
+    verno: d.verno,
+    tables: d.tables.map((t) => t.name).sort(),
+    dataset: { name: dataset.name, x: Array.from(dataset.columns[0].values).map((v) => (Number.isNaN(v) ? 'NaN' : v)), kinds: dataset.columns.map((c) => c.kind) },
+    run: { status: run.status, modelId: run.modelId, history: run.history.length },
+    model: { kind: model.kind, weights: Array.from(model.weights) },
+    forecast: { rowIndex: forecast.splits.val.rowIndex.constructor.name, predicted: forecast.splits.val.predicted.constructor.name, values: Array.from(forecast.splits.val.predicted) },
+    draft: draft.value.training,
+    prediction: {
+      byModel: await d.predictions.where('modelId').equals('run-v2-model').count(),
+      byDataset: await d.predictions.where('datasetId').equals('ds-v2').count(),
+      rowIndex: p.set.forecast.rowIndex.constructor.name,
+      predicted: p.set.forecast.predicted.constructor.name,
+      values: Array.from(p.set.forecast.predicted),
+      contextValues: p.context.values.constructor.name,
+      mape: Number.isNaN(p.set.metrics.mape) ? 'NaN' : p.set.metrics.mape,
+      seasonRows: p.seasonRows,
+    },
+  }
+  d.close()
+  return out
+})`
+
 /** Opens with the current db.ts and reports what survived. */
 const OPEN_CURRENT = `(async (name) => {
   const { openDatabase, loadDataset } = window.seqcastDb
@@ -123,14 +188,23 @@ const OPEN_CURRENT = `(async (name) => {
     models: models.map((m) => ({ id: m.id, kind: m.kind, updatedAt: m.updatedAt, weights: Array.from(m.weights) })),
     forecasts: await d.forecasts.count(),
     settings: await d.settings.count(),
+    predictions: await d.predictions.count(),
   }
   d.close()
   return out
 })`
 
 function expectSurvived(result: Record<string, unknown>): void {
-  expect(result.verno).toBe(2)
-  expect(result.tables).toEqual(['columns', 'datasets', 'forecasts', 'models', 'runs', 'settings'])
+  expect(result.verno).toBe(3)
+  expect(result.tables).toEqual([
+    'columns',
+    'datasets',
+    'forecasts',
+    'models',
+    'predictions',
+    'runs',
+    'settings',
+  ])
   // Column data moved out of the dataset row, byte for byte.
   expect(result.recordHasData).toBe(false)
   expect(result.recordColumns).toEqual([
@@ -164,9 +238,51 @@ function expectSurvived(result: Record<string, unknown>): void {
   ])
   expect(result.forecasts).toBe(0)
   expect(result.settings).toBe(0)
+  expect(result.predictions).toBe(0)
 }
 
 describe('db.ts schema upgrades in Chromium', () => {
+  it('v2 → v3: runs, models, forecasts and drafts are kept; forecasts of models get their table', async () => {
+    const result = (await page.evaluate(`${CREATE_V2_DEXIE_THEN_OPEN}('mig-v2')`)) as Record<
+      string,
+      unknown
+    >
+    expect(result.before).toEqual({
+      verno: 2,
+      tables: ['columns', 'datasets', 'forecasts', 'models', 'runs', 'settings'],
+    })
+    expect(result.verno).toBe(3)
+    expect(result.tables).toEqual([
+      'columns',
+      'datasets',
+      'forecasts',
+      'models',
+      'predictions',
+      'runs',
+      'settings',
+    ])
+    expect(result.dataset).toEqual({ name: 'v2.csv', x: [1.5, 'NaN', -3], kinds: ['numeric'] })
+    expect(result.run).toEqual({ status: 'done', modelId: 'run-v2-model', history: 1 })
+    expect(result.model).toEqual({ kind: 'final', weights: [1, 2, 3] })
+    expect(result.forecast).toEqual({
+      rowIndex: 'Int32Array',
+      predicted: 'Float64Array',
+      values: [20.5, 21.25],
+    })
+    expect(result.draft).toEqual({ epochs: 7, fusedKernels: false })
+    // A forecast of a model on a dataset round-trips as binary, NaN metrics included.
+    expect(result.prediction).toEqual({
+      byModel: 1,
+      byDataset: 1,
+      rowIndex: 'Int32Array',
+      predicted: 'Float64Array',
+      values: [1.5, -2],
+      contextValues: 'Float64Array',
+      mape: 'NaN',
+      seasonRows: 144,
+    })
+  })
+
   it('v1 → v2: a database written with the raw IndexedDB API keeps its datasets, runs and models', async () => {
     await page.evaluate(`${CREATE_V1_RAW}('mig-raw')`)
     const result = (await page.evaluate(`${OPEN_CURRENT}('mig-raw')`)) as Record<string, unknown>
@@ -199,7 +315,7 @@ describe('db.ts schema upgrades in Chromium', () => {
       return { isBuffer: raw.data instanceof ArrayBuffer, bytes: raw.data.byteLength, same, verno: d.verno }
     })()`)) as Record<string, unknown>
     // Exactly the column's 8,000 bytes, not the larger buffer the view sat in.
-    expect(result).toEqual({ isBuffer: true, bytes: 8000, same: true, verno: 2 })
+    expect(result).toEqual({ isBuffer: true, bytes: 8000, same: true, verno: 3 })
   })
 
   it('a full disk is reported as a quota error, and what was saved before stays intact', async () => {

@@ -189,7 +189,26 @@ describe('Experiment view', () => {
 
   it('keeps the settings after a reload (saved with the dataset)', async () => {
     const { page } = browser
-    await page.waitForTimeout(400) // the draft is saved 300 ms after the last edit
+    const fused = page.getByLabel('Fast recurrent kernels (WebAssembly)')
+    expect(await fused.isChecked()).toBe(true) // on by default
+    expect(await page.locator('#fused-kernels-hint').innerText()).toMatch(/WebAssembly call/)
+    await fused.uncheck()
+    // The draft is saved shortly after the last edit: read it from IndexedDB itself.
+    const savedDraft = () =>
+      page.evaluate(`new Promise((resolve, reject) => {
+        const open = indexedDB.open('seqcast')
+        open.onerror = () => reject(open.error)
+        open.onsuccess = () => {
+          const idb = open.result
+          const req = idb.transaction('settings').objectStore('settings').getAll()
+          req.onsuccess = () => {
+            idb.close()
+            const d = req.result.find((r) => r.key.startsWith('draft:'))
+            resolve(d ? { L: d.value.experiment.window.sequenceLength, fused: d.value.training.fusedKernels } : null)
+          }
+        }
+      })`)
+    await expect.poll(savedDraft).toEqual({ L: 24, fused: false })
     await page.reload()
     await page.getByTestId('sequence-length').waitFor()
     await expect
@@ -197,6 +216,9 @@ describe('Experiment view', () => {
       .toBe('24')
     expect(await page.getByLabel('Delay', { exact: true }).inputValue()).toBe('282')
     expect(await page.getByLabel('Target', { exact: true }).inputValue()).toBe('T (degC)')
+    expect(await fused.isChecked()).toBe(false)
+    await fused.check()
+    await expect.poll(savedDraft).toEqual({ L: 24, fused: true })
     expect(browser.errors.filter((e) => /Content Security Policy|pageerror/i.test(e))).toEqual([])
   })
 })

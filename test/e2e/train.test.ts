@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { unzipSync } from 'fflate'
 import type { Page } from 'playwright-core'
 import { parseForecastCsv } from '../../src/shared/forecast-csv'
-import type { RunResult } from '../../src/shared/run'
+import type { BackendReport, RunResult } from '../../src/shared/run'
 import {
   launchBrowser,
   makeJenaLike,
@@ -217,10 +217,47 @@ describe('Train and Results', () => {
     expect(report.text).toContain('Metrics against the baselines')
   })
 
-  it('cancels a run; it is kept as cancelled with its best checkpoint', async () => {
+  it("Help → Backend report shows the engine's report", async () => {
     const { page } = browser
-    await setUpExperiment(page, 200)
+    await setUpExperiment(page, 2)
+    const answer = (await tap.request('engine:backends', {})) as {
+      ok: true
+      value: BackendReport
+    }
+    expect(answer.ok).toBe(true)
+    await page.getByTestId('show-backend-report').click()
+    const dialog = page.getByTestId('backend-report-dialog')
+    await dialog.waitFor()
+    expect(await dialog.getByTestId('backend-used').innerText()).toBe(answer.value.used)
+    for (const [name, why] of Object.entries(answer.value.skipped))
+      expect(await dialog.locator(`li[data-backend="${name}"]`).innerText()).toBe(`${name}: ${why}`)
+    await dialog.getByRole('button', { name: 'Close' }).click()
+    await dialog.waitFor({ state: 'hidden' })
+  })
+
+  it('names the backend while the run trains, with why; cancels it, keeping its best checkpoint', async () => {
+    const { page } = browser
+    await setUpExperiment(page, 5000)
     const runId = await startRun(page)
+    // The worker's report (run:backend) is shown while the run is still training: the status
+    // is read in the same moment as the backend (5,000 epochs do not finish before the cancel).
+    const { report } = await tap.waitFor('run:backend', (b) => b.runId === runId)
+    const shown = () =>
+      page.evaluate(`(() => ({
+        status: document.querySelector('[data-testid=run-status]').dataset.status,
+        backend: document.querySelector('[data-testid=backend]').innerText,
+        label: document.querySelector('[data-testid=backend-label]').innerText,
+      }))()`)
+    await expect.poll(shown).toEqual({ status: 'running', backend: report.used, label: 'backend' })
+    await page.getByTestId('why-backend').locator('summary').click()
+    const details = page.getByTestId('why-backend').getByTestId('backend-details')
+    expect(await details.getByTestId('backend-used').innerText()).toBe(report.used)
+    for (const [name, why] of Object.entries(report.skipped))
+      expect(await details.locator(`li[data-backend="${name}"]`).innerText()).toBe(
+        `${name}: ${why}`,
+      )
+    expect(await page.getByTestId('run-status').getAttribute('data-status')).toBe('running')
+    await screenshot(page, 'train-view-backend')
     await tap.waitFor('run:checkpoint', (c) => c.runId === runId, 120_000)
     await page.getByTestId('cancel-run').click()
     await expect

@@ -8,7 +8,10 @@ import {
   memoryEstimate,
   sampleRows,
   seasonRowsFor,
+  upgradeDraft,
+  type Draft,
 } from '../../src/renderer/src/lib/experiment'
+import { parseRunConfig } from '../../src/shared/experiment'
 
 const MIN = 60_000
 const DAY = 86_400_000
@@ -71,6 +74,22 @@ describe('defaultDraft', () => {
     expect(windows.starts.train.length).toBeGreaterThan(0)
     expect(windows.starts.val.length).toBeGreaterThan(0)
     expect(windows.starts.test.length).toBeGreaterThan(0)
+  })
+})
+
+describe('upgradeDraft', () => {
+  it('gives a draft saved before a training setting existed its default, keeping the rest', () => {
+    const current = defaultDraft(dataset(50_000, 10 * MIN), { ms: 10 * MIN, months: 0 })
+    expect(current.training.fusedKernels).toBe(true)
+    const { fusedKernels: _f, ...older } = { ...current.training, epochs: 3 }
+    const saved = { ...current, training: older } as unknown as Draft
+    expect(() => parseRunConfig(saved)).toThrow(/fusedKernels/)
+    const upgraded = upgradeDraft(saved)
+    expect(upgraded.training).toEqual({ ...current.training, epochs: 3, fusedKernels: true })
+    expect(parseRunConfig(upgraded).training.fusedKernels).toBe(true)
+    // A saved choice is kept.
+    const off = { ...current, training: { ...current.training, fusedKernels: false } }
+    expect(upgradeDraft(off).training.fusedKernels).toBe(false)
   })
 })
 

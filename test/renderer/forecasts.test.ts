@@ -8,6 +8,7 @@ import {
   splitByRows,
   valueRows,
 } from '../../src/renderer/src/lib/forecasts'
+import { actualVsPredictedOption, predictionOption } from '../../src/renderer/src/lib/results'
 
 const T0 = Date.UTC(2016, 6, 10, 14, 50)
 const STEP = 600_000
@@ -142,5 +143,43 @@ describe('histogram', () => {
     expect(h.counts).toEqual([1, 1, 1, 3])
     expect(histogram([], 3)).toEqual({ edges: [], counts: [] })
     expect(histogram([5, 5], 2).counts).toEqual([0, 2])
+  })
+})
+
+describe('actual vs predicted chart', () => {
+  type Line = { name: string; data: Float64Array; markLine?: unknown }
+
+  it('draws each split as its own series, with no NaN break point for LTTB to trip on', () => {
+    const val = forecast([10, 11, 12], 2, false)
+    const test = forecast([20, 21], 2, false)
+    const other = { name: 'run 2', splits: { val: forecast([10, 11, 12], 2, false) } }
+    const option = actualVsPredictedOption('run 1', { val, test }, 1, [other])
+    const series = option.series as unknown as Line[]
+    expect(series.map((s) => s.name)).toEqual([
+      'actual',
+      'actual',
+      'predicted: run 1',
+      'predicted: run 1',
+      'predicted: run 2',
+    ])
+    for (const s of series) expect(Array.from(s.data).every(Number.isFinite)).toBe(true)
+    // Step 2 (index 1) of every window of the test split: x = its time, y = its value.
+    expect(Array.from(series[3].data)).toEqual([
+      T0 + 21 * STEP,
+      test.predicted[1],
+      T0 + 22 * STEP,
+      test.predicted[3],
+    ])
+    // The split boundary is drawn once, at the first test window.
+    expect(series.filter((s) => s.markLine)).toHaveLength(1)
+    expect(JSON.stringify(series[0].markLine)).toContain(String(T0 + 20 * STEP))
+  })
+
+  it('shows a model’s forecast of a whole file as one series each, without a boundary', () => {
+    const all = forecast([5, 6, 7, 8], 1, false)
+    const series = predictionOption('LSTM(16)', all, 0).series as unknown as Line[]
+    expect(series.map((s) => s.name)).toEqual(['actual', 'predicted: LSTM(16)'])
+    expect(series[0].markLine).toBeUndefined()
+    expect(series[1].data.length).toBe(8)
   })
 })

@@ -47,8 +47,9 @@ const issue = (code: string, column?: string): ImportIssue => ({
 })
 
 describe('parseHash', () => {
-  it('maps the hash to one of the six views, defaulting to Data', () => {
+  it('maps the hash to one of the seven views, defaulting to Data', () => {
     expect(parseHash('#/experiment')).toBe('experiment')
+    expect(parseHash('#/forecast')).toBe('forecast')
     expect(parseHash('#library')).toBe('library')
     expect(parseHash('#/results/run-1')).toBe('results')
     expect(parseHash('')).toBe('data')

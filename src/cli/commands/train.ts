@@ -193,7 +193,13 @@ export function backendJson(b: BackendReport) {
     skipped: b.skipped,
     ...(b.routed ? { routed: b.routed } : {}),
     ...(b.forced ? { forced: true } : {}),
+    ...(b.kernels ? { kernels: b.kernels } : {}),
   }
+}
+
+/** "Recurrent layers: LSTM(16): fused WebAssembly kernels (2 threads)", or null. */
+export function kernelsLine(b: BackendReport): string | null {
+  return b.kernels ? `Recurrent layers: ${b.kernels.summary}.` : null
 }
 
 /** The object printed last with --json and written to metrics.json. */
@@ -248,6 +254,8 @@ function summaryText(result: RunResult, out: string): string {
       .join('; ')}`,
   )
   if (b.routed) lines.push(b.routed)
+  const kernels = kernelsLine(b)
+  if (kernels) lines.push(kernels)
   if (result.stopMessage) lines.push(result.stopMessage)
   lines.push(`Best epoch ${result.bestEpoch ?? '—'} of ${result.history.length}.`)
   lines.push('')
@@ -356,7 +364,11 @@ async function trainWithProgress(
       signal: abort.signal,
       onBackend: (b) => {
         if (json) io.stdout.write(JSON.stringify({ event: 'backend', ...backendJson(b) }) + '\n')
-        else io.stderr.write(`Training on ${b.used}${b.routed ? ` (${b.routed})` : ''}.\n`)
+        else {
+          io.stderr.write(`Training on ${b.used}${b.routed ? ` (${b.routed})` : ''}.\n`)
+          const kernels = kernelsLine(b)
+          if (kernels) io.stderr.write(`${kernels}\n`)
+        }
       },
       onProgress: (p) => {
         if (json) {

@@ -41,24 +41,33 @@ export interface RecurrentLayerOptions {
   name?: string
 }
 
-/** Returns null for a layer it does not handle (the stock tfjs layer is built then). */
+/**
+ * Returns null for a layer it does not handle (the stock tfjs layer is built then). With
+ * `bidirectional` it returns the Bidirectional wrapper (input shape and name on the wrapper).
+ */
 export type RecurrentFactory = (
   kind: RecurrentLayerSpec['type'],
   config: Record<string, unknown>,
-  options: { fused: boolean },
+  options: { fused: boolean; bidirectional?: boolean; mergeMode?: 'concat' },
 ) => tf.layers.Layer | null
 
 let fusedFactory: RecurrentFactory | null = null
 
 /**
  * Installs the fused-kernel factory (over `createRecurrentLayer` of engine/fused, e.g.
- * `(kind, config, o) => kind === 'simplernn' ? null : createRecurrentLayer(kind, config, o)`).
+ * `(kind, config, o) => kind === 'simplernn' ? null : createRecurrentLayer(kind, config, o)`;
+ * the engine installs it with `installFusedKernels()` of engine/kernels.ts).
  * Layers it returns must serialize as plain tfjs LSTM/GRU so exported models load in stock
  * TensorFlow.js. GRU layers it returns still get Keras' recurrent-dropout step (`patchGru`)
  * when they run through tfjs' GRUCell.
  */
 export function setRecurrentFactory(factory: RecurrentFactory | null): void {
   fusedFactory = factory
+}
+
+/** The installed factory (null: every recurrent layer is stock tfjs). */
+export function recurrentFactory(): RecurrentFactory | null {
+  return fusedFactory
 }
 
 /** Keras' config for one recurrent layer, ready for `tf.layers.lstm/gru/simpleRNN`. */
@@ -117,18 +126,30 @@ interface GruCell {
   recurrentActivation: { apply(x: tf.Tensor): tf.Tensor }
   dropoutMask: tf.Tensor[] | null
   recurrentDropoutMask: tf.Tensor[] | null
+  dropoutFunc?: (x: tf.Tensor, rate: number) => tf.Tensor
   call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor[]
 }
 
-/** Keras' per-sequence dropout masks: kept across timesteps, freed by the layer's next call. */
+/**
+ * Keras' per-sequence dropout masks: kept across timesteps, freed by the layer's next call.
+ * One `dropoutFunc` (tfjs' test hook, when set) or `tf.dropout` call per mask, in order — the
+ * fused GRU draws its masks the same way, so seeded runs see identical masks.
+ */
 function dropoutMasks(
   like: tf.Tensor,
   rate: number,
   training: boolean,
   count: number,
+  dropoutFunc?: (x: tf.Tensor, rate: number) => tf.Tensor,
 ): tf.Tensor[] {
   return Array.from({ length: count }, () =>
-    tf.keep(training ? tf.dropout(tf.onesLike(like), rate) : tf.onesLike(like)),
+    tf.keep(
+      training
+        ? dropoutFunc
+          ? dropoutFunc(tf.onesLike(like), rate)
+          : tf.dropout(tf.onesLike(like), rate)
+        : tf.onesLike(like),
+    ),
   )
 }
 
@@ -139,9 +160,10 @@ function dropoutMasks(
  * implementation 1 when recurrent_dropout > 0) drops only the copies that enter the recurrent
  * products, one mask per gate, and mixes the undropped state. This step does what Keras does;
  * without recurrent dropout the stock step already agrees. Inference (training = false) is the
- * same in both, so saved models still load as stock GRU layers.
+ * same in both, so saved models still load as stock GRU layers. The fused GRU kernel computes the
+ * same step (src/kernels/gru.c, "Keras implementation 1"). Returns the same layer.
  */
-function patchGru(layer: tf.layers.Layer): tf.layers.Layer {
+export function patchGru<L extends tf.layers.Layer>(layer: L): L {
   const cell = (layer as unknown as { cell?: GruCell }).cell
   if (!cell || !(cell.recurrentDropout > 0 && cell.recurrentDropout < 1)) return layer
   cell.call = (inputs, kwargs) =>
@@ -149,10 +171,16 @@ function patchGru(layer: tf.layers.Layer): tf.layers.Layer {
       const [x, hPrev] = inputs as tf.Tensor[]
       const training = kwargs?.training === true
       if (cell.dropout > 0 && cell.dropout < 1 && cell.dropoutMask == null) {
-        cell.dropoutMask = dropoutMasks(x, cell.dropout, training, 3)
+        cell.dropoutMask = dropoutMasks(x, cell.dropout, training, 3, cell.dropoutFunc)
       }
       if (cell.recurrentDropoutMask == null) {
-        cell.recurrentDropoutMask = dropoutMasks(hPrev, cell.recurrentDropout, training, 3)
+        cell.recurrentDropoutMask = dropoutMasks(
+          hPrev,
+          cell.recurrentDropout,
+          training,
+          3,
+          cell.dropoutFunc,
+        )
       }
       const dp = cell.dropout > 0 && cell.dropout < 1 ? cell.dropoutMask : null
       const rdp = cell.recurrentDropoutMask!
@@ -238,6 +266,12 @@ function redraw(w: tf.Tensor, seed: number, layer: tf.layers.Layer, index: numbe
   return w.clone() // biases (zeros / unit forget bias) stay as built
 }
 
+function patchBidirectionalGru(wrapped: tf.layers.Layer): void {
+  const w = wrapped as unknown as { forwardLayer: tf.layers.Layer; backwardLayer: tf.layers.Layer }
+  patchGru(w.forwardLayer)
+  patchGru(w.backwardLayer)
+}
+
 function makeLayer(
   layer: LayerSpec,
   index: number,
@@ -250,6 +284,25 @@ function makeLayer(
   const name = `${layer.type}_${index + 1}`
   if (isRecurrent(layer)) {
     if (layer.bidirectional) {
+      const fusedWrapper =
+        fused && fusedFactory
+          ? fusedFactory(
+              layer.type,
+              recurrentConfig(layer, {
+                seed,
+                stateful,
+                fused,
+                name: `bidirectional_${index + 1}`,
+                ...input,
+              }),
+              { fused: true, bidirectional: true, mergeMode: 'concat' },
+            )
+          : null
+      if (fusedWrapper) {
+        bidirectionals.push({ layer: fusedWrapper, seed })
+        if (layer.type === 'gru') patchBidirectionalGru(fusedWrapper)
+        return fusedWrapper
+      }
       const inner = recurrentLayer(layer, { seed, stateful, fused: false })
       const wrapped = tf.layers.bidirectional({
         layer: inner as unknown as Parameters<typeof tf.layers.bidirectional>[0]['layer'],
@@ -258,14 +311,7 @@ function makeLayer(
         ...input,
       })
       bidirectionals.push({ layer: wrapped, seed })
-      if (layer.type === 'gru') {
-        const w = wrapped as unknown as {
-          forwardLayer: tf.layers.Layer
-          backwardLayer: tf.layers.Layer
-        }
-        patchGru(w.forwardLayer)
-        patchGru(w.backwardLayer)
-      }
+      if (layer.type === 'gru') patchBidirectionalGru(wrapped)
       return wrapped
     }
     return recurrentLayer(layer, { seed, stateful, fused, name, ...input })

@@ -37,6 +37,8 @@ export interface WorkerStats {
   tf: { backend: string; numBytes: number; numTensors: number }
   /** Size of the wasm backend's heap (it grows and never shrinks); null on other backends. */
   wasmHeapBytes: number | null
+  /** Memory of the fused recurrent kernels (reused across batches); absent before first use. */
+  fusedKernels?: { bytes: number; inUse: number } | null
 }
 
 export type HostMessage =

@@ -22,6 +22,8 @@ import {
 } from './backends'
 import { buildModel } from './build-model'
 import { predictFuture, predictWindows, resetStates } from './forecast'
+import { fuseModel, releaseKernelMemory } from './fused'
+import { installFusedKernels, kernelReport, startKernels } from './kernels'
 import { artifactsToModel, modelToArtifacts } from './tf-artifacts'
 import { lossFunction, trainingWindow, trainModel, type TraceEvent } from './train-loop'
 
@@ -82,6 +84,8 @@ export interface PredictJob {
   futureStart: number | null
   /** Windows a stateful model runs before the latest one to carry its state. */
   warmup: number
+  /** Run LSTM / GRU layers on the fused kernels (default true). */
+  fused?: boolean
 }
 
 export interface PredictOutcome {
@@ -131,7 +135,11 @@ export function probeTrainingStep(
   }
 }
 
-/** Selects the backend, builds the model and probes it, re-routing when a kernel is missing. */
+/**
+ * Selects the backend, builds the model and probes it, re-routing when a kernel is missing.
+ * LSTM / GRU layers are built on the fused kernels when `training.fusedKernels` is set; the
+ * report's `kernels` says which layers run on them (after the probe step).
+ */
 export async function prepareModel(
   spec: ModelSpec,
   training: TrainingConfig,
@@ -139,7 +147,15 @@ export async function prepareModel(
   featureCount: number,
   onLog?: JobHooks['onLog'],
 ): Promise<{ model: tf.LayersModel; backend: BackendReport }> {
+  installFusedKernels()
+  if (training.fusedKernels) await startKernels()
   const backend = await selectBackend(training.backend)
+  const ready = (model: tf.LayersModel) => {
+    const kernels = kernelReport(model, training.fusedKernels)
+    if (kernels) backend.kernels = kernels
+    else delete backend.kernels
+    return { model, backend }
+  }
   const build = () =>
     buildModel(spec, {
       inputShape: [window.sequenceLength, featureCount],
@@ -157,7 +173,7 @@ export async function prepareModel(
   }
   try {
     probeTrainingStep(model, spec, training, window, featureCount)
-    return { model, backend }
+    return ready(model)
   } catch (error) {
     if (!isMissingKernel(error)) throw asTrainingError(error, backend.used)
     const first = backend.used
@@ -172,7 +188,7 @@ export async function prepareModel(
         backend.skipped[first] = `cannot train this model: ${reason}`
         backend.used = next
         onLog?.('warn', backend.routed)
-        return { model, backend }
+        return ready(model)
       } catch (again) {
         if (!isMissingKernel(again)) throw asTrainingError(again, next)
       }
@@ -239,6 +255,8 @@ export async function runTrainJob(
         'Training was cancelled before the first epoch finished; there is no checkpoint to keep.',
       )
     }
+    // What the layers did over the whole run (threads used, fallbacks), not just the probe.
+    const kernels = kernelReport(model, training.fusedKernels, true)
     const outcome: TrainOutcome = {
       history: loop.history,
       bestEpoch: loop.bestEpoch,
@@ -246,9 +264,12 @@ export async function runTrainJob(
       stopMessage: loop.stopMessage,
       artifacts: await modelToArtifacts(model),
       predictions: {},
-      backend,
+      backend: kernels ? { ...backend, kernels } : backend,
     }
-    if (loop.stopReason === 'cancelled') return { outcome, model }
+    if (loop.stopReason === 'cancelled') {
+      releaseKernelMemory(model)
+      return { outcome, model }
+    }
     const batchSize = spec.stateful ? training.batchSize : Math.max(training.batchSize, EVAL_BATCH)
     const options = {
       spec,
@@ -275,6 +296,8 @@ export async function runTrainJob(
       outcome.stopMessage = `Cancelled while forecasting. The model keeps the weights of epoch ${loop.bestEpoch}.`
       outcome.predictions = {}
     }
+    // The worker keeps the model (export, later runs): not its per-batch kernel buffers.
+    releaseKernelMemory(model)
     return { outcome, model }
   } catch (error) {
     model.dispose()
@@ -285,6 +308,12 @@ export async function runTrainJob(
 export async function runPredictJob(job: PredictJob): Promise<PredictOutcome> {
   const backend = await selectBackend(job.backend)
   const model = await artifactsToModel(job.modelJson, job.weights)
+  const fused = job.fused !== false
+  // Saved models hold stock LSTM / GRU layers: put them on the kernels for inference.
+  if (fused) {
+    await startKernels()
+    fuseModel(model)
+  }
   try {
     const source: BatchSource = {
       features: job.features,
@@ -302,6 +331,8 @@ export async function runPredictJob(job: PredictJob): Promise<PredictOutcome> {
       job.futureStart === null
         ? null
         : await predictFuture(model, source, job.futureStart, { ...options, warmup: job.warmup })
+    const kernels = kernelReport(model, fused, true)
+    if (kernels) backend.kernels = kernels
     return { predictions, future, backend }
   } finally {
     model.dispose()

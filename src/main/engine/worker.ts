@@ -8,11 +8,17 @@ import { SeqcastError, toErrorInfo } from '../../shared/errors'
 import { selectBackend } from './backends'
 import type { HostMessage, WorkerMessage } from './protocol'
 import { transferables } from './protocol'
+import { kernelMemory } from './fused'
+import { installFusedKernels } from './kernels'
 import { runPredictJob, runTrainJob } from './run-job'
 import { modelToArtifacts } from './tf-artifacts'
 
 const port = parentPort
 if (!port) throw new Error('worker.ts runs only as a worker thread')
+
+// Models built here put their LSTM / GRU layers on the fused WebAssembly kernels when the run's
+// `training.fusedKernels` is true (the default); `false` (--no-fused) builds stock layers.
+installFusedKernels()
 
 const models = new Map<string, tf.LayersModel>()
 /** Cancel flags of runs in flight (the shared one, or a local one set by a `cancel` message). */
@@ -82,6 +88,7 @@ function postStats(seq: number): void {
           ? ((tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8
               ?.byteLength ?? null)
           : null,
+      fusedKernels: kernelMemory(),
     },
   })
 }

@@ -486,6 +486,7 @@ export async function predictWithModel(
     window: w,
     batchSize: manifest.inference.batchSize,
     backend: manifest.training.backend,
+    fused: manifest.training.fusedKernels,
     features,
     featureCount: featureColumns.length,
     target: normalizeColumn(normalization, experiment.target, target),

@@ -26,6 +26,7 @@ import type {
   EpochRecord,
   Forecast,
   FutureForecast,
+  ForecastSet,
   ModelPackage,
   RunProgress,
   RunResult,
@@ -137,6 +138,31 @@ export interface ForecastRecord {
   createdAt: number
 }
 
+/** A model's forecast of a dataset (`model:predict`), saved so it can be reopened after a restart. */
+export interface PredictionRecord {
+  id: string
+  /** Display name: "<dataset> with <model>". */
+  name: string
+  /** The model used (it may have been deleted since: its name is kept). */
+  modelId: string
+  modelName: string
+  /** The dataset forecast (it may have been deleted since: its name is kept). */
+  datasetId: string
+  datasetName: string
+  /** The model's target column, in whose units the numbers are. */
+  target: string
+  /** Season of the seasonal-naive baseline, in rows (the model's setting); null when none. */
+  seasonRows: number | null
+  /** The engine's answer, as is (typed arrays stored as binary). */
+  set: ForecastSet
+  /**
+   * The last rows of the target before the future forecast (for its chart without reloading
+   * the dataset): values of rows firstRow…, and their epoch ms when the data has a time axis.
+   */
+  context: { firstRow: number; values: Float64Array; times: Float64Array | null } | null
+  createdAt: number
+}
+
 export interface SettingRecord {
   key: string
   value: unknown
@@ -160,6 +186,11 @@ export const SCHEMA_V2 = {
   settings: '&key',
 } as const
 
+export const SCHEMA_V3 = {
+  ...SCHEMA_V2,
+  predictions: '&id, modelId, datasetId, createdAt',
+} as const
+
 /** A v1 dataset row: column data inline. */
 export interface DatasetRecordV1 extends Omit<DatasetRecord, 'columns' | 'updatedAt'> {
   columns: (ColumnMeta & { data: ArrayBuffer })[]
@@ -173,6 +204,7 @@ export class SeqcastDB extends Dexie {
   models!: EntityTable<ModelRecord, 'id'>
   forecasts!: EntityTable<ForecastRecord, 'runId'>
   settings!: EntityTable<SettingRecord, 'key'>
+  predictions!: EntityTable<PredictionRecord, 'id'>
 
   constructor(name = DB_NAME) {
     super(name)
@@ -218,6 +250,8 @@ export class SeqcastDB extends Dexie {
             model.updatedAt = model.updatedAt ?? model.createdAt ?? 0
           })
       })
+    // v3 adds a table and moves nothing: no upgrade function.
+    this.version(3).stores(SCHEMA_V3)
   }
 }
 
@@ -500,6 +534,20 @@ export function modelPackage(model: ModelRecord): RequestOf<'model:zip'>['packag
     modelJson: model.modelJson as unknown as Record<string, unknown>,
     weights: model.weights as Uint8Array<ArrayBuffer>,
   }
+}
+
+// ───────────────────────────── predictions ─────────────────────────────
+
+export async function putPrediction(record: PredictionRecord): Promise<void> {
+  await write(`the forecast "${record.name}"`, async () => {
+    await db().predictions.put(record)
+  })
+}
+
+export async function deletePrediction(id: string): Promise<void> {
+  await write('the Library', async () => {
+    await db().predictions.delete(id)
+  })
 }
 
 // ───────────────────────────── settings ─────────────────────────────

@@ -17,7 +17,9 @@ import { normalizeColumn, normalizedMatrix } from '../../../src/shared/series/no
 import type { WindowConfig } from '../../../src/shared/windows/config'
 import type { TrainData } from '../../../src/main/engine/train-loop'
 
-export const SUNSPOTS = fileURLToPath(new URL('../../../resources/data/sunspots_monthly.csv', import.meta.url))
+export const SUNSPOTS = fileURLToPath(
+  new URL('../../../resources/data/sunspots_monthly.csv', import.meta.url),
+)
 
 /** The first `rows` months of the sunspot series (1749 on), through the real CSV import. */
 export function sunspots(rows = 3177): Dataset {
@@ -43,7 +45,7 @@ export function training(overrides: Partial<TrainingConfig> = {}): TrainingConfi
     optimizer: 'adam',
     learningRate: 0.01,
     backend: 'cpu',
-    fusedKernels: false,
+    fusedKernels: true, // the engine's default: LSTM / GRU on the fused kernels
     ...overrides,
   }
 }

@@ -1,6 +1,7 @@
 /**
  * EngineHost with a real worker thread (the TypeScript sources through tsx): backend report,
- * training through the protocol, cancel within 1 s, the hard-terminate fallback, crash respawn.
+ * training through the protocol, cancel within 1 s (recurrent layers on the fused kernels, the
+ * default), the hard-terminate fallback, crash respawn.
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Worker } from 'node:worker_threads'
@@ -113,6 +114,7 @@ describe('EngineHost + worker', () => {
     expect(outcome.bestEpoch).not.toBeNull()
     expect(outcome.artifacts).not.toBeNull()
     expect(outcome.predictions).toEqual({})
+    expect(outcome.backend.kernels?.layers).toEqual(['LSTM(16)']) // on the fused kernels
     expect(host.spawnCount).toBe(1) // the worker answered: no hard termination
   })
 
@@ -143,7 +145,13 @@ describe('EngineHost + worker', () => {
         head: { kind: 'direct', activation: 'linear' },
         stateful: false,
       }
-      const config = runConfig(s, window(48), { epochs: 3, batchSize: 512, backend: 'wasm' })
+      // Stock layers: on the fused kernels the same batch takes a few ms.
+      const config = runConfig(s, window(48), {
+        epochs: 3,
+        batchSize: 512,
+        backend: 'wasm',
+        fusedKernels: false,
+      })
       let requested = 0
       let checkpointBytes = 0
       const run = slow.train(job('run-slow', config, 1200), {

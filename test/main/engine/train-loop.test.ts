@@ -7,6 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { borrowMissingKernels, selectBackend } from '../../../src/main/engine/backends'
 import { buildModel } from '../../../src/main/engine/build-model'
 import { predictWindows } from '../../../src/main/engine/forecast'
+import { fusedStatus } from '../../../src/main/engine/fused'
+import { installFusedKernels } from '../../../src/main/engine/kernels'
 import { prepareModel } from '../../../src/main/engine/run-job'
 import {
   makeOptimizer,
@@ -23,6 +25,7 @@ const data = sunspots(360)
 const weightsOf = (model: tf.LayersModel) => model.getWeights().map((w) => Array.from(w.dataSync()))
 
 beforeAll(async () => {
+  installFusedKernels()
   await selectBackend('wasm')
 })
 
@@ -54,89 +57,95 @@ describe('every preset trains on wasm and its loss falls', () => {
 })
 
 describe('batch order', () => {
-  it('stateful: windows cut to a multiple of the batch, row i of batch k continues row i of batch k − 1, states reset at each epoch and validation start', async () => {
-    const s = spec('stateful-lstm')
-    const B = 4
-    const config = runConfig(s, window(6), {
-      epochs: 2,
-      batchSize: B,
-      backend: 'wasm',
-      shuffle: true,
-    })
-    const d = trainData(sunspots(120), config)
-    const model = buildModel(s, {
-      inputShape: [6, 1],
-      horizon: 1,
-      batchSize: B,
-      seed: 1,
-      fused: false,
-    })
-    const events: TraceEvent[] = []
-    const stateNorms: { epoch: number; batch: number; norm: number }[] = []
-    await trainModel(model, s, config.training, d, {
-      trace: (event) => {
-        events.push(event)
-        if (event.type === 'batch' && event.phase === 'train') {
-          const states = (model.layers[0] as unknown as { states: tf.Tensor[] }).states
-          stateNorms.push({
-            epoch: event.epoch,
-            batch: event.batch,
-            norm: tf.tidy(
-              () => tf.sum(tf.abs(tf.concat(states.map((t) => t.flatten())))).dataSync()[0],
-            ),
-          })
-        }
-      },
-    })
-    const train = d.starts.train
-    const K = Math.floor(train.length / B)
-    expect(train.length % B).not.toBe(0) // the cut matters here
-    for (const epoch of [1, 2]) {
-      const batches = events.filter(
-        (e): e is Extract<TraceEvent, { type: 'batch' }> =>
-          e.type === 'batch' && e.phase === 'train' && e.epoch === epoch,
-      )
-      expect(batches).toHaveLength(K)
-      batches.forEach((b, k) => {
-        expect(b.starts).toHaveLength(B)
-        for (let i = 0; i < B; i++) {
-          // row i of batch k is window i·K + k: the window right after row i of batch k − 1
-          expect(b.starts[i]).toBe(train[i * K + k])
-          if (k > 0) expect(b.starts[i]).toBe(batches[k - 1].starts[i] + 1)
-        }
+  for (const fused of [false, true]) {
+    it(`stateful${fused ? ' (fused kernels)' : ''}: windows cut to a multiple of the batch, row i of batch k continues row i of batch k − 1, states reset at each epoch and validation start`, async () => {
+      const s = spec('stateful-lstm')
+      const B = 4
+      const config = runConfig(s, window(6), {
+        epochs: 2,
+        batchSize: B,
+        backend: 'wasm',
+        shuffle: true,
       })
-      // never shuffled, even with shuffle on: the same order every epoch
-      expect(batches.map((b) => Array.from(b.starts))).toEqual(
-        Array.from({ length: K }, (_, k) => Array.from({ length: B }, (_, i) => train[i * K + k])),
+      const d = trainData(sunspots(120), config)
+      const model = buildModel(s, {
+        inputShape: [6, 1],
+        horizon: 1,
+        batchSize: B,
+        seed: 1,
+        fused,
+      })
+      expect(fusedStatus(model.layers[0]).fused).toBe(fused)
+      const events: TraceEvent[] = []
+      const stateNorms: { epoch: number; batch: number; norm: number }[] = []
+      await trainModel(model, s, config.training, d, {
+        trace: (event) => {
+          events.push(event)
+          if (event.type === 'batch' && event.phase === 'train') {
+            const states = (model.layers[0] as unknown as { states: tf.Tensor[] }).states
+            stateNorms.push({
+              epoch: event.epoch,
+              batch: event.batch,
+              norm: tf.tidy(
+                () => tf.sum(tf.abs(tf.concat(states.map((t) => t.flatten())))).dataSync()[0],
+              ),
+            })
+          }
+        },
+      })
+      const train = d.starts.train
+      const K = Math.floor(train.length / B)
+      expect(train.length % B).not.toBe(0) // the cut matters here
+      for (const epoch of [1, 2]) {
+        const batches = events.filter(
+          (e): e is Extract<TraceEvent, { type: 'batch' }> =>
+            e.type === 'batch' && e.phase === 'train' && e.epoch === epoch,
+        )
+        expect(batches).toHaveLength(K)
+        batches.forEach((b, k) => {
+          expect(b.starts).toHaveLength(B)
+          for (let i = 0; i < B; i++) {
+            // row i of batch k is window i·K + k: the window right after row i of batch k − 1
+            expect(b.starts[i]).toBe(train[i * K + k])
+            if (k > 0) expect(b.starts[i]).toBe(batches[k - 1].starts[i] + 1)
+          }
+        })
+        // never shuffled, even with shuffle on: the same order every epoch
+        expect(batches.map((b) => Array.from(b.starts))).toEqual(
+          Array.from({ length: K }, (_, k) =>
+            Array.from({ length: B }, (_, i) => train[i * K + k]),
+          ),
+        )
+      }
+      // Resets: before the first training batch of every epoch and before every validation pass.
+      const kinds = events.map((e) =>
+        e.type === 'reset' ? `reset:${e.phase}:${e.epoch}` : `${e.phase}:${e.epoch}`,
       )
-    }
-    // Resets: before the first training batch of every epoch and before every validation pass.
-    const kinds = events.map((e) =>
-      e.type === 'reset' ? `reset:${e.phase}:${e.epoch}` : `${e.phase}:${e.epoch}`,
-    )
-    const compact = kinds.filter((k, i) => k !== kinds[i - 1])
-    expect(compact).toEqual([
-      'reset:train:1',
-      'train:1',
-      'reset:validate:1',
-      'validate:1',
-      'reset:train:2',
-      'train:2',
-      'reset:validate:2',
-      'validate:2',
-    ])
-    const valBatches = events.filter(
-      (e) => e.type === 'batch' && e.phase === 'validate' && e.epoch === 1,
-    ) as Extract<TraceEvent, { type: 'batch' }>[]
-    const valOrder = statefulOrder(d.starts.val, B)
-    expect(valBatches.flatMap((b) => Array.from(b.starts))).toEqual(Array.from(valOrder))
-    // The state is zero when an epoch starts and carried (non-zero) into its second batch.
-    for (const epoch of [1, 2]) {
-      expect(stateNorms.find((s) => s.epoch === epoch && s.batch === 0)!.norm).toBe(0)
-      expect(stateNorms.find((s) => s.epoch === epoch && s.batch === 1)!.norm).toBeGreaterThan(0)
-    }
-    model.dispose()
-  })
+      const compact = kinds.filter((k, i) => k !== kinds[i - 1])
+      expect(compact).toEqual([
+        'reset:train:1',
+        'train:1',
+        'reset:validate:1',
+        'validate:1',
+        'reset:train:2',
+        'train:2',
+        'reset:validate:2',
+        'validate:2',
+      ])
+      const valBatches = events.filter(
+        (e) => e.type === 'batch' && e.phase === 'validate' && e.epoch === 1,
+      ) as Extract<TraceEvent, { type: 'batch' }>[]
+      const valOrder = statefulOrder(d.starts.val, B)
+      expect(valBatches.flatMap((b) => Array.from(b.starts))).toEqual(Array.from(valOrder))
+      // The state is zero when an epoch starts and carried (non-zero) into its second batch.
+      for (const epoch of [1, 2]) {
+        expect(stateNorms.find((s) => s.epoch === epoch && s.batch === 0)!.norm).toBe(0)
+        expect(stateNorms.find((s) => s.epoch === epoch && s.batch === 1)!.norm).toBeGreaterThan(0)
+      }
+      if (fused) expect(fusedStatus(model.layers[0]).lastPath).toBe('fused')
+      model.dispose()
+    })
+  }
 
   it('stateless: a seeded reshuffle every epoch, each a permutation of the training windows', async () => {
     const s = spec('dense')
@@ -166,58 +175,61 @@ describe('batch order', () => {
 })
 
 describe('stateful prediction carries the state along each stream', () => {
-  it('equals a stateless LSTM reading the concatenated windows (non-overlapping windows)', async () => {
-    const s: ModelSpec = {
-      name: 's',
-      layers: [{ type: 'lstm', units: 3 }],
-      head: { kind: 'direct', activation: 'linear' },
-      stateful: true,
-    }
-    const L = 4
-    const n = 10 // windows of rows 4k … 4k + 3
-    const series = Float32Array.from({ length: L * n + 8 }, (_, i) => Math.sin(i / 3) + 0.1 * i)
-    const source = { features: series, featureCount: 1, target: series }
-    const w = { sequenceLength: L, samplingRate: 1, sequenceStride: L, delay: L, horizon: 1 }
-    const starts = Int32Array.from({ length: n }, (_, k) => k * L)
-    const B = 2
-    const model = buildModel(s, {
-      inputShape: [L, 1],
-      horizon: 1,
-      batchSize: B,
-      seed: 3,
-      fused: false,
-    })
-    const predicted = await predictWindows(model, source, starts, {
-      spec: s,
-      window: w,
-      batchSize: B,
-    })
-    const K = Math.ceil(n / B) // stream i = windows i·K … i·K + K − 1
-    const stateless = { ...s, stateful: false }
-    for (const [stream, k] of [
-      [0, 0],
-      [0, 4],
-      [1, 2],
-      [1, 4],
-    ]) {
-      const first = stream * K
-      const index = first + k
-      const steps = (k + 1) * L
-      const reference = buildModel(stateless, {
-        inputShape: [steps, 1],
+  for (const fused of [false, true]) {
+    it(`equals a stateless LSTM reading the concatenated windows (non-overlapping windows)${fused ? ' (fused kernels)' : ''}`, async () => {
+      const s: ModelSpec = {
+        name: 's',
+        layers: [{ type: 'lstm', units: 3 }],
+        head: { kind: 'direct', activation: 'linear' },
+        stateful: true,
+      }
+      const L = 4
+      const n = 10 // windows of rows 4k … 4k + 3
+      const series = Float32Array.from({ length: L * n + 8 }, (_, i) => Math.sin(i / 3) + 0.1 * i)
+      const source = { features: series, featureCount: 1, target: series }
+      const w = { sequenceLength: L, samplingRate: 1, sequenceStride: L, delay: L, horizon: 1 }
+      const starts = Int32Array.from({ length: n }, (_, k) => k * L)
+      const B = 2
+      const model = buildModel(s, {
+        inputShape: [L, 1],
         horizon: 1,
-        batchSize: null,
-        seed: 99,
-        fused: false,
+        batchSize: B,
+        seed: 3,
+        fused,
       })
-      reference.setWeights(model.getWeights())
-      const x = tf.tensor3d(series.slice(first * L, first * L + steps), [1, steps, 1])
-      const expected = (reference.predict(x) as tf.Tensor).dataSync()[0]
-      expect(predicted[index]).toBeCloseTo(expected, 5)
-      reference.dispose()
-    }
-    model.dispose()
-  })
+      const predicted = await predictWindows(model, source, starts, {
+        spec: s,
+        window: w,
+        batchSize: B,
+      })
+      const K = Math.ceil(n / B) // stream i = windows i·K … i·K + K − 1
+      const stateless = { ...s, stateful: false }
+      for (const [stream, k] of [
+        [0, 0],
+        [0, 4],
+        [1, 2],
+        [1, 4],
+      ]) {
+        const first = stream * K
+        const index = first + k
+        const steps = (k + 1) * L
+        const reference = buildModel(stateless, {
+          inputShape: [steps, 1],
+          horizon: 1,
+          batchSize: null,
+          seed: 99,
+          fused: false,
+        })
+        reference.setWeights(model.getWeights())
+        const x = tf.tensor3d(series.slice(first * L, first * L + steps), [1, steps, 1])
+        const expected = (reference.predict(x) as tf.Tensor).dataSync()[0]
+        expect(predicted[index]).toBeCloseTo(expected, 5)
+        reference.dispose()
+      }
+      if (fused) expect(fusedStatus(model.layers[0]).lastPath).toBe('fused')
+      model.dispose()
+    })
+  }
 })
 
 describe('early stopping, checkpoints, NaN, cancel, decay', () => {

@@ -13,6 +13,7 @@ export {
   fusedGRU,
   fusedLSTM,
   fusedStatus,
+  releaseKernelMemory,
   setFusedOptions,
   unfuseLayer,
   unfuseModel,
@@ -42,7 +43,9 @@ export {
   WASM_FILE,
   configureKernels,
   fusedKernelsAvailable,
+  HelperLostError,
   getRuntime,
+  kernelMemory,
   resolveWasmPath,
   type RuntimeOptions,
 } from './runtime'

@@ -7,7 +7,7 @@
  * tfjs layouts: x [B, T, I], kernel [I, G·U], recurrentKernel [U, G·U], bias [G·U], states [B, U],
  * gate order i, f, c, o (LSTM) and z, r, h (GRU, reset_after = false).
  */
-import { getRuntime, type KernelRuntime, type SplitFn } from './runtime'
+import { HelperLostError, getRuntime, type KernelRuntime, type SplitFn } from './runtime'
 
 export type RnnKind = 'lstm' | 'gru'
 
@@ -32,6 +32,13 @@ export interface RnnForwardInput {
   inputMask?: Float32Array | null
   /** recurrent dropout mask [B, U] (multiplies h_{t-1} at every step) */
   recurrentMask?: Float32Array | null
+  /**
+   * GRU only, Keras implementation 1 (what the engine's GRU does with recurrent dropout): one
+   * mask per gate z, r, h — `recurrent` three [B, U] masks for the state entering each gate's
+   * recurrent product, `input` three [B, I] masks (or null: no input dropout) — and the update
+   * mixes the unmasked state, h' = z h + (1 - z) hh. Replaces inputMask / recurrentMask.
+   */
+  gateMasks?: { input?: Float32Array[] | null; recurrent: Float32Array[] } | null
   goBackwards?: boolean
   /** recurrentActivation: 'sigmoid' (Keras default) or 'hardSigmoid' (tfjs default) */
   recurrentActivation?: 'sigmoid' | 'hardSigmoid'
@@ -116,6 +123,8 @@ const F_RMASK = 8
 const F_XMASK = 16
 const F_DX = 32
 const F_SEQ = 64
+const F_KRMASK = 128
+const F_KXMASK = 256
 
 /** In 'auto' mode, re-time the other thread count every this many calls of a shape. */
 const PROBE_EVERY = 50
@@ -301,6 +310,19 @@ export class FusedRnnKernel {
     check(inp.c0, B * U, 'c0')
     check(inp.inputMask, B * I, 'inputMask')
     check(inp.recurrentMask, B * U, 'recurrentMask')
+    const gm = inp.gateMasks ?? null
+    if (gm) {
+      if (kind !== 'gru') throw new Error('gateMasks apply to the GRU only')
+      if (inp.inputMask || inp.recurrentMask) {
+        throw new Error('gateMasks replace inputMask / recurrentMask: pass one or the other')
+      }
+      if (gm.recurrent.length !== 3) throw new Error('gateMasks.recurrent needs 3 masks')
+      gm.recurrent.forEach((m, g) => check(m, B * U, `gateMasks.recurrent[${g}]`))
+      if (gm.input) {
+        if (gm.input.length !== 3) throw new Error('gateMasks.input needs 3 masks')
+        gm.input.forEach((m, g) => check(m, B * I, `gateMasks.input[${g}]`))
+      }
+    }
     const shape: Shape = { kind, B, T, I, U, Up, G, Gp, S }
     this.shape = shape
     this.saved = training
@@ -315,6 +337,8 @@ export class FusedRnnKernel {
     if (training) flags |= F_SAVE
     if (inp.recurrentMask) flags |= F_RMASK
     if (inp.inputMask) flags |= F_XMASK
+    if (gm) flags |= F_KRMASK
+    if (gm?.input) flags |= F_KXMASK
     this.flags = flags
 
     // weights
@@ -351,6 +375,25 @@ export class FusedRnnKernel {
       HMASK = this.buf('HMASK', B * Up)
       this.writePadded(inp.recurrentMask, HMASK, B, U, Up, Up)
     }
+    // Keras-1 GRU masks, row-major per gate: xm [B][3][I], hm [B][3][Up] (padded lanes 0)
+    let rowXM = I
+    let rowHM = Up
+    if (gm) {
+      rowHM = 3 * Up
+      HMASK = this.buf('HMASK', B * 3 * Up)
+      gm.recurrent.forEach((m, g) => {
+        const stage = this.write('stage', m)
+        ex.copy_2d(stage, U, 0, HMASK + g * Up * 4, 3 * Up, 0, B, 1, U, Up)
+      })
+      if (gm.input) {
+        rowXM = 3 * I
+        XM = this.buf('XM', B * 3 * I)
+        gm.input.forEach((m, g) => {
+          const stage = this.write('stage', m)
+          ex.copy_2d(stage, I, 0, XM + g * I * 4, 3 * I, 0, B, 1, I, I)
+        })
+      }
+    }
     this.writePadded(inp.h0, H, B, U, Up, S * Up)
     if (kind === 'lstm') this.writePadded(inp.c0, C, B, U, Up, S * Up)
 
@@ -381,8 +424,8 @@ export class FusedRnnKernel {
         flags,
         chunk: this.chunk,
         x: X + b * T * I * 4,
-        xm: XM ? XM + b * I * 4 : 0,
-        hm: HMASK ? HMASK + b * Up * 4 : 0,
+        xm: XM ? XM + b * rowXM * 4 : 0,
+        hm: HMASK ? HMASK + b * rowHM * 4 : 0,
         wf,
         wf2,
         wb,
@@ -400,10 +443,20 @@ export class FusedRnnKernel {
       this.setArgs(part.args, { scratch: this.buf(`scratch${p}`, size) })
     }
     const t0 = performance.now()
-    rt.runSplit(
-      kind === 'lstm' ? 'lstm_fwd' : 'gru_fwd',
-      this.parts.map((p) => p.args),
-    )
+    try {
+      rt.runSplit(
+        kind === 'lstm' ? 'lstm_fwd' : 'gru_fwd',
+        this.parts.map((p) => p.args),
+      )
+    } catch (err) {
+      if (!(err instanceof HelperLostError)) throw err
+      // The helper thread was given up and may still write into these buffers: leave them to
+      // it (a one-time leak) and run the whole batch on this thread in fresh ones.
+      this.bufs.clear()
+      this.timing.clear()
+      this.pending = null
+      return this.forward({ ...inp, threads: 1 })
+    }
     const ms = performance.now() - t0
     if (this.timing.has(key)) {
       // training: the backward of this forward adds its time before the sample is recorded
@@ -486,10 +539,24 @@ export class FusedRnnKernel {
     }
     const fn: SplitFn = kind === 'lstm' ? 'lstm_bwd' : 'gru_bwd'
     const t0 = performance.now()
-    rt.runSplit(
-      fn,
-      this.parts.map((p) => p.args),
-    )
+    try {
+      rt.runSplit(
+        fn,
+        this.parts.map((p) => p.args),
+      )
+    } catch (err) {
+      if (!(err instanceof HelperLostError) || this.parts.length < 2) throw err
+      // The helper was given up mid-call: what it writes (dh / dc in place, its dx rows, its
+      // weight-gradient sum, its scratch) is left to it. The forward state it only reads
+      // stays; part 0 starts at row 0, so its argument block covers the whole batch with B.
+      for (const name of ['DH', 'DC', 'DY', 'DX', 'dw0', 'dw1', 'scratch0', 'scratch1', 'stage'])
+        this.bufs.delete(name)
+      const first = this.parts[0]
+      this.parts = [{ b0: 0, rows: B, args: first.args }]
+      this.setArgs(first.args, { B })
+      this.pending = null
+      return this.backward(g)
+    }
     if (this.pending) this.record(this.pending.ms + performance.now() - t0)
 
     const G = shape.G

@@ -89,6 +89,9 @@ export interface FusedStatus {
   reason?: string
   /** threads used by the last fused call */
   threads?: number
+  /** fused calls so far, and how many of them split the batch over two threads */
+  calls?: number
+  splitCalls?: number
   /** whether the last backward pass computed dL/dx (false for a model's first layer) */
   inputGradient?: boolean
 }
@@ -102,6 +105,13 @@ interface FusedState {
 }
 
 const states = new WeakMap<object, FusedState>()
+
+function noteThreads(st: FusedState, kernel: FusedRnnKernel): void {
+  const n = kernel.lastThreads
+  st.status.threads = n
+  st.status.calls = (st.status.calls ?? 0) + 1
+  if (n > 1) st.status.splitCalls = (st.status.splitCalls ?? 0) + 1
+}
 /** Releases a fused layer's wasm memory when the layer is garbage-collected without dispose(). */
 const released = new FinalizationRegistry<FusedState>((st) => {
   st.kernel?.dispose()
@@ -158,23 +168,28 @@ function tensorData(t: tf.Tensor): Float32Array {
   return t.dataSync() as Float32Array
 }
 
-function maskData(
+/**
+ * `count` dropout masks drawn as tfjs-layers' generateDropoutMask and the engine's GRU step
+ * (build-model.ts patchGru) draw them: one dropoutFunc / tf.dropout call per mask, in order.
+ */
+function drawMasks(
   cell: CellInternals,
   rate: number,
   shape: [number, number],
   count: number,
-): Float32Array {
-  // Exactly as tfjs-layers' generateDropoutMask: `count` masks are drawn (one per gate), and the
-  // cell then uses only the first one for every gate (implementation 2).
+): Float32Array[] {
   return tf.tidy(() => {
-    const masks: tf.Tensor[] = []
+    const masks: Float32Array[] = []
     for (let i = 0; i < count; i++) {
       const ones = tf.ones(shape)
-      masks.push(cell.dropoutFunc != null ? cell.dropoutFunc(ones, rate) : tf.dropout(ones, rate))
+      const m = cell.dropoutFunc != null ? cell.dropoutFunc(ones, rate) : tf.dropout(ones, rate)
+      masks.push(new Float32Array(m.dataSync()))
     }
-    return new Float32Array(masks[0].dataSync())
+    return masks
   })
 }
+
+const active = (rate: number): boolean => rate > 0 && rate < 1
 
 function runFused(
   l: RnnInternals,
@@ -190,11 +205,20 @@ function runFused(
   const count = kind === 'lstm' ? 4 : 3
   let inputMask: Float32Array | null = null
   let recurrentMask: Float32Array | null = null
-  if (training && cell.dropout > 0 && cell.dropout < 1) {
-    inputMask = maskData(cell, cell.dropout, [B, I], count)
-  }
-  if (training && cell.recurrentDropout > 0 && cell.recurrentDropout < 1) {
-    recurrentMask = maskData(cell, cell.recurrentDropout, [B, U], count)
+  let gateMasks: RnnForwardInput['gateMasks'] = null
+  if (training && kind === 'gru' && active(cell.recurrentDropout)) {
+    // Keras implementation 1 (as the engine's patched GRU step): every mask is used, one per
+    // gate, and the update mixes the unmasked state. Same draws, same order as patchGru.
+    const input = active(cell.dropout) ? drawMasks(cell, cell.dropout, [B, I], 3) : null
+    gateMasks = { input, recurrent: drawMasks(cell, cell.recurrentDropout, [B, U], 3) }
+  } else {
+    // tfjs-layers (implementation 2): `count` masks are drawn, only the first one is used.
+    if (training && active(cell.dropout)) {
+      inputMask = drawMasks(cell, cell.dropout, [B, I], count)[0]
+    }
+    if (training && active(cell.recurrentDropout)) {
+      recurrentMask = drawMasks(cell, cell.recurrentDropout, [B, U], count)[0]
+    }
   }
   if (!st.kernel) st.kernel = new FusedRnnKernel(kind)
   const kernel = st.kernel
@@ -217,6 +241,7 @@ function runFused(
     units: U,
     inputMask,
     recurrentMask,
+    gateMasks,
     goBackwards: l.goBackwards,
     recurrentActivation: cell.recurrentActivation.getClassName() as 'sigmoid' | 'hardSigmoid',
     returnSequences: l.returnSequences,
@@ -257,7 +282,7 @@ function runFused(
   if (!engine.isTapeOn()) {
     // Inference (predict / evaluate): no activations kept, ring-buffered states.
     const o = kernel.forward(input(x, W, R, bias, h0, c0, false))
-    st.status.threads = kernel.lastThreads
+    noteThreads(st, kernel)
     return toTensors(o, true)
   }
 
@@ -272,7 +297,7 @@ function runFused(
     forwardFunc: (_backend, save) => {
       const o = kernel.forward(input(x, W, R, bias, h0, c0, true))
       generation = kernel.generation
-      st.status.threads = kernel.lastThreads
+      noteThreads(st, kernel)
       save(names.map((n) => inputs[n]))
       const outs = toTensors(o, needStates)
       return outs.length === 1 ? outs[0] : outs
@@ -496,6 +521,31 @@ export function fuseModel(model: tf.LayersModel): string[] {
     }
   }
   return names
+}
+
+/**
+ * Gives the wasm memory of every fused layer of a model back to the kernels' allocator (a layer
+ * allocates again, sized for its next call, when it runs). For models kept after training: their
+ * training buffers (activations of a whole batch) are not needed to export or to predict.
+ */
+export function releaseKernelMemory(model: tf.LayersModel): void {
+  const release = (layer: Layer): void => {
+    if (layer.getClassName() === 'Bidirectional') {
+      const bi = layer as unknown as BidirectionalInternals
+      release(bi.forwardLayer)
+      release(bi.backwardLayer)
+      return
+    }
+    const st = states.get(layer)
+    if (st?.kernel) {
+      st.kernel.dispose()
+      st.kernel = null
+    }
+  }
+  for (const layer of model.layers) {
+    if (layer instanceof tf.LayersModel) releaseKernelMemory(layer)
+    else release(layer)
+  }
 }
 
 /** Restores the stock implementation on every fused layer of a model. */

@@ -138,7 +138,14 @@ for (;;) {
   Atomics.wait(ctrl, ctrlIndex, seen);
   seen = Atomics.load(ctrl, ctrlIndex);
   const fn = Atomics.load(ctrl, ctrlIndex + 1);
-  if (fn < 0) break;
+  if (fn === -1) break;
+  if (fn === -2) { // test hook: acknowledge, then stop answering
+    Atomics.store(ctrl, ctrlIndex + 5, seen);
+    Atomics.notify(ctrl, ctrlIndex + 5);
+    Atomics.wait(ctrl, ctrlIndex + 6, 0);
+    continue;
+  }
+  if (fn === -3) process.exit(3); // test hook: die
   let status = 0;
   try { table[fn](Atomics.load(ctrl, ctrlIndex + 2)); } catch (e) { status = 1; }
   Atomics.store(ctrl, ctrlIndex + 4, status);
@@ -146,6 +153,18 @@ for (;;) {
   Atomics.notify(ctrl, ctrlIndex + 5);
 }
 `
+
+/**
+ * The helper thread did not answer a split call in time (it died or hangs). The runtime has
+ * given it up (one thread from now on); the caller must redo the call on buffers the helper
+ * cannot still be writing to.
+ */
+export class HelperLostError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'HelperLostError'
+  }
+}
 
 /** First-fit allocator over the wasm heap (64-byte aligned blocks, coalescing free list). */
 class Heap {
@@ -221,6 +240,11 @@ export class KernelRuntime {
   private helperFailed: string | null = null
   private helperStarting: Promise<boolean> | null = null
   private seq = 0
+  /**
+   * How long a split call waits for the helper after finishing its own part: at least this
+   * many ms, and at least 20× the time its own part took. Past it the helper is given up.
+   */
+  helperTimeoutMs = 1000
 
   constructor(options: RuntimeOptions = configured) {
     this.wasmPath = resolveWasmPath(options)
@@ -290,6 +314,25 @@ export class KernelRuntime {
     return this.helperReady ? 2 : 1
   }
 
+  /** Threads available now and, when the helper thread cannot be used, why. */
+  get helperStatus(): { threads: 1 | 2; reason: string | null } {
+    if (this.helperReady) return { threads: 2, reason: null }
+    return {
+      threads: 1,
+      reason: this.helperFailed ?? (this.helperStarting ? 'the helper thread is starting' : null),
+    }
+  }
+
+  /** Gives the helper thread up for the rest of the process (it is terminated). */
+  private abandonHelper(reason: string): void {
+    this.helperFailed = reason
+    this.helperReady = false
+    this.helperStarting = null
+    const worker = this.helper
+    this.helper = null
+    if (worker) void worker.terminate().catch(() => {})
+  }
+
   /**
    * Starts the helper thread (idempotent). Resolves true once it is ready, false when it
    * cannot run (single core, or the worker failed to start).
@@ -316,12 +359,16 @@ export class KernelRuntime {
       })
       worker.unref()
       worker.on('error', (err) => {
-        this.helperFailed = err instanceof Error ? err.message : String(err)
+        if (this.helper !== worker) return
+        this.helperFailed = `the helper thread failed: ${err instanceof Error ? err.message : String(err)}`
         this.helperReady = false
       })
-      worker.on('exit', () => {
-        this.helperReady = false
+      worker.on('exit', (code) => {
+        // stopHelper() and abandonHelper() let go of the worker first: only surprises count
+        if (this.helper !== worker) return
         this.helper = null
+        this.helperReady = false
+        this.helperFailed ??= `the helper thread exited (code ${code})`
       })
       this.helper = worker
     }
@@ -355,14 +402,39 @@ export class KernelRuntime {
       Atomics.notify(i32, c)
     }
     this.helperReady = false
+    this.helper = null
     Atomics.store(i32, c + 3, 0)
     await worker.terminate()
-    this.helper = null
+  }
+
+  /**
+   * Test hook: make the helper thread stop answering ('hang') or exit ('exit') without the
+   * runtime knowing, to check that split calls neither hang nor lose work.
+   */
+  simulateHelperFault(kind: 'hang' | 'exit'): void {
+    if (!this.helperReady) throw new Error('no helper thread running')
+    const i32 = this.i32
+    const c = this.ctrlIndex
+    Atomics.store(i32, c + 6, 0)
+    Atomics.store(i32, c + 1, kind === 'hang' ? -2 : -3)
+    const seq = ++this.seq
+    Atomics.store(i32, c, seq)
+    Atomics.notify(i32, c)
+    if (kind === 'hang') {
+      // wait until the helper took the command (a next call must not overwrite it)
+      const until = performance.now() + 2000
+      while (Atomics.load(i32, c + 5) !== seq && performance.now() < until)
+        Atomics.wait(i32, c + 5, Atomics.load(i32, c + 5), 50)
+    }
   }
 
   /**
    * Runs fn on each argument block: the first on this thread, the second (if any) on the
-   * helper thread at the same time. Falls back to running them one after the other.
+   * helper thread at the same time. Runs them one after the other when there is no helper.
+   * Never blocks for long: when the helper does not answer within `helperTimeoutMs` (or 20× the
+   * time of this thread's part), the helper is given up for the rest of the process and a
+   * HelperLostError is thrown — the second part may be half done, and the helper may still be
+   * writing, so the caller redoes the call on fresh buffers.
    */
   runSplit(fn: SplitFn, argBlocks: number[]): void {
     const e = this.exports
@@ -379,18 +451,23 @@ export class KernelRuntime {
     Atomics.store(i32, c, seq)
     Atomics.notify(i32, c)
     let error: unknown = null
+    const t0 = performance.now()
     try {
       e[fn](argBlocks[0])
     } catch (err) {
       error = err
     }
-    // Wait for the helper; give up (and run the part here) if it died.
+    const now = performance.now()
+    const limit = Math.max(this.helperTimeoutMs, 20 * (now - t0))
+    const deadline = now + limit
     while (Atomics.load(i32, c + 5) !== seq) {
-      const res = Atomics.wait(i32, c + 5, Atomics.load(i32, c + 5), 1000)
-      if (res === 'timed-out' && !this.helperReady) {
-        e[fn](argBlocks[1])
-        break
+      const left = deadline - performance.now()
+      if (left <= 0) {
+        const reason = `the helper thread did not answer within ${Math.round(limit)} ms; the kernels run on one thread from now on`
+        this.abandonHelper(reason)
+        throw new HelperLostError(reason)
       }
+      Atomics.wait(i32, c + 5, Atomics.load(i32, c + 5), left)
     }
     if (Atomics.load(i32, c + 4) !== 0)
       error = error ?? new Error(`${fn} failed on the helper thread`)
@@ -404,6 +481,15 @@ let runtime: KernelRuntime | null = null
 export function getRuntime(): KernelRuntime {
   if (!runtime) runtime = new KernelRuntime()
   return runtime
+}
+
+/**
+ * Bytes of the kernels' WebAssembly memory in this thread (it grows to the largest batch seen
+ * and is reused; freed blocks go back to a free list), and the bytes handed out now; null
+ * before the kernels were first used.
+ */
+export function kernelMemory(): { bytes: number; inUse: number } | null {
+  return runtime ? { bytes: runtime.memory.buffer.byteLength, inUse: runtime.bytesInUse } : null
 }
 
 let unavailable: string | null = null

@@ -12,7 +12,13 @@ import { analyzeTimeAxis } from '@shared/series/time-axis'
 import { describeWindow, type WindowDescription } from '@shared/windows/describe'
 import { experimentWindows, type ExperimentWindows } from '@shared/windows/experiment'
 import { draftKey, getSetting, putSetting } from '../db'
-import { defaultDraft, memoryEstimate, type Draft, type MemoryEstimate } from '../lib/experiment'
+import {
+  defaultDraft,
+  memoryEstimate,
+  upgradeDraft,
+  type Draft,
+  type MemoryEstimate,
+} from '../lib/experiment'
 import { useNotices } from './use-notices'
 import { useWorkspace } from './use-workspace'
 
@@ -66,7 +72,9 @@ function create() {
       if (draftFor.value === id && draft.value) return
       const saved = await getSetting<Draft>(draftKey(id)).catch(() => undefined)
       if (workspace.datasetId.value !== id) return
-      draft.value = reactive(saved ?? defaultDraft(dataset, cadence.value)) as Draft
+      draft.value = reactive(
+        saved ? upgradeDraft(saved) : defaultDraft(dataset, cadence.value),
+      ) as Draft
       draftFor.value = id
     },
     { immediate: true },

@@ -1,12 +1,13 @@
 /**
  * Exports through the platform's save path (Electron: native dialog; browser: a download):
- * forecasts CSV with the engine's numbers, model as .zip (or a folder in Electron), chart PNG,
- * run report (HTML).
+ * forecasts CSV with the engine's numbers (a run's, or a model's forecast of a dataset), model as
+ * .zip (or a folder in Electron), chart PNG, run report (HTML).
  */
 import { SeqcastError } from '@shared/errors'
 import { getClient } from '../api'
-import { db, modelPackage, type RunRecord } from '../db'
+import { db, modelPackage, type PredictionRecord, type RunRecord } from '../db'
 import { forecastsCsv } from '../lib/forecasts'
+import { predictionCsv } from '../lib/predict'
 import { runReportHtml } from '../lib/report'
 import { useNotices } from './use-notices'
 
@@ -57,6 +58,24 @@ export function useExports() {
       const text = forecastsCsv(record.splits, record.future)
       await saved(
         await getClient().saveFile(`${safeFileName(run.name)} forecasts.csv`, text, 'csv'),
+        'Forecasts',
+      )
+    } catch (e) {
+      error(e, 'Could not export the forecasts')
+    }
+  }
+
+  /** A model's forecast of a dataset: the same file as `npm run forecast -- predict --out`. */
+  async function predictionCsv_(prediction: PredictionRecord | null): Promise<void> {
+    try {
+      if (!prediction)
+        throw new SeqcastError(
+          'not-found',
+          'Export forecasts: make or open a forecast first (Forecast view or Library).',
+        )
+      const text = predictionCsv(prediction.set)
+      await saved(
+        await getClient().saveFile(`${safeFileName(prediction.name)} forecasts.csv`, text, 'csv'),
         'Forecasts',
       )
     } catch (e) {
@@ -138,5 +157,12 @@ export function useExports() {
     }
   }
 
-  return { forecastsCsv: forecastsCsv_, modelZip, modelFolder, png, report }
+  return {
+    forecastsCsv: forecastsCsv_,
+    predictionCsv: predictionCsv_,
+    modelZip,
+    modelFolder,
+    png,
+    report,
+  }
 }

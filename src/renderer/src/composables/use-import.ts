@@ -31,7 +31,8 @@ export function useImport() {
   const { error, success } = useNotices()
   const workspace = useWorkspace()
 
-  async function importOne(file: PickedFile): Promise<string | null> {
+  /** Imports one file; `open` (default) makes it the workspace's dataset. Returns its id. */
+  async function importOne(file: PickedFile, open = true): Promise<string | null> {
     const client = getClient()
     const id = newId('import')
     jobs.unshift({
@@ -72,7 +73,7 @@ export function useImport() {
       job.phase = 'saving'
       const record = await saveDataset(dataset, report, { id: newId('ds') })
       job.phase = 'done'
-      workspace.openDataset(record.id)
+      if (open) workspace.openDataset(record.id)
       success(
         `${record.name}: ${record.rowCount.toLocaleString('en-US')} rows × ${record.columns.length} columns saved in the Library.`,
         'Imported',
@@ -94,8 +95,13 @@ export function useImport() {
     }
   }
 
-  async function importFiles(files: PickedFile[]): Promise<void> {
-    for (const file of files) await importOne(file)
+  async function importFiles(files: PickedFile[], open = true): Promise<string[]> {
+    const ids: string[] = []
+    for (const file of files) {
+      const id = await importOne(file, open)
+      if (id) ids.push(id)
+    }
+    return ids
   }
 
   async function cancel(id: string): Promise<void> {
@@ -121,12 +127,19 @@ export function useImport() {
       jobs.splice(i, 1)
   }
 
-  async function pickAndImport(): Promise<void> {
+  /**
+   * Open dialog, then import. `open: false` keeps the workspace's dataset (e.g. a file opened in
+   * the Forecast view only to be forecast). Returns the ids of the datasets saved.
+   */
+  async function pickAndImport(
+    options: { open?: boolean; multiple?: boolean } = {},
+  ): Promise<string[]> {
     try {
-      const files = await getClient().openFilePicker('csv', true)
-      if (files) await importFiles(files)
+      const files = await getClient().openFilePicker('csv', options.multiple ?? true)
+      return files ? await importFiles(files, options.open ?? true) : []
     } catch (e) {
       error(e, 'Could not open the file')
+      return []
     }
   }
 

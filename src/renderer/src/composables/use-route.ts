@@ -1,10 +1,18 @@
 /**
- * A six-view router on the URL hash (`#/data`, `#/explore`, …): reload keeps the view, the
+ * A seven-view router on the URL hash (`#/data`, `#/explore`, …): reload keeps the view, the
  * browser's back button works, and the query string (the session token) is left alone.
  */
 import { readonly, ref } from 'vue'
 
-export const VIEWS = ['data', 'explore', 'experiment', 'train', 'results', 'library'] as const
+export const VIEWS = [
+  'data',
+  'explore',
+  'experiment',
+  'train',
+  'results',
+  'forecast',
+  'library',
+] as const
 export type ViewName = (typeof VIEWS)[number]
 
 export const VIEW_LABELS: Record<ViewName, string> = {
@@ -13,6 +21,7 @@ export const VIEW_LABELS: Record<ViewName, string> = {
   experiment: 'Experiment',
   train: 'Train',
   results: 'Results',
+  forecast: 'Forecast',
   library: 'Library',
 }
 

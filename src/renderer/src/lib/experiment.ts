@@ -21,6 +21,14 @@ export interface Draft {
   training: TrainingConfig
 }
 
+/**
+ * A draft saved by an older version: training settings added since (e.g. `fusedKernels`) get
+ * their defaults, so the draft still validates.
+ */
+export function upgradeDraft(saved: Draft): Draft {
+  return { ...saved, training: { ...DEFAULT_TRAINING, ...saved.training } }
+}
+
 /** Rows per season for the seasonal-naive baseline: a day of sub-daily data, a week of daily data, a year of monthly data. */
 export function seasonRowsFor(cadence: Pick<TimeCadence, 'ms' | 'months'> | null): number | null {
   if (!cadence) return null

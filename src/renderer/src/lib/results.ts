@@ -70,6 +70,13 @@ function testStart(splits: Partial<Record<ForecastSplit, Forecast>>): number | n
   return valueRows(f)[0]
 }
 
+/**
+ * Actual and predicted values of step `step` over validation and test, other runs overlaid.
+ * Each split is its own series (same name and colour, so one legend entry): a line never joins
+ * the last validation window to the first test window, and no NaN break point is needed, which
+ * ECharts' LTTB sampling mishandles once the chart is zoomed (it draws a line from a point
+ * outside the zoomed range).
+ */
 export function actualVsPredictedOption(
   name: string,
   splits: Partial<Record<ForecastSplit, Forecast>>,
@@ -78,6 +85,7 @@ export function actualVsPredictedOption(
 ): ChartOption {
   const time = hasTime(splits)
   const boundary = testStart(splits)
+  const shown = SPLIT_ORDER.filter((s) => s !== 'train' && splits[s])
   const line = (data: Float64Array, seriesName: string, color: string, width = 1.2) => ({
     type: 'line' as const,
     name: seriesName,
@@ -91,6 +99,28 @@ export function actualVsPredictedOption(
     emphasis: { disabled: true },
     progressive: 0,
   })
+  const perSplit = (
+    source: Partial<Record<ForecastSplit, Forecast>>,
+    pick: 'actual' | 'predicted',
+    seriesName: string,
+    color: string,
+    width?: number,
+  ) =>
+    shown
+      .filter((s) => source[s])
+      .map((s) => line(stepSeries(source, step, pick, [s]), seriesName, color, width))
+  const actual = perSplit(splits, 'actual', 'actual', '#64748b')
+  if (actual.length && boundary !== null) {
+    Object.assign(actual[0], {
+      markLine: {
+        silent: true,
+        symbol: 'none',
+        lineStyle: { color: '#0f172a', type: 'dashed' },
+        label: { formatter: 'validation | test', color: '#334155' },
+        data: [{ xAxis: boundary }],
+      },
+    })
+  }
   return {
     animation: false,
     useUTC: true,
@@ -115,23 +145,12 @@ export function actualVsPredictedOption(
       { type: 'slider', filterMode: 'filter', bottom: 14, height: 22, showDataShadow: false },
     ],
     series: [
-      {
-        ...line(stepSeries(splits, step, 'actual'), 'actual', '#64748b'),
-        markLine:
-          boundary !== null
-            ? {
-                silent: true,
-                symbol: 'none',
-                lineStyle: { color: '#0f172a', type: 'dashed' },
-                label: { formatter: 'validation | test', color: '#334155' },
-                data: [{ xAxis: boundary }],
-              }
-            : undefined,
-      },
-      line(stepSeries(splits, step, 'predicted'), `predicted: ${name}`, PALETTE[0], 1.4),
-      ...overlays.map((o, i) =>
-        line(
-          stepSeries(o.splits, step, 'predicted'),
+      ...actual,
+      ...perSplit(splits, 'predicted', `predicted: ${name}`, PALETTE[0], 1.4),
+      ...overlays.flatMap((o, i) =>
+        perSplit(
+          o.splits,
+          'predicted',
           `predicted: ${o.name}`,
           PALETTE[(i + 2) % PALETTE.length],
           1.2,
@@ -149,7 +168,7 @@ export function residualsOption(
   return {
     animation: false,
     useUTC: true,
-    grid: { left: 60, right: 20, top: 20, bottom: 60 },
+    grid: { left: 60, right: 20, top: 36, bottom: 60 },
     tooltip: { trigger: 'item', valueFormatter: (v: unknown) => metric(v as number) },
     xAxis: {
       type: time ? 'time' : 'value',
@@ -203,7 +222,7 @@ export function histogramOption(
   const centers = counts.map((_, i) => (edges[i] + edges[i + 1]) / 2)
   return {
     animation: false,
-    grid: { left: 56, right: 20, top: 20, bottom: 40 },
+    grid: { left: 56, right: 20, top: 36, bottom: 40 },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     xAxis: {
       type: 'category',
@@ -227,17 +246,21 @@ export function histogramOption(
   }
 }
 
-/** The last `context` rows of the target, then the forecast after the data. */
+/**
+ * The last `context` rows of the target, then the forecast after the data. `rowOffset` is the
+ * dataset row of `target.values[0]` when only the end of the column is given.
+ */
 export function futureOption(
   future: FutureForecast,
   target: { name: string; values: ArrayLike<number> },
   time: ArrayLike<number> | null,
   context: number,
+  rowOffset = 0,
 ): ChartOption {
   const n = target.values.length
   const from = Math.max(0, n - context)
   const history: [number, number][] = []
-  for (let r = from; r < n; r++) history.push([time ? time[r] : r, target.values[r]])
+  for (let r = from; r < n; r++) history.push([time ? time[r] : rowOffset + r, target.values[r]])
   const H = future.horizon
   const times =
     future.timestamps && future.timestamps.length === future.predicted.length
@@ -246,7 +269,7 @@ export function futureOption(
   const rows = future.rowIndex.length === future.predicted.length ? future.rowIndex : null
   const forecast: [number, number][] = []
   for (let i = 0; i < future.predicted.length; i++) {
-    const x = time && times ? times[i] : rows ? rows[i] : n + i
+    const x = time && times ? times[i] : rows ? rows[i] : rowOffset + n + i
     forecast.push([x, future.predicted[i]])
   }
   const useTime = !!(time && times)
@@ -310,4 +333,12 @@ export function futureOption(
       },
     ],
   }
+}
+
+/**
+ * Actual vs predicted of a model's forecast of a whole dataset (`model:predict`): every window,
+ * one line each, with the same zoom as the Results chart (no split boundary: there are none).
+ */
+export function predictionOption(name: string, forecast: Forecast, step: number): ChartOption {
+  return actualVsPredictedOption(name, { val: forecast }, step, [])
 }

@@ -20,6 +20,7 @@ import {
   resolveWasmPath,
   unfuseLayer,
 } from '../../../../src/main/engine/fused'
+import { patchGru } from '../../../../src/main/engine/build-model'
 import { expectClose, prng, randArray, seededDropout } from './helpers'
 
 beforeAll(async () => {
@@ -156,6 +157,72 @@ describe('Bidirectional', () => {
       expect(fusedStatus(bi.backwardLayer).lastPath).toBe('fused')
     })
   }
+})
+
+describe('Bidirectional GRU with recurrent dropout (training)', () => {
+  it('matches the engine GRU (patchGru) in both directions: loss and every gradient', () => {
+    const B = 6,
+      T = 8,
+      I = 3,
+      U = 7
+    const make = (fused: boolean): tf.layers.Layer => {
+      const inner = tf.layers.gru({
+        units: U,
+        returnSequences: true,
+        recurrentActivation: 'sigmoid',
+        dropout: 0.3,
+        recurrentDropout: 0.5,
+      })
+      const bi = (fused ? fusedBidirectional : tf.layers.bidirectional)({
+        layer: inner as never,
+        mergeMode: 'concat',
+      })
+      const halves = bi as unknown as {
+        forwardLayer: tf.layers.Layer
+        backwardLayer: tf.layers.Layer
+      }
+      patchGru(halves.forwardLayer)
+      patchGru(halves.backwardLayer)
+      return bi
+    }
+    const stock = make(false)
+    const fused = make(true)
+    const rand = prng(17)
+    const x = tf.tensor3d(randArray(B * T * I, rand), [B, T, I])
+    stock.apply(x)
+    fused.apply(x)
+    const w = weightsFor(stock, 9)
+    stock.setWeights(w)
+    fused.setWeights(w)
+    const wy = tf.tensor3d(randArray(B * T * 2 * U, rand), [B, T, 2 * U])
+    // The masks come from tf.dropout (Math.random seeds each draw): replay the same stream.
+    const original = Math.random
+    const run = (l: tf.layers.Layer): Float32Array[] => {
+      try {
+        const loss = (xx: tf.Tensor): tf.Scalar =>
+          tf.sum(tf.mul(l.apply(xx, { training: true }) as tf.Tensor, wy))
+        const vars = l.trainableWeights.map((v) => v.read() as tf.Variable)
+        Math.random = prng(123)
+        const vg = tf.variableGrads(() => loss(x), vars)
+        Math.random = prng(123)
+        const dx = tf.grad(loss)(x)
+        return [
+          vg.value.dataSync() as Float32Array,
+          ...vars.map((v) => vg.grads[v.name].dataSync() as Float32Array),
+          dx.dataSync() as Float32Array,
+        ]
+      } finally {
+        Math.random = original
+      }
+    }
+    const a = run(stock)
+    const b = run(fused)
+    const bi = fused as unknown as { forwardLayer: tf.layers.Layer; backwardLayer: tf.layers.Layer }
+    expect(fusedStatus(bi.forwardLayer).lastPath).toBe('fused')
+    expect(fusedStatus(bi.backwardLayer).lastPath).toBe('fused')
+    expect(b.length).toBe(a.length)
+    a.forEach((g, i) => expectClose(b[i], g, i === 0 ? 'loss' : `gradient ${i}`))
+  })
 })
 
 /** Sequential model: LSTM(returnSequences) → Bidirectional(GRU) → Dense. */
@@ -307,25 +374,25 @@ describe('training', () => {
     },
   ]
   for (const v of variants) {
-    it(`${v.name}: 30 RMSprop steps follow the tfjs-layers loss curve`, async () => {
+    it(`${v.name}: 30 RMSprop steps follow the stock (engine) loss curve`, async () => {
       const B = 32,
         T = 24
       const { x, y } = data(B, T)
       const make = (fused: boolean): tf.Sequential => {
         const m = tf.sequential()
-        m.add(
-          createRecurrentLayer(
-            v.kind,
-            {
-              units: 8,
-              inputShape: [T, 2],
-              recurrentActivation: 'sigmoid',
-              ...v.extra,
-              dropoutFunc: seededDropout(5),
-            } as never,
-            { fused },
-          ),
+        const layer = createRecurrentLayer(
+          v.kind,
+          {
+            units: 8,
+            inputShape: [T, 2],
+            recurrentActivation: 'sigmoid',
+            ...v.extra,
+            dropoutFunc: seededDropout(5),
+          } as never,
+          { fused },
         )
+        // the reference GRU is the engine's: Keras' recurrent-dropout step
+        m.add(fused ? layer : patchGru(layer))
         m.add(tf.layers.dense({ units: 1 }))
         m.compile({ optimizer: tf.train.rmsprop(0.003), loss: 'meanSquaredError' })
         return m
@@ -451,6 +518,17 @@ describe('kernel API', () => {
         training: true,
       }
       const dy = randArray(B * T * U, rand)
+      if (kind === 'gru') {
+        // Keras-1 GRU masks (recurrent dropout in the engine): one per gate
+        const mask = (n: number): Float32Array => randArray(n, rand).map((v) => (v > 0 ? 2 : 0))
+        Object.assign(inp, {
+          recurrentMask: null,
+          gateMasks: {
+            input: [mask(B * I), mask(B * I), mask(B * I)],
+            recurrent: [mask(B * U), mask(B * U), mask(B * U)],
+          },
+        })
+      }
       const one = new FusedRnnKernel(kind)
       const two = new FusedRnnKernel(kind)
       const f1 = one.forward({ ...inp, threads: 1 })

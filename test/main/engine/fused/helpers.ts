@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { expect } from 'vitest'
+import { patchGru } from '../../../../src/main/engine/build-model'
 import { fusedGRU, fusedLSTM } from '../../../../src/main/engine/fused'
 
 /** Deterministic PRNG (mulberry32). */
@@ -115,10 +116,15 @@ export function layerConfig(c: RnnCase, seed: number): Parameters<typeof tf.laye
   } as Parameters<typeof tf.layers.lstm>[0]
 }
 
+/**
+ * The fused layer, or the reference: tfjs-layers' LSTM, and for the GRU the engine's GRU —
+ * tfjs' GRU with Keras' recurrent-dropout step (`patchGru`: one mask per gate, the unmasked
+ * state in the update), which the fused GRU implements; without recurrent dropout it is stock.
+ */
 export function makeLayer(c: RnnCase, fused: boolean, seed: number): tf.layers.Layer {
   const cfg = layerConfig(c, seed)
   if (c.kind === 'lstm') return fused ? fusedLSTM(cfg) : tf.layers.lstm(cfg)
-  return fused ? fusedGRU(cfg) : tf.layers.gru(cfg)
+  return fused ? fusedGRU(cfg) : patchGru(tf.layers.gru(cfg))
 }
 
 /**

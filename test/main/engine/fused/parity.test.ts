@@ -1,6 +1,8 @@
 /**
  * Fused LSTM / GRU vs tfjs-layers (cpu backend): outputs, final states and the gradients w.r.t.
  * input, kernel, recurrent kernel, bias and initial states, on random data, to 1e-4 relative.
+ * The GRU reference with recurrent dropout is the engine's GRU (tfjs' GRU with `patchGru`:
+ * Keras implementation 1, one mask per gate, the unmasked state in the update).
  */
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -44,6 +46,15 @@ for (const kind of ['lstm', 'gru'] as const) {
     { kind, B: 1, T: 1, I: 1, U: 3, initialState: true, hard: true },
   )
 }
+
+// GRU with recurrent dropout (Keras implementation 1): more shapes and options
+cases.push(
+  { kind: 'gru', B: 7, T: 13, I: 5, U: 17, dropout: 0.3, recurrentDropout: 0.5, hard: true },
+  { kind: 'gru', B: 1, T: 9, I: 1, U: 1, recurrentDropout: 0.5 },
+  { kind: 'gru', B: 8, T: 6, I: 3, U: 32, recurrentDropout: 0.5, returnSequences: true },
+  { kind: 'gru', B: 5, T: 7, I: 4, U: 6, dropout: 0.5, recurrentDropout: 0.25, useBias: false },
+  { kind: 'gru', B: 3, T: 2, I: 2, U: 5, dropout: 0.2, recurrentDropout: 0.5 },
+)
 
 describe('fused kernels match tfjs-layers', () => {
   cases.forEach((c, n) => {
