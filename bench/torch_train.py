@@ -53,6 +53,20 @@ def median_ms(fn, n, warmup=3):
     return statistics.median(ts)
 
 
+def blas_library():
+    """The BLAS shared library this process mapped: Debian's reference libblas is ~3x slower for
+    these models than OpenBLAS, which would flatter every ratio against PyTorch."""
+    try:
+        with open("/proc/self/maps") as f:
+            paths = {line.split()[-1] for line in f if "blas" in line.lower() or "mkl" in line.lower()}
+    except OSError:
+        return "unknown"
+    for key in ("openblas", "mkl", "blis"):
+        if any(key in p for p in paths):
+            return key
+    return "reference" if any("libblas" in p for p in paths) else "unknown"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=1)
@@ -86,6 +100,7 @@ def main():
             "train_ms": median_ms(train_step, args.train),
             "infer_ms": median_ms(infer_step, args.infer),
         }
+    results["blas"] = blas_library()
     if args.json:
         print(json.dumps(results))
     else:

@@ -129,6 +129,8 @@ function torchPython(): string | null {
   return null
 }
 
+let warnedBlas = false
+
 function runTorch(py: string, threads: number): Record<string, Timing> | null {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'torch_train.py')
   const n = quick ? 5 : 15
@@ -145,6 +147,17 @@ function runTorch(py: string, threads: number): Record<string, Timing> | null {
   }
   const out = JSON.parse(r.stdout) as {
     configs: Record<string, { train_ms: number; infer_ms: number }>
+    blas?: string
+  }
+  if (out.blas === 'reference' && !warnedBlas) {
+    warnedBlas = true
+    console.log(
+      "warning: PyTorch runs on Debian's reference BLAS here, about 3 × slower than with OpenBLAS, " +
+        'which flatters every ratio against it; for a fair reference: apt-get install libopenblas0-pthread',
+    )
+  } else if (out.blas && !warnedBlas) {
+    warnedBlas = true
+    console.log(`PyTorch BLAS: ${out.blas}`)
   }
   return Object.fromEntries(
     Object.entries(out.configs).map(([k, v]) => [k, { train: v.train_ms, infer: v.infer_ms }]),

@@ -163,8 +163,9 @@ export function usage(
   summary: string,
   specs: OptionSpecs,
   positional = '',
+  invocation = `npm run forecast -- ${command}`,
 ): string {
-  const lines = [`npm run forecast -- ${command} ${positional}`.trimEnd(), '', summary, '']
+  const lines = [`${invocation} ${positional}`.trimEnd(), '', summary, '']
   const width = Math.max(
     ...Object.entries(specs).map(([k, s]) => k.length + (s.value?.length ?? 0) + 4),
   )

@@ -252,6 +252,8 @@ export const run: Command = async (argv, io) => {
         'recipes',
         'The sunspot stateful LSTM and the Jena LSTM, next to their naive baselines.',
         options,
+        '[options]',
+        'npm run recipes --',
       ) + '\n',
     )
     return EXIT.ok
