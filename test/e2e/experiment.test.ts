@@ -166,6 +166,14 @@ describe('Experiment view', () => {
       .toBe(
         'Validation split: expected at least 139 rows for one window (sequence length 24 at sampling rate 6 spans 139 rows), received 0 usable rows (1,250 rows, of which the last 1,250 only hold targets for the delay). Lower the sequence length, sampling rate or delay, or give the validation split a larger fraction.',
       )
+    // Every field the message offers as a fix is marked; the horizon is not.
+    for (const label of ['Sequence length', 'Sampling rate', 'Delay', 'Validation fraction'])
+      expect(await page.getByLabel(label, { exact: true }).getAttribute('aria-invalid')).toBe(
+        'true',
+      )
+    expect(
+      await page.getByLabel('Horizon', { exact: true }).getAttribute('aria-invalid'),
+    ).toBeNull()
     await screenshot(page, 'experiment-error')
     await setNumber(page, 'Delay', 282)
     await expect.poll(() => error.count()).toBe(0)

@@ -89,7 +89,19 @@ export function requireWindows(
         `(sequence length ${window.sequenceLength} at sampling rate ${window.samplingRate} spans ${fmt(span)} rows), ` +
         `received ${fmt(usable)} usable rows${reserved}. ` +
         `Lower the sequence length, sampling rate or delay, or give the ${label.toLowerCase()} split a larger fraction.`,
-      { setting: 'sequenceLength', split: name, rows: usable, needed: span },
+      {
+        setting: 'sequenceLength',
+        // Every setting the message offers as a fix, so the app can mark each of their fields.
+        settings: [
+          'sequenceLength',
+          'samplingRate',
+          ...(end > dataLength ? ['delay'] : []),
+          ...(name === 'train' ? ['trainingFraction'] : ['trainingFraction', 'validationFraction']),
+        ],
+        split: name,
+        rows: usable,
+        needed: span,
+      },
     )
   }
   return result

@@ -57,6 +57,30 @@ describe('requireWindows: too few rows for the window', () => {
     )
   })
 
+  it('lists every setting that can fix it: the delay only when it eats the split', () => {
+    const settingsOf = (rows: number, split: { train: number; val: number }) => {
+      try {
+        requireWindows(rows, jena, split)
+      } catch (e) {
+        return (e as SeqcastError).details.settings
+      }
+      return null
+    }
+    expect(settingsOf(5_000, { train: 0.5, val: 0.06 })).toEqual([
+      'sequenceLength',
+      'samplingRate',
+      'trainingFraction',
+      'validationFraction',
+    ])
+    expect(settingsOf(2_000, { train: 0.7, val: 0.15 })).toEqual([
+      'sequenceLength',
+      'samplingRate',
+      'delay',
+      'trainingFraction',
+      'validationFraction',
+    ])
+  })
+
   it('rejects a delay that puts the target inside the window', () => {
     expect(() =>
       requireWindows(10_000, { ...jena, delay: 700 }, { train: 0.5, val: 0.25 }),

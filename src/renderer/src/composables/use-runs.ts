@@ -30,6 +30,7 @@ import {
 } from '../db'
 import { liveQuery } from 'dexie'
 import { useNotices } from './use-notices'
+import { requestData } from '../lib/run-data'
 
 export const checkpointId = (runId: string) => `${runId}-checkpoint`
 export const finalModelId = (runId: string) => `${runId}-model`
@@ -48,16 +49,7 @@ export function runData(dataset: Dataset, config: RunConfig): RunData {
     }
     return { name, values: c.values as Float64Array<ArrayBuffer> }
   })
-  const time = dataset.timeColumn
-    ? dataset.columns.find((c) => c.name === dataset.timeColumn)
-    : undefined
-  return {
-    datasetName: dataset.name,
-    rowCount: dataset.rowCount,
-    columns,
-    timestamps:
-      time && time.kind === 'datetime' ? (time.values as Float64Array<ArrayBuffer>) : null,
-  }
+  return requestData(dataset, columns)
 }
 
 function mergeEpoch(history: EpochRecord[], record: EpochRecord): boolean {

@@ -4,6 +4,11 @@
  * the visible slice of the coarsest copy with enough points (a few per pixel), and ECharts' own
  * LTTB sampling takes it down to one per pixel. Frames cost the same for 5,000 or 420,000 rows.
  * A time axis that is unsorted or has gaps in its values falls back to ECharts' filter mode.
+ *
+ * Wheel zoom and drag pan are handled by the view (zoomRange / panRange below, the arithmetic of
+ * ECharts' inside dataZoom), not by an inside dataZoom: that one renders the chart for its new
+ * range and only then tells us, so the new slice needed a second full update per step. The view
+ * sets range and slice together, once per animation frame.
  */
 import type { Dataset } from '@shared/series/dataset'
 import { formatTime } from '@shared/series/calendar'
@@ -65,13 +70,16 @@ export class ExploreData {
     )
   }
 
-  /** The x range a dataZoom event shows (percent of the full extent). */
-  rangeOf(event: unknown): [number, number] {
+  /** The zoom window (percent of the full extent) a dataZoom event reports. */
+  percentOf(event: unknown): ZoomRange {
     const e = event as { start?: number; end?: number; batch?: { start?: number; end?: number }[] }
     const p = e.batch?.[0] ?? e
+    return [typeof p.start === 'number' ? p.start : 0, typeof p.end === 'number' ? p.end : 100]
+  }
+
+  /** The x range [from, to] of a zoom window in percent of the full extent. */
+  valuesOf([start, end]: ZoomRange): [number, number] {
     const [lo, hi] = this.extent
-    const start = typeof p.start === 'number' ? p.start : 0
-    const end = typeof p.end === 'number' ? p.end : 100
     return [lo + ((hi - lo) * start) / 100, lo + ((hi - lo) * end) / 100]
   }
 
@@ -90,6 +98,7 @@ export class ExploreData {
       tooltip: {
         trigger: 'axis',
         confine: true,
+        transitionDuration: 0,
         axisPointer: { type: 'line' },
         formatter: (params: unknown) => {
           const items = (Array.isArray(params) ? params : [params]) as {
@@ -108,9 +117,12 @@ export class ExploreData {
           ].join('<br>')
         },
       },
-      axisPointer: { link: [{ xAxisIndex: 'all' }] },
+      // On a canvas layer of its own: moving the pointer (every mouse move, and the tooltip's
+      // refresh after each zoom step) repaints that layer, not the three panels.
+      axisPointer: { link: [{ xAxisIndex: 'all' }], zlevel: 1 },
       legend: { show: false },
       grid: this.series.map((_, i) => ({
+        outerBoundsMode: 'none',
         left: 64,
         right: 24,
         top: `${(5 + i * band).toFixed(2)}%`,
@@ -146,8 +158,8 @@ export class ExploreData {
         splitLine: AXIS_STYLE.splitLine,
         splitNumber: 3,
       })),
+      // Only the slider: the view zooms and pans on wheel and drag itself (see the top).
       dataZoom: [
-        { type: 'inside', xAxisIndex: all, filterMode, throttle: 0 },
         {
           type: 'slider',
           xAxisIndex: all,
@@ -178,4 +190,39 @@ export class ExploreData {
       })),
     }
   }
+}
+
+/** A zoom window: start and end in percent of the full x extent, as ECharts' dataZoom keeps it. */
+export type ZoomRange = [number, number]
+
+const clampPercent = (v: number) => Math.min(100, Math.max(0, v))
+
+/**
+ * The zoom factor of one wheel event as ECharts' inside dataZoom takes it: zrender's wheel delta
+ * (the event's `wheelDelta` / 120, a mouse notch being ±1, or −3 × deltaY / 120 without it) sets
+ * 1.1, 1.2 or 1.4 per event; scrolling up (> 1) zooms in.
+ */
+export function wheelScale(event: { wheelDelta?: number; deltaX: number; deltaY: number }): number {
+  const d = event.deltaY !== 0 ? event.deltaY : event.deltaX
+  const wheelDelta = (event.wheelDelta || -3 * d) / 120
+  if (!wheelDelta) return 1
+  const a = Math.abs(wheelDelta)
+  const factor = a > 3 ? 1.4 : a > 1 ? 1.2 : 1.1
+  return wheelDelta > 0 ? factor : 1 / factor
+}
+
+/**
+ * Zooms the window by `scale` (> 1 zooms in) around the point `at` percent of the full extent,
+ * which stays where it is on screen; the ends are kept within [0, 100].
+ */
+export function zoomRange([start, end]: ZoomRange, at: number, scale: number): ZoomRange {
+  const s = 1 / Math.max(scale, 1e-9)
+  return [clampPercent((start - at) * s + at), clampPercent((end - at) * s + at)]
+}
+
+/** Moves the window by `delta` percent of the full extent, keeping its span inside [0, 100]. */
+export function panRange([start, end]: ZoomRange, delta: number): ZoomRange {
+  const span = Math.min(100, Math.abs(end - start))
+  const from = Math.min(100 - span, Math.max(0, start + delta))
+  return [from, from + span]
 }

@@ -8,6 +8,7 @@ import { forecastColumns, formatForecastCsv, futureColumns } from '@shared/forec
 import type { RunData } from '@shared/ipc/contract'
 import type { ForecastSet, ModelManifest } from '@shared/run'
 import type { Dataset } from '@shared/series/dataset'
+import { requestData } from './run-data'
 
 const KIND_TEXT = { numeric: 'numbers', datetime: 'dates/times', text: 'text' } as const
 
@@ -49,16 +50,7 @@ export function predictData(dataset: Dataset, manifest: ModelManifest): RunData 
       { file: dataset.name, missing: needed, expected: needed },
     )
   }
-  const time = dataset.timeColumn
-    ? dataset.columns.find((c) => c.name === dataset.timeColumn)
-    : undefined
-  return {
-    datasetName: dataset.name,
-    rowCount: dataset.rowCount,
-    columns,
-    timestamps:
-      time && time.kind === 'datetime' ? (time.values as Float64Array<ArrayBuffer>) : null,
-  }
+  return requestData(dataset, columns)
 }
 
 /** The forecasts CSV of a forecast set: exactly what `npm run forecast -- predict` writes. */
