@@ -1,16 +1,21 @@
 /**
- * `npm run recipes`: two textbook runs, each printed next to the naive baseline with the backend
+ * `npm run recipes`: three textbook runs, each printed next to the naive baseline with the backend
  * used. Not part of the tests (they take minutes).
  *
  * - sunspots (Bonaccorso): monthly sunspots, windows of 15, stateful LSTM(4) with a batch of 20,
  *   min-max to [-1, 1], tanh output, Adam (lr 0.001, decay 1e-4), 100 epochs, no shuffling,
  *   2,300 training and 500 validation windows. Bonaccorso reports a validation MSE ≈ 0.018 in
  *   normalized units.
+ * - electricity (Gulli): 15-minute load of one client (MT_001 of the UCI file's layout: `;`,
+ *   decimal commas), windows of 20, target the next reading, min-max to [0, 1], LSTM(10), Adam,
+ *   batch 96 (one day), 70/15/15 split; stateless (shuffled) and then stateful (streams of
+ *   consecutive windows, states reset each epoch, data cut to a batch multiple), side by side.
  * - jena (Chollet ch. 10): temperature 24 h ahead from 5 days of hourly readings of 14 channels
  *   (sequence 120, rate 6, delay 858), 50/25/25 split, z-score, LSTM(16), RMSprop, batch 256.
  *   The book: naive validation MAE ≈ 2.44, LSTM(16) test MAE ≈ 2.52 °C.
  *
- *   npm run recipes [-- --only sunspots|jena] [--sunspots file] [--jena file] [--jena-rows N]
+ *   npm run recipes [-- --only sunspots|electricity|jena] [--sunspots file] [--electricity file]
+ *                     [--jena file] [--jena-rows N]
  *                     [--epochs N] [--jena-epochs N] [--backend name] [--no-fused] [--json]
  *
  * LSTM layers run on the fused WebAssembly kernels (the engine's default); --no-fused runs the
@@ -30,13 +35,27 @@ import type { Dataset } from '../shared/series/dataset'
 import { EngineHost } from '../main/engine/host'
 import type { WorkerStats } from '../main/engine/protocol'
 import { trainRun } from '../main/services/training-service'
-import { intOption, parseArgs, usage, type OptionSpecs } from './args'
+import { intOption, parseArgs, usage, usageError, type OptionSpecs } from './args'
 import { backendJson, kernelsLine } from './commands/train'
 import { EXIT, type CliIO, type Command } from './io'
 import { loadCsv } from './load'
 
 const options: OptionSpecs = {
-  only: { type: 'string', value: '<name>', description: 'run one recipe: sunspots | jena' },
+  only: {
+    type: 'string',
+    value: '<name>',
+    description: 'run one recipe: sunspots | electricity | jena',
+  },
+  electricity: {
+    type: 'string',
+    value: '<file>',
+    description: 'UCI-layout load CSV (default resources/data/electricity_sample.csv)',
+  },
+  'electricity-epochs': {
+    type: 'string',
+    value: '<N>',
+    description: 'epochs of the electricity recipe (default 60)',
+  },
   sunspots: {
     type: 'string',
     value: '<file>',
@@ -75,6 +94,8 @@ const options: OptionSpecs = {
   help: { type: 'boolean', description: 'show this help' },
 }
 
+const RECIPES = ['sunspots', 'electricity', 'jena']
+
 // `npm run recipes` runs at the package root.
 const JENA_TOOL = resolve('scripts/make-jena-like.mjs')
 
@@ -99,6 +120,35 @@ function sunspotConfig(epochs: number, backend: RunConfig['training']['backend']
       learningRate: 0.001,
       decay: 1e-4,
       shuffle: false,
+      backend,
+    },
+  }
+}
+
+function electricityConfig(
+  stateful: boolean,
+  epochs: number,
+  backend: RunConfig['training']['backend'],
+): RunConfig {
+  const model = presetSpec('lstm-10')!
+  model.stateful = stateful
+  return {
+    experiment: {
+      target: 'MT_001',
+      features: ['MT_001'],
+      window: { sequenceLength: 20, samplingRate: 1, sequenceStride: 1, delay: 20, horizon: 1 },
+      split: { train: 0.7, val: 0.15 },
+      normalization: 'minmax',
+      seasonRows: 96,
+    },
+    model,
+    training: {
+      ...DEFAULT_TRAINING,
+      epochs,
+      batchSize: 96,
+      optimizer: 'adam',
+      learningRate: 0.001,
+      shuffle: !stateful,
       backend,
     },
   }
@@ -244,13 +294,24 @@ async function runRecipe(
   }
 }
 
-export const run: Command = async (argv, io) => {
+/** `createHost` is for tests (a worker run from the TypeScript sources). */
+export function makeRecipes(createHost: () => EngineHost = () => new EngineHost()): Command {
+  return (argv, io) => runRecipes(argv, io, createHost)
+}
+
+export const run: Command = makeRecipes()
+
+async function runRecipes(
+  argv: string[],
+  io: CliIO,
+  createHost: () => EngineHost,
+): Promise<number> {
   const args = parseArgs(argv, options, 'recipes')
   if (args.options.help) {
     io.stdout.write(
       usage(
         'recipes',
-        'The sunspot stateful LSTM and the Jena LSTM, next to their naive baselines.',
+        'The sunspot stateful LSTM, stateless vs stateful LSTM(10) on electricity load, and the Jena LSTM, next to their naive baselines.',
         options,
         '[options]',
         'npm run recipes --',
@@ -259,6 +320,10 @@ export const run: Command = async (argv, io) => {
     return EXIT.ok
   }
   const only = args.options.only ? String(args.options.only) : null
+  if (only !== null && !RECIPES.includes(only))
+    throw usageError(`--only: expected one of ${RECIPES.join(', ')}, received "${only}".`, {
+      option: 'only',
+    })
   const json = Boolean(args.options.json)
   const backend = (args.options.backend ?? 'auto') as RunConfig['training']['backend']
   const fused = !args.options['no-fused']
@@ -266,7 +331,7 @@ export const run: Command = async (argv, io) => {
     ...config,
     training: { ...config.training, fusedKernels: fused },
   })
-  const host = new EngineHost()
+  const host = createHost()
   try {
     if (!only || only === 'sunspots') {
       const file = String(args.options.sunspots ?? resolve('resources/data/sunspots_monthly.csv'))
@@ -279,6 +344,23 @@ export const run: Command = async (argv, io) => {
         io,
         json,
       )
+    }
+    if (!only || only === 'electricity') {
+      const file = String(
+        args.options.electricity ?? resolve('resources/data/electricity_sample.csv'),
+      )
+      const { dataset } = await loadCsv(file, io, true)
+      const epochs = intOption(args.options, 'electricity-epochs', 1, 60)
+      for (const stateful of [false, true]) {
+        await runRecipe(
+          `electricity, ${stateful ? 'stateful' : 'stateless'} LSTM(10) (Gulli)`,
+          dataset,
+          withFused(electricityConfig(stateful, epochs, backend)),
+          host,
+          io,
+          json,
+        )
+      }
     }
     if (!only || only === 'jena') {
       const file = String(args.options.jena ?? '/tmp/jena_like.csv')
