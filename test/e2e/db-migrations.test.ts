@@ -24,11 +24,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await browser?.close()
-  if (browser) {
-    removeDir(browser.profile)
-    removeDir(browser.downloads)
-  }
+  await browser?.dispose()
   await site?.close()
   if (outDir) removeDir(outDir)
 })

@@ -50,12 +50,8 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await browser?.close()
+  await browser?.dispose()
   await server?.stop()
-  if (browser) {
-    removeDir(browser.profile)
-    removeDir(browser.downloads)
-  }
   removeDir(dir)
 })
 

@@ -119,12 +119,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   tap?.close()
-  await browser?.close()
+  await browser?.dispose()
   await server?.stop()
-  if (browser) {
-    removeDir(browser.profile)
-    removeDir(browser.downloads)
-  }
   removeDir(dir)
 })
 

@@ -166,9 +166,7 @@ async function main(): Promise<void> {
     console.log(`done in ${Math.round((Date.now() - t0) / 1000)} s`)
   } finally {
     tap.close()
-    await browser.close()
-    removeDir(browser.profile)
-    removeDir(browser.downloads)
+    await browser.dispose()
     await server.stop()
     removeDir(dir)
   }

@@ -91,7 +91,10 @@ export interface Browser {
   downloads: string
   /** Console errors and uncaught page errors seen so far (CSP violations included). */
   errors: string[]
+  /** Closes Chromium, keeping the profile (a relaunch on it finds the same IndexedDB). */
   close(): Promise<void>
+  /** Closes Chromium and removes its profile and downloads folders. */
+  dispose(): Promise<void>
 }
 
 /** Chromium with a persistent profile (real IndexedDB that survives a reload or a relaunch). */
@@ -118,14 +121,18 @@ export async function launchBrowser(
   }
   watch(page)
   context.on('page', watch)
+  const close = () => context.close().catch(() => {})
   return {
     context,
     page,
     profile,
     downloads,
     errors,
-    async close() {
-      await context.close().catch(() => {})
+    close,
+    async dispose() {
+      await close()
+      removeDir(profile)
+      removeDir(downloads)
     },
   }
 }
