@@ -11,9 +11,9 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve('src/main/index.ts'),
-          serve: resolve('src/main/serve.ts'),
+          serve: resolve('src/core/serve.ts'),
           cli: resolve('src/cli/main.ts'),
-          worker: resolve('src/main/engine/worker.ts'),
+          worker: resolve('src/core/engine/worker.ts'),
           recipes: resolve('src/cli/recipes.ts'),
         },
       },

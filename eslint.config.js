@@ -81,7 +81,7 @@ export default tseslint.config(
             { group: ['electron', 'electron/*'], message: 'src/shared must not import Electron.' },
             { group: nodeBuiltins, message: 'src/shared must not import Node built-ins.' },
             {
-              group: ['**/main/**', '**/renderer/**', '**/preload/**', '**/cli/**'],
+              group: ['**/main/**', '**/core/**', '**/renderer/**', '**/preload/**', '**/cli/**'],
               message: 'src/shared must not import process-specific code.',
             },
           ],
@@ -100,6 +100,27 @@ export default tseslint.config(
           'require',
           '__dirname',
         ].map((name) => ({ name, message: `src/shared must not use ${name} (Node/DOM global).` })),
+      ],
+    },
+  },
+  {
+    // The Electron-free core: the CLI and `serve` run it on plain Node.
+    files: ['src/core/**/*.ts', 'src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['electron', 'electron/*', '@electron/*'],
+              message: 'src/core and src/cli run without Electron: keep Electron in src/main.',
+            },
+            {
+              group: ['**/main/**', '**/renderer/**', '**/preload/**'],
+              message: 'src/core must not import the Electron shell or the renderer.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -30,7 +30,7 @@ interface Measure {
 }
 
 async function child(mode: string, file: string): Promise<void> {
-  const { importCsvFile } = await import('../src/main/services/import-file')
+  const { importCsvFile } = await import('../src/core/services/import-file')
   if (mode === 'idle') {
     const rss = process.resourceUsage().maxRSS * 1024
     process.stdout.write(JSON.stringify({ seconds: 0, maxRssBytes: rss, baseRssBytes: rss }))

@@ -26,9 +26,9 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { buildModel } from '../src/main/engine/build-model'
-import { FusedRnnKernel, getRuntime, setFusedOptions } from '../src/main/engine/fused'
-import { installFusedKernels } from '../src/main/engine/kernels'
+import { buildModel } from '../src/core/engine/build-model'
+import { FusedRnnKernel, getRuntime, setFusedOptions } from '../src/core/engine/fused'
+import { installFusedKernels } from '../src/core/engine/kernels'
 import { presetSpec } from '../src/shared/models/presets'
 
 const args = process.argv.slice(2)

@@ -1,7 +1,7 @@
 /** Reading a CSV for a CLI command, with the same import, repairs and messages as the app. */
 import type { ImportResult } from '../shared/csv'
 import { applyRepairs } from '../shared/series/repairs'
-import { importCsvFile } from '../main/services/import-file'
+import { importCsvFile } from '../core/services/import-file'
 import type { ParsedArgs } from './args'
 import { progressBar, type CliIO } from './io'
 import { repairsFromArgs } from './repair-args'

@@ -9,7 +9,7 @@
  *   h' = z * s + (1 - z) * hh        (tfjs interpolates with the masked state, as here)
  *
  * Keras implementation 1 (F_KRMASK, F_KXMASK: what the engine's GRU does when recurrent
- * dropout is on, see patchGru in src/main/engine/build-model.ts): one mask per gate,
+ * dropout is on, see patchGru in src/core/engine/build-model.ts): one mask per gate,
  *   xg = (x*m_g) W_g + b_g           (g = z, r, h; m_g = 1 without input dropout)
  *   z = ract(xz + (h*rm_z) Rz), r = ract(xr + (h*rm_r) Rr)
  *   hh = tanh(xh + (r * (h*rm_h)) Rh)

@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { makeRecipes } from '../../src/cli/recipes'
 import type { CliIO } from '../../src/cli/io'
-import { EngineHost } from '../../src/main/engine/host'
-import { tsxWorker } from '../main/engine/helpers'
+import { EngineHost } from '../../src/core/engine/host'
+import { tsxWorker } from '../core/engine/helpers'
 
 const ELECTRICITY = fileURLToPath(
   new URL('../../resources/data/electricity_sample.csv', import.meta.url),

@@ -6,8 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { makePredict } from '../../src/cli/commands/predict'
 import { makeTrain } from '../../src/cli/commands/train'
 import type { CliIO } from '../../src/cli/io'
-import { EngineHost } from '../../src/main/engine/host'
-import { SUNSPOTS, tsxWorker } from '../main/engine/helpers'
+import { EngineHost } from '../../src/core/engine/host'
+import { SUNSPOTS, tsxWorker } from '../core/engine/helpers'
 
 const dir = mkdtempSync(join(tmpdir(), 'seqcast-cli-'))
 const csv = join(dir, 'sunspots.csv')

@@ -20,9 +20,9 @@ import type { ModelSpec } from '../../shared/models/spec'
 import { parseModelSpec } from '../../shared/models/validate'
 import { STATEFUL_EXPLANATION, type BackendReport, type RunResult } from '../../shared/run'
 import type { Dataset } from '../../shared/series/dataset'
-import { EngineHost } from '../../main/engine/host'
-import { writeModelFolder, writeModelZip } from '../../main/services/model-files'
-import { trainRun } from '../../main/services/training-service'
+import { EngineHost } from '../../core/engine/host'
+import { writeModelFolder, writeModelZip } from '../../core/services/model-files'
+import { trainRun } from '../../core/services/training-service'
 import {
   intOption,
   numberOption,

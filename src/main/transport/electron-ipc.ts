@@ -6,7 +6,7 @@ import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
 import { fail, SeqcastError } from '../../shared/errors'
 import { IPC_EVENT, IPC_INVOKE } from '../../shared/ipc/bridge'
 import type { EventName, Events } from '../../shared/ipc/contract'
-import type { Api } from '../services/api'
+import type { Api } from '../../core/services/api'
 
 export function bindElectronIpc(
   api: Api,

@@ -34,7 +34,7 @@ export interface Server {
 
 /**
  * Starts the server and waits for the URL it prints. `SEQCAST_E2E_SERVE` may replace the
- * command (e.g. `node --import tsx src/main/serve.ts` while developing).
+ * command (e.g. `node --import tsx src/core/serve.ts` while developing).
  */
 export async function startServer(
   options: { port?: number; env?: Record<string, string> } = {},

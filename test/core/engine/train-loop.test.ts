@@ -4,18 +4,18 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { borrowMissingKernels, selectBackend } from '../../../src/main/engine/backends'
-import { buildModel } from '../../../src/main/engine/build-model'
-import { predictWindows } from '../../../src/main/engine/forecast'
-import { fusedStatus } from '../../../src/main/engine/fused'
-import { installFusedKernels } from '../../../src/main/engine/kernels'
-import { prepareModel } from '../../../src/main/engine/run-job'
+import { borrowMissingKernels, selectBackend } from '../../../src/core/engine/backends'
+import { buildModel } from '../../../src/core/engine/build-model'
+import { predictWindows } from '../../../src/core/engine/forecast'
+import { fusedStatus } from '../../../src/core/engine/fused'
+import { installFusedKernels } from '../../../src/core/engine/kernels'
+import { prepareModel } from '../../../src/core/engine/run-job'
 import {
   makeOptimizer,
   setLearningRate,
   trainModel,
   type TraceEvent,
-} from '../../../src/main/engine/train-loop'
+} from '../../../src/core/engine/train-loop'
 import { MODEL_PRESETS } from '../../../src/shared/models/presets'
 import type { ModelSpec } from '../../../src/shared/models/spec'
 import { epochOrder, statefulOrder } from '../../../src/shared/windows/batches'

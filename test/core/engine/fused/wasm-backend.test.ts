@@ -7,7 +7,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
 import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createRecurrentLayer, fusedStatus } from '../../../../src/main/engine/fused'
+import { createRecurrentLayer, fusedStatus } from '../../../../src/core/engine/fused'
 import { caseName, expectClose, makeLayer, prng, randArray, runCase, type RnnCase } from './helpers'
 
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from '
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { importCsvFile } from '../../src/main/services/import-file'
+import { importCsvFile } from '../../src/core/services/import-file'
 import { parseCsv } from '../../src/shared/csv'
 import { SeqcastError } from '../../src/shared/errors'
 

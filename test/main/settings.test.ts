@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { SettingsFile } from '../../../src/main/services/settings'
+import { SettingsFile } from '../../src/main/settings'
 
 describe('desktop settings file', () => {
   it('remembers window bounds and the last folder across restarts', () => {

@@ -5,8 +5,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Worker } from 'node:worker_threads'
-import { EngineHost } from '../../../src/main/engine/host'
-import type { TrainJob } from '../../../src/main/engine/run-job'
+import { EngineHost } from '../../../src/core/engine/host'
+import type { TrainJob } from '../../../src/core/engine/run-job'
 import { SeqcastError } from '../../../src/shared/errors'
 import type { ModelSpec } from '../../../src/shared/models/spec'
 import type { RunConfig } from '../../../src/shared/experiment'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs'
-import { explainLoadFailure, selectBackend } from '../../../src/main/engine/backends'
-import { lossFunction } from '../../../src/main/engine/train-loop'
+import { explainLoadFailure, selectBackend } from '../../../src/core/engine/backends'
+import { lossFunction } from '../../../src/core/engine/train-loop'
 
 describe('backend report', () => {
   it('explains why a backend cannot load, in words a user can act on', () => {

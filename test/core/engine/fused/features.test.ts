@@ -19,8 +19,8 @@ import {
   getRuntime,
   resolveWasmPath,
   unfuseLayer,
-} from '../../../../src/main/engine/fused'
-import { patchGru } from '../../../../src/main/engine/build-model'
+} from '../../../../src/core/engine/fused'
+import { patchGru } from '../../../../src/core/engine/build-model'
 import { expectClose, prng, randArray, seededDropout } from './helpers'
 
 beforeAll(async () => {

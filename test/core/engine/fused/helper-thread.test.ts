@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os'
 import { describe, expect, it } from 'vitest'
-import { FusedRnnKernel, KernelRuntime, type RnnKind } from '../../../../src/main/engine/fused'
+import { FusedRnnKernel, KernelRuntime, type RnnKind } from '../../../../src/core/engine/fused'
 import { expectClose, prng, randArray } from './helpers'
 
 const B = 48,

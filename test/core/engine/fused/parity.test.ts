@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { fusedStatus } from '../../../../src/main/engine/fused'
+import { fusedStatus } from '../../../../src/core/engine/fused'
 import { caseName, expectClose, makeLayer, oneStepDx, runCase, type RnnCase } from './helpers'
 
 beforeAll(async () => {

@@ -15,7 +15,7 @@ import type { ModelManifest } from '../../../src/shared/run'
 import { prepareExperiment } from '../../../src/shared/prepare'
 import { normalizeColumn, normalizedMatrix } from '../../../src/shared/series/normalize'
 import type { WindowConfig } from '../../../src/shared/windows/config'
-import type { TrainData } from '../../../src/main/engine/train-loop'
+import type { TrainData } from '../../../src/core/engine/train-loop'
 
 export const SUNSPOTS = fileURLToPath(
   new URL('../../../resources/data/sunspots_monthly.csv', import.meta.url),
@@ -95,7 +95,7 @@ export function trainData(dataset: Dataset, config: RunConfig): TrainData {
 
 /** A worker running the TypeScript sources through tsx (vitest cannot load .ts in a Worker). */
 export function tsxWorker(): Worker {
-  const url = new URL('../../../src/main/engine/worker.ts', import.meta.url).href
+  const url = new URL('../../../src/core/engine/worker.ts', import.meta.url).href
   return new Worker(
     `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url)}) })`,
     { eval: true },

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { expect } from 'vitest'
-import { patchGru } from '../../../../src/main/engine/build-model'
-import { fusedGRU, fusedLSTM } from '../../../../src/main/engine/fused'
+import { patchGru } from '../../../../src/core/engine/build-model'
+import { fusedGRU, fusedLSTM } from '../../../../src/core/engine/fused'
 
 /** Deterministic PRNG (mulberry32). */
 export function prng(seed: number): () => number {

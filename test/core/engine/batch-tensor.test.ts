@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs'
-import { selectBackend } from '../../../src/main/engine/backends'
-import { batchTensor } from '../../../src/main/engine/forecast'
+import { selectBackend } from '../../../src/core/engine/backends'
+import { batchTensor } from '../../../src/core/engine/forecast'
 import { BatchFiller } from '../../../src/shared/windows/batches'
 
 // 20 rows × 2 features where each value encodes its row and column: row r, column c = 10·r + c.

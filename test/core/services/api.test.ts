@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createApi, type Handlers } from '../../../src/main/services/api'
+import { createApi, type Handlers } from '../../../src/core/services/api'
 import { CHANNEL_NAMES } from '../../../src/shared/ipc/names'
 import { requestSchemas } from '../../../src/shared/ipc/contract'
 import { SeqcastError } from '../../../src/shared/errors'
