@@ -41,23 +41,31 @@ export function experimentWindows(
     )
   }
   const starts = {} as Record<SplitName, Int32Array>
-  for (const name of SPLITS) {
-    const { start, end } = ranges[name]
-    const stop = Math.min(end, dataLength)
-    starts[name] =
-      start >= stop
-        ? new Int32Array(0)
-        : timeseriesStarts({
-            dataLength,
-            targetLength: dataLength,
-            sequenceLength: window.sequenceLength,
-            sequenceStride: window.sequenceStride,
-            samplingRate: window.samplingRate,
-            startIndex: start,
-            endIndex: stop,
-          })
-  }
+  for (const name of SPLITS) starts[name] = rangeStarts(dataLength, window, ranges[name])
   return { rowCount, ranges, starts, window }
+}
+
+/**
+ * Start rows of the windows that read rows [start, end) only, of data whose first `dataLength`
+ * rows may be read (rowCount − delay − H + 1: every target must exist): Keras' `start_index` /
+ * `end_index`, windows at start + k·stride.
+ */
+export function rangeStarts(
+  dataLength: number,
+  window: WindowConfig,
+  range: { start: number; end: number },
+): Int32Array {
+  const stop = Math.min(range.end, dataLength)
+  if (range.start >= stop) return new Int32Array(0)
+  return timeseriesStarts({
+    dataLength,
+    targetLength: dataLength,
+    sequenceLength: window.sequenceLength,
+    sequenceStride: window.sequenceStride,
+    samplingRate: window.samplingRate,
+    startIndex: range.start,
+    endIndex: stop,
+  })
 }
 
 /**
