@@ -1,0 +1,3 @@
+export * from './spec'
+export * from './target'
+export * from './choose'
