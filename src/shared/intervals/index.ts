@@ -1,0 +1,3 @@
+export * from './conformal'
+export * from './aci'
+export * from './coverage'
