@@ -195,6 +195,8 @@ describe('settings and refusals', () => {
     expect(formatTargetTransform({ kind: 'seasonal', log: true, seasonRows: 12 })).toBe(
       'seasonal,log',
     )
+    expect(learnedTargetName('T (degC)', none)).toBe('T (degC)')
+    expect(learnedTargetName('T (degC)', { ...change, log: true })).toBe('T (degC)|change,log')
     for (const bad of ['', 'diff', 'change,seasonal', 'log,log']) {
       expect(() => parseTargetTransform(bad, 12)).toThrow(
         /Transform: expected none, change or seasonal/,
