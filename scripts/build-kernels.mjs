@@ -6,7 +6,8 @@
 //   node scripts/build-kernels.mjs --check    rebuild in a temp folder, compare bytes, exit 1 on drift
 //   node scripts/build-kernels.mjs --out DIR  build into DIR
 //
-// Environment: CLANG, WASM_LD override the tool names (default: clang / clang-14, wasm-ld / wasm-ld-14).
+// Environment: CLANG, WASM_LD override the tool names (default: clang / clang-14, wasm-ld / wasm-ld-14;
+// see find-tools.mjs).
 // The build is reproducible: same sources + same clang version => same bytes (no paths, no
 // timestamps, names stripped).
 import { execFileSync } from 'node:child_process'
@@ -15,6 +16,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { findToolchain } from './find-tools.mjs'
+
+// The tests and scripts/prereqs.mjs look for the toolchain the same way.
+export { findToolchain }
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const SOURCES = ['lstm.c', 'gru.c', 'util.c']
@@ -52,28 +57,6 @@ export const LDFLAGS = [
   '--export=__heap_base',
   '--strip-all',
 ]
-
-function which(names) {
-  for (const name of names) {
-    try {
-      execFileSync(name, ['--version'], { stdio: 'pipe' })
-      return name
-    } catch {
-      // try the next name
-    }
-  }
-  return null
-}
-
-/** Finds clang and wasm-ld; returns null when either is missing. */
-export function findToolchain() {
-  const clang = which(process.env.CLANG ? [process.env.CLANG] : ['clang', 'clang-14'])
-  const wasmLd = which(process.env.WASM_LD ? [process.env.WASM_LD] : ['wasm-ld', 'wasm-ld-14'])
-  if (!clang || !wasmLd) return null
-  const version = execFileSync(clang, ['--version'], { encoding: 'utf8' }).split('\n')[0].trim()
-  const ldVersion = execFileSync(wasmLd, ['--version'], { encoding: 'utf8' }).split('\n')[0].trim()
-  return { clang, wasmLd, version, ldVersion }
-}
 
 /** Compiles and links into outDir; returns { wasmPath, sha256, bytes }. */
 export function buildKernels({ outDir = OUT_DIR, toolchain = findToolchain() } = {}) {

@@ -1,32 +1,18 @@
 /**
  * Launches the real desktop app where an Electron binary is present. These machines cannot
  * download one, so here the test reports itself skipped; on a developer's machine
- * (`npx install-electron` or a normal `npm install` with internet) it runs.
+ * (`npm start` fetches one) it runs.
  */
-import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { findElectron } from '../../scripts/find-tools.mjs'
 
 const root = resolve(__dirname, '../..')
 
-function electronBinary(): string | null {
-  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
-    const p = join(
-      process.env.ELECTRON_OVERRIDE_DIST_PATH,
-      process.platform === 'win32' ? 'electron.exe' : 'electron',
-    )
-    return existsSync(p) ? p : null
-  }
-  const pathFile = join(root, 'node_modules/electron/path.txt')
-  if (!existsSync(pathFile)) return null // reading it via require('electron') would start a download
-  const binary = join(root, 'node_modules/electron/dist', readFileSync(pathFile, 'utf8').trim())
-  return existsSync(binary) ? binary : null
-}
-
-const binary = electronBinary()
+const binary = findElectron()
 if (!binary) {
   console.warn(
-    'electron-launch: skipped — no Electron binary here (node_modules/electron/path.txt is missing).',
+    'electron-launch: skipped — no Electron binary here (`npm start` fetches it where it can).',
   )
 }
 

@@ -1,17 +1,30 @@
 /**
  * End-to-end harness: the built server (`node out/main/serve.js --port 0`, nothing is built
- * here) and Debian's Chromium driven by playwright-core with a fresh profile per run. Every
- * process started here is stopped by its own handle.
+ * here) and Chromium driven by playwright-core with a fresh profile per run. Every process
+ * started here is stopped by its own handle.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { findChromium } from '../../../scripts/find-tools.mjs'
 
 export const ROOT = resolve(import.meta.dirname, '../../..')
 export const ARTIFACTS = join(ROOT, 'test-artifacts', 'e2e')
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+let chromiumPath: string | undefined
+/** The Chromium that npm test's first step (scripts/prereqs.mjs) found or installed. */
+export function chromiumExecutable(): string {
+  if (chromiumPath === undefined) {
+    const { found } = findChromium()
+    if (!found) {
+      throw new Error('no Chromium: run `node scripts/prereqs.mjs` (npm test runs it first)')
+    }
+    chromiumPath = found.path
+  }
+  return chromiumPath
+}
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -103,7 +116,7 @@ export async function launchBrowser(
 ): Promise<Browser> {
   const downloads = mkdtempSync(join(tmpdir(), 'seqcast-e2e-downloads-'))
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: chromiumExecutable(),
     headless: true,
     args: CHROMIUM_ARGS,
     acceptDownloads: true,
