@@ -9,7 +9,7 @@
 // Environment (besides find-tools.mjs's): SEQCAST_NO_INSTALL=1 never installs;
 // SEQCAST_OS_RELEASE reads another file than /etc/os-release.
 import { spawnSync } from 'node:child_process'
-import { closeSync, openSync, readFileSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { findChromium, findToolchain, resolveExecutable } from './find-tools.mjs'
@@ -84,9 +84,10 @@ function main() {
 
   const wanted = [...(chromium.found ? [] : ['chromium']), ...(toolchain ? [] : ['clang', 'lld'])]
   const refusal = wanted.length === 0 ? null : apt ? noInstall() : 'no apt-get'
-  const log = join(tmpdir(), 'seqcast-prereqs-apt.log')
   let failed = false
+  let log = ''
   if (wanted.length > 0 && refusal === null) {
+    log = join(mkdtempSync(join(tmpdir(), 'seqcast-prereqs-')), 'apt-get.log')
     failed = !aptInstall(wanted, log)
     chromium = findChromium(env)
     toolchain = findToolchain(env)

@@ -32,6 +32,7 @@ function machine(distro: string, { staleLists = false } = {}) {
   writeFileSync(join(dir, 'os-release'), distro)
   const env = {
     PATH: `${bin}:${process.env.PATH}`,
+    TMPDIR: dir, // apt-get's log goes to a folder in here
     SEQCAST_OS_RELEASE: join(dir, 'os-release'),
     SEQCAST_CHROMIUM_CANDIDATES: browser,
     CLANG: writeVersionStub(join(dir, 'clang'), 'Stub clang version 14'),
