@@ -1,5 +1,5 @@
 /** The experiment options shared by `baseline` and `train`, turned into an ExperimentConfig. */
-import { defaultSeasonRows } from '../shared/baselines'
+import { defaultSeasonRows } from '../shared/series/season'
 import type { ImportReport } from '../shared/csv'
 import type { ExperimentConfig } from '../shared/experiment'
 import type { Dataset } from '../shared/series/dataset'

@@ -11,7 +11,7 @@
  * `step` is 1…H within a window's horizon; residual = actual − predicted; future rows have no
  * actual and no residual.
  */
-import type { Forecast, FutureForecast } from './run'
+import type { Forecast, ForecastSet, FutureForecast } from './run'
 
 export type ForecastCsvSplit = 'train' | 'val' | 'test' | 'all' | 'future'
 
@@ -133,6 +133,14 @@ export function forecastsCsv(
   }
   if (future) sets.push(futureColumns(future))
   return formatForecastCsv(sets)
+}
+
+/** The forecasts CSV of a forecast of a file (`predict`): every window as split "all", then the future rows. */
+export function forecastSetCsv(set: Pick<ForecastSet, 'forecast' | 'future'>): string {
+  return formatForecastCsv([
+    forecastColumns('all', set.forecast),
+    ...(set.future ? [futureColumns(set.future)] : []),
+  ])
 }
 
 export interface ForecastCsvRow {

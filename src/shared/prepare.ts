@@ -4,9 +4,10 @@
  * baseline metrics. Pure and cheap (no windows are materialized), so the UI can call it live.
  */
 import { baselineReport, type BaselineReport } from './baselines'
+import { checkMissing } from './checks/missing'
 import { SeqcastError } from './errors'
 import type { ExperimentConfig } from './experiment'
-import type { Dataset } from './series/dataset'
+import { timeValues, type Dataset } from './series/dataset'
 import { fitNormalization, type NormalizationStats } from './series/normalize'
 import type { SplitName } from './series/split'
 import { SPLITS } from './series/split'
@@ -58,17 +59,14 @@ export function prepareExperiment(dataset: Dataset, config: ExperimentConfig): P
   const windows = requireWindows(dataset.rowCount, config.window, config.split)
   // Rows a window or a target can touch: all of them up to the last target row.
   const lastRow = dataset.rowCount - 1
-  checkMissing(dataset, config.target, target, lastRow)
+  checkMissing(dataset.name, config.target, target, 0, lastRow)
   for (const f of features)
-    checkMissing(dataset, f.name, f.values, lastRow - rowsReservedForTargets(config.window))
+    checkMissing(dataset.name, f.name, f.values, 0, lastRow - rowsReservedForTargets(config.window))
   const normalization = fitNormalization(
     config.normalization,
     uniqueColumns([...features, { name: config.target, values: target }]),
     windows.ranges.train.end,
   )
-  const time = dataset.timeColumn
-    ? dataset.columns.find((c) => c.name === dataset.timeColumn)
-    : undefined
   const sampleCounts = Object.fromEntries(
     SPLITS.map((s) => [s, windows.starts[s].length]),
   ) as Record<SplitName, number>
@@ -80,7 +78,7 @@ export function prepareExperiment(dataset: Dataset, config: ExperimentConfig): P
     sampleCounts,
     target,
     features,
-    timestamps: time && time.kind === 'datetime' ? time.values : null,
+    timestamps: timeValues(dataset),
     normalization,
     baselines: baselineReport(target, windows, config.seasonRows),
   }
@@ -114,24 +112,4 @@ function numericColumn(dataset: Dataset, name: string, role: 'target' | 'feature
     )
   }
   return column.values
-}
-
-function checkMissing(dataset: Dataset, name: string, values: Float64Array, lastRow: number): void {
-  let count = 0
-  let first = -1
-  for (let r = 0; r <= lastRow && r < values.length; r++) {
-    if (Number.isNaN(values[r])) {
-      if (first < 0) first = r
-      count++
-    }
-  }
-  if (count > 0) {
-    throw new SeqcastError(
-      'column',
-      `Column "${name}" of ${dataset.name} has ${count.toLocaleString('en-US')} missing value${count === 1 ? '' : 's'} ` +
-        `(first in data row ${(first + 1).toLocaleString('en-US')}). Models cannot train on gaps: fill them ` +
-        `(forward fill or linear interpolation in the Data view, --fill on the command line) or pick another column.`,
-      { file: dataset.name, column: name, row: first + 1, count },
-    )
-  }
 }

@@ -3,20 +3,11 @@
  * writes it to files, IPC and the worker carry it. Numbers of forecasts stay typed arrays
  * (never number[]); every metric is in the data's units.
  */
-import { z } from 'zod'
 import type { BaselineReport, BaselineName } from './baselines'
-import { SeqcastError } from './errors'
-import {
-  experimentConfigSchema,
-  trainingConfigSchema,
-  type BackendName,
-  type ExperimentConfig,
-  type RunConfig,
-  type TrainingConfig,
-} from './experiment'
+import type { BackendName, RunConfig } from './experiment'
+import type { ModelManifest } from './manifest'
 import type { Metrics } from './metrics'
 import type { ModelSpec } from './models/spec'
-import { describeZodError, modelSpecSchema } from './models/validate'
 import type { NormalizationStats } from './series/normalize'
 import type { SplitName } from './series/split'
 
@@ -191,158 +182,6 @@ export const STATEFUL_EXPLANATION =
   'into batch-size streams of consecutive windows, so row i of batch k continues row i of batch k − 1. States are ' +
   'reset at the start of every epoch and before each validation pass. The batch size is fixed and stays part of the model.'
 
-// ---------------------------------------------------------------------------------------------
-// The manifest (`seqcast.json`)
-
-export const MANIFEST_FORMAT = 'seqcast-model'
-export const MANIFEST_VERSION = 1
-
-export type ManifestColumn = { name: string; kind: 'numeric' | 'datetime' | 'text' }
-
-export type ModelManifest = {
-  format: typeof MANIFEST_FORMAT
-  version: number
-  name: string
-  createdAt: string
-  dataset: {
-    name: string
-    rowCount: number
-    /** Schema of the training file; a new file must have these columns with these kinds. */
-    columns: ManifestColumn[]
-    timeColumn: string | null
-  }
-  /** Target, feature order (= tensor order), window, split, normalization kind, season. */
-  experiment: ExperimentConfig
-  normalization: NormalizationStats
-  model: ModelSpec
-  training: TrainingConfig
-  /**
-   * Input [L, F]; fixed batch size of a stateful model (null otherwise); output units; for
-   * stateful models the windows run before the latest one to carry state into the future
-   * forecast (the training stream length).
-   */
-  inference: {
-    inputShape: [number, number]
-    batchSize: number | null
-    outputUnits: number
-    warmup?: number
-  }
-  history: EpochRecord[]
-  bestEpoch: number | null
-  stopReason: StopReason
-  metrics: SplitMetricsRecord
-  baselines: Partial<Record<'naive' | 'seasonal-naive', SplitMetricsRecord>>
-  backend: BackendReport
-  versions: Record<string, string>
-}
-
-/** JSON turns NaN into null; metrics read back keep null → NaN. */
-const metricNumber = z
-  .number()
-  .nullable()
-  .transform((v) => (v === null ? NaN : v))
-const metricsSchema = z.object({
-  mae: metricNumber,
-  rmse: metricNumber,
-  mape: metricNumber,
-  smape: metricNumber,
-  mase: metricNumber,
-  n: z.number(),
-})
-const splitMetricsSchema = z
-  .object({ train: metricsSchema, val: metricsSchema, test: metricsSchema })
-  .partial()
-const backendName = z.enum(['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'])
-
-export const modelManifestSchema = z.object({
-  format: z.literal(MANIFEST_FORMAT),
-  version: z.number().int().min(1),
-  name: z.string(),
-  createdAt: z.string(),
-  dataset: z.object({
-    name: z.string(),
-    rowCount: z.number().int().min(0),
-    columns: z.array(z.object({ name: z.string(), kind: z.enum(['numeric', 'datetime', 'text']) })),
-    timeColumn: z.string().nullable(),
-  }),
-  experiment: experimentConfigSchema,
-  normalization: z.object({
-    kind: z.enum(['zscore', 'minmax', 'minmax-sym', 'none']),
-    columns: z.array(z.string()),
-    center: z.array(z.number()),
-    scale: z.array(z.number()),
-    constant: z.array(z.string()),
-  }),
-  model: modelSpecSchema,
-  training: trainingConfigSchema,
-  inference: z.object({
-    inputShape: z.tuple([z.number().int().min(1), z.number().int().min(1)]),
-    batchSize: z.number().int().min(1).nullable(),
-    outputUnits: z.number().int().min(1),
-    warmup: z.number().int().min(0).optional(),
-  }),
-  history: z.array(
-    z.object({
-      epoch: z.number(),
-      loss: metricNumber,
-      valLoss: z.number().nullable(),
-      valMae: z.number().nullable(),
-      seconds: z.number(),
-      samplesPerSecond: z.number(),
-      learningRate: z.number(),
-    }),
-  ),
-  bestEpoch: z.number().int().nullable(),
-  stopReason: z.enum(['completed', 'early-stopping', 'cancelled', 'nan-loss']),
-  metrics: splitMetricsSchema,
-  baselines: z
-    .object({ naive: splitMetricsSchema, 'seasonal-naive': splitMetricsSchema })
-    .partial(),
-  backend: z.object({
-    used: backendName,
-    skipped: z.partialRecord(backendName, z.string()),
-    routed: z.string().optional(),
-    forced: z.boolean().optional(),
-    versions: z.record(z.string(), z.string()).optional(),
-    kernels: z
-      .object({
-        fused: z.boolean(),
-        layers: z.array(z.string()),
-        stock: z.array(z.object({ layer: z.string(), reason: z.string() })),
-        threads: z.number(),
-        reason: z.string().optional(),
-        summary: z.string(),
-      })
-      .optional(),
-  }),
-  versions: z.record(z.string(), z.string()),
-})
-
-/** Validates a manifest read from a file or IPC; newer versions than this build are refused. */
-export function parseManifest(value: unknown, source = 'seqcast.json'): ModelManifest {
-  const result = modelManifestSchema.safeParse(value)
-  if (!result.success) {
-    const format = (value as { format?: unknown } | null)?.format
-    const hint =
-      format === MANIFEST_FORMAT
-        ? ''
-        : ' It does not look like a Seqcast manifest: export the model from Seqcast (it writes model.json, weights.bin and seqcast.json).'
-    throw new SeqcastError(
-      'model-mismatch',
-      `${source}: ${describeZodError(result.error, 'manifest')}.${hint}`,
-      { file: source, issues: result.error.issues },
-    )
-  }
-  if (result.data.version > MANIFEST_VERSION) {
-    throw new SeqcastError(
-      'model-mismatch',
-      `${source}: manifest version ${result.data.version} is newer than this Seqcast understands (${MANIFEST_VERSION}). Update Seqcast to read it.`,
-      { file: source, version: result.data.version },
-    )
-  }
-  return result.data as ModelManifest
-}
-
 /** Output units of the model's Dense head: H, or 1 for a recursive one-step model. */
 export function outputUnits(spec: ModelSpec, horizon: number): number {
   return spec.head.kind === 'recursive' ? 1 : horizon
@@ -372,4 +211,16 @@ export function compareWith(
       ? `as good as ${label}`
       : `${better ? 'better' : 'worse'} than ${label} by ${percent.toFixed(1)} %`
   return { baseline, metric: 'mae', model: m, reference: r, better, percent, text }
+}
+
+/** The model's MAE next to each baseline that was evaluated on the same windows. */
+export function compareWithBaselines(
+  model: Metrics,
+  baselines: Partial<Record<'naive' | 'seasonal-naive', Metrics>>,
+): SplitComparison {
+  const out: SplitComparison = {}
+  if (baselines.naive) out.naive = compareWith('naive', model, baselines.naive)
+  const seasonal = baselines['seasonal-naive']
+  if (seasonal) out['seasonal-naive'] = compareWith('seasonal-naive', model, seasonal)
+  return out
 }

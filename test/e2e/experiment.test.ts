@@ -225,4 +225,45 @@ describe('Experiment view', () => {
     await expect.poll(savedDraft).toEqual({ L: 24, fused: true })
     expect(browser.errors.filter((e) => /Content Security Policy|pageerror/i.test(e))).toEqual([])
   })
+
+  it('refuses a recursive or stateful setting the engine cannot train before Start, in its words', async () => {
+    const { page } = browser
+    // From the settings above: 14 features, windows of 24 rows one every 6, delay 282, LSTM(16).
+    const start = page.getByTestId('start-training')
+    const reason = page.getByTestId('start-error')
+    const head = page.getByLabel('Output head', { exact: true })
+    expect(await start.isDisabled()).toBe(false)
+    // Training rows 0–2,499 hold 2,500 − 23·6 = 2,362 windows: ⌈2,362 / 32⌉ = 74 batches.
+    expect(await page.getByTestId('batches-per-epoch').innerText()).toBe(
+      '74 batches of 32 per epoch.',
+    )
+    await head.selectOption('recursive')
+    await expect
+      .poll(() => reason.innerText())
+      .toMatch(
+        /^Model "LSTM\(16\)" rolls a one-step forecast out 1 step by feeding each prediction back as the newest input: the target "T \(degC\)" must be the only feature \(features: .+\); the sampling rate must be 1 \(it is 6\); the delay must equal the sequence length, 24 \(it is 282\), so the target is the row right after the window\. Change these settings or use a direct head \(Dense\(H\)\)\.$/,
+      )
+    expect(await start.isDisabled()).toBe(true)
+    expect(await head.getAttribute('aria-invalid')).toBe('true')
+
+    await page.getByTestId('stateful').check()
+    await expect
+      .poll(() => reason.innerText())
+      .toBe(
+        'Model "LSTM(16)": a recursive roll-out cannot be stateful (every roll-out step would advance the carried state). Use a direct head or turn "stateful" off.',
+      )
+    expect(await start.isDisabled()).toBe(true)
+
+    await head.selectOption('direct')
+    await expect.poll(() => reason.count()).toBe(0)
+    expect(await start.isDisabled()).toBe(false)
+    // Stateful batches are whole ones only: ⌊2,362 / 32⌋ = 73.
+    expect(await page.getByTestId('batches-per-epoch').innerText()).toBe(
+      '73 batches of 32 per epoch.',
+    )
+    await page.getByTestId('stateful').uncheck()
+    await expect
+      .poll(() => page.getByTestId('batches-per-epoch').innerText())
+      .toBe('74 batches of 32 per epoch.')
+  })
 })

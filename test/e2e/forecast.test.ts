@@ -249,7 +249,9 @@ describe('Forecast a dataset with a saved or imported model', () => {
           const c = dataset.columns.find((x) => x.name === name)!
           return { name, values: (c as { values: Float64Array }).values }
         }),
+        timeColumn: dataset.timeColumn,
         timestamps: time && time.kind === 'datetime' ? time.values : null,
+        schema: dataset.columns.map((c) => ({ name: c.name, kind: c.kind })),
       },
     })
 

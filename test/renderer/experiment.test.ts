@@ -6,15 +6,14 @@ import type { Dataset } from '../../src/shared/series/dataset'
 import {
   defaultDraft,
   memoryEstimate,
+  runConfigOf,
   sampleRows,
-  seasonRowsFor,
   upgradeDraft,
   type Draft,
 } from '../../src/renderer/src/lib/experiment'
 import { parseRunConfig } from '../../src/shared/experiment'
 
 const MIN = 60_000
-const DAY = 86_400_000
 
 function dataset(rows: number, stepMs: number | null): Dataset {
   const columns: Dataset['columns'] = [
@@ -35,22 +34,6 @@ function dataset(rows: number, stepMs: number | null): Dataset {
     })
   return { name: 'd.csv', rowCount: rows, columns, timeColumn: stepMs ? 'time' : null }
 }
-
-describe('seasonRowsFor', () => {
-  it('is a day of sub-daily rows, a week of days, a year of months or quarters', () => {
-    expect(seasonRowsFor({ ms: 10 * MIN, months: 0 })).toBe(144)
-    expect(seasonRowsFor({ ms: 60 * MIN, months: 0 })).toBe(24)
-    expect(seasonRowsFor({ ms: DAY, months: 0 })).toBe(7)
-    expect(seasonRowsFor({ ms: 7 * DAY, months: 0 })).toBe(52)
-    expect(seasonRowsFor({ ms: 30.44 * DAY, months: 1 })).toBe(12)
-    expect(seasonRowsFor({ ms: 91 * DAY, months: 3 })).toBe(4)
-  })
-  it('is none for yearly data, odd steps, or no time axis', () => {
-    expect(seasonRowsFor({ ms: 365 * DAY, months: 12 })).toBeNull()
-    expect(seasonRowsFor({ ms: 7 * MIN, months: 0 })).toBeNull()
-    expect(seasonRowsFor(null)).toBeNull()
-  })
-})
 
 describe('defaultDraft', () => {
   it("uses Chollet's windows on long 10-minute data and every numeric column as a feature", () => {
@@ -74,6 +57,64 @@ describe('defaultDraft', () => {
     expect(windows.starts.train.length).toBeGreaterThan(0)
     expect(windows.starts.val.length).toBeGreaterThan(0)
     expect(windows.starts.test.length).toBeGreaterThan(0)
+  })
+})
+
+describe('runConfigOf: what Start refuses, in the training service’s words', () => {
+  // 144 rows without a time axis: windows of 9 rows, target right after; training rows 0–71
+  // hold 72 − (9 − 1) = 64 windows (Keras: k < b − a − (L − 1)·R).
+  const d = dataset(144, null)
+  const TRAIN_WINDOWS = 64
+  const draft = (edit: (d: Draft) => void = () => {}): Draft => {
+    const out = defaultDraft(d, null)
+    edit(out)
+    return out
+  }
+
+  it('passes the first draft', () => {
+    const first = draft()
+    expect(first.experiment.window).toMatchObject({ sequenceLength: 9, delay: 9 })
+    expect(
+      experimentWindows(144, first.experiment.window, first.experiment.split).starts.train,
+    ).toHaveLength(TRAIN_WINDOWS)
+    expect(runConfigOf(first, TRAIN_WINDOWS).model.head.kind).toBe('direct')
+  })
+
+  it('refuses a recursive roll-out over several features', () => {
+    const bad = draft((x) => {
+      x.model.head.kind = 'recursive'
+    })
+    expect(bad.experiment.features).toEqual(['p', 'T'])
+    expect(() => runConfigOf(bad, TRAIN_WINDOWS)).toThrow(
+      'Model "LSTM(16)" rolls a one-step forecast out 1 step by feeding each prediction back as the newest input: ' +
+        'the target "p" must be the only feature (features: p, T). Change these settings or use a direct head (Dense(H)).',
+    )
+  })
+
+  it('refuses a stateful recursive model, naming the head', () => {
+    const bad = draft((x) => {
+      x.experiment.features = ['p']
+      x.model.head.kind = 'recursive'
+      x.model.stateful = true
+      x.training.shuffle = false
+    })
+    expect(() => runConfigOf(bad, TRAIN_WINDOWS)).toThrow(/a recursive roll-out cannot be stateful/)
+    bad.model.stateful = false
+    expect(() => runConfigOf(bad, TRAIN_WINDOWS)).not.toThrow()
+  })
+
+  it('refuses a stateful batch larger than the training windows; a stateless one trains', () => {
+    const big = draft((x) => {
+      x.training.batchSize = TRAIN_WINDOWS + 1
+    })
+    expect(() => runConfigOf(big, TRAIN_WINDOWS)).not.toThrow()
+    big.model.stateful = true
+    big.training.shuffle = false
+    expect(() => runConfigOf(big, TRAIN_WINDOWS)).toThrow(
+      /^Batch size: a stateful model needs at least one full batch of training windows; the training split has 64 windows and the batch size is 65\./,
+    )
+    big.training.batchSize = TRAIN_WINDOWS
+    expect(() => runConfigOf(big, TRAIN_WINDOWS)).not.toThrow()
   })
 })
 

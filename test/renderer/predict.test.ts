@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import type { SeqcastError } from '../../src/shared/errors'
-import { parseForecastCsv } from '../../src/shared/forecast-csv'
-import type { ForecastSet, ModelManifest } from '../../src/shared/run'
+import { forecastSetCsv, parseForecastCsv } from '../../src/shared/forecast-csv'
+import { modelColumns } from '../../src/shared/checks/dataset-fit'
+import type { ModelManifest } from '../../src/shared/manifest'
+import type { ForecastSet } from '../../src/shared/run'
 import type { Dataset } from '../../src/shared/series/dataset'
-import {
-  futureContext,
-  modelColumns,
-  predictData,
-  predictionCsv,
-  predictionWindows,
-} from '../../src/renderer/src/lib/predict'
+import { futureContext, predictData, predictionWindows } from '../../src/renderer/src/lib/predict'
 
 const T0 = Date.UTC(2017, 0, 1)
 const STEP = 600_000
@@ -56,22 +52,34 @@ function thrown(fn: () => unknown): SeqcastError {
 }
 
 describe('predictData (the columns of a model:predict request)', () => {
-  it('sends the manifest’s columns in its order (features, then the target once) and the time axis', () => {
+  it('sends the manifest’s columns in its order (features, then the target once), the time axis and the schema', () => {
     const d = dataset(10)
     const m = manifest(['rh', 'T', 'p'], 'T')
     expect(modelColumns(m)).toEqual(['rh', 'T', 'p'])
     const data = predictData(d, m)
     expect(data.columns.map((c) => c.name)).toEqual(['rh', 'T', 'p'])
     expect(data.columns[0].values).toBe((d.columns[3] as { values: Float64Array }).values)
+    expect(data.timeColumn).toBe('Date Time')
     expect(data.timestamps?.[1]).toBe(T0 + STEP)
+    expect(data.schema).toEqual([
+      { name: 'Date Time', kind: 'datetime' },
+      { name: 'p', kind: 'numeric' },
+      { name: 'T', kind: 'numeric' },
+      { name: 'rh', kind: 'numeric' },
+      { name: 'note', kind: 'text' },
+    ])
     expect(data.rowCount).toBe(10)
     expect(data.datasetName).toBe('new.csv')
     expect(predictData(d, manifest(['p'], 'T')).columns.map((c) => c.name)).toEqual(['p', 'T'])
   })
 
-  it('leaves a missing column out, so the engine names it in its answer', () => {
-    const data = predictData(dataset(10), manifest(['p', 'wv', 'T'], 'T'))
-    expect(data.columns.map((c) => c.name)).toEqual(['p', 'T'])
+  it('refuses a file that lacks a column before sending anything, naming it', () => {
+    const e = thrown(() => predictData(dataset(10), manifest(['p', 'wv', 'T'], 'T')))
+    expect(e.kind).toBe('model-mismatch')
+    expect(e.message).toBe(
+      'new.csv lacks the column "wv" that the model "LSTM(16)" reads (it was trained on train.csv with features "p", "wv", "T" and target "T"). ' +
+        'Numeric columns in new.csv: "p", "T", "rh". Rename the columns or use a file with the same schema.',
+    )
   })
 
   it('names a column that holds text where the model reads numbers', () => {
@@ -79,9 +87,22 @@ describe('predictData (the columns of a model:predict request)', () => {
     expect(e.kind).toBe('model-mismatch')
     expect(e.message).toBe(
       'Column "note" of new.csv holds text, but the model "LSTM(16)" was trained on numbers in that column. ' +
-        'Fix the cells that are not numbers (the Data view lists them) or use a file with the same schema.',
+        'Fix the cells that are not numbers (the import report lists them) or use a file with the same schema.',
     )
     expect(e.details).toMatchObject({ column: 'note', received: 'text' })
+  })
+
+  it('refuses a file with a gap where the model reads, naming the column and the first row', () => {
+    const d = dataset(10)
+    const rh = d.columns[3] as { values: Float64Array }
+    rh.values[6] = NaN
+    rh.values[8] = NaN
+    const e = thrown(() => predictData(d, manifest(['rh', 'T'], 'T')))
+    expect(e.kind).toBe('column')
+    expect(e.details).toMatchObject({ column: 'rh', row: 7, count: 2 })
+    expect(e.message).toMatch(
+      /^Column "rh" of new\.csv has 2 missing values \(first in data row 7\)\./,
+    )
   })
 
   it('says which columns are missing when the file has none of them', () => {
@@ -115,7 +136,7 @@ describe('forecast sets', () => {
   }
 
   it('writes the CLI’s forecasts CSV: every window as split "all", then the future rows', () => {
-    const text = predictionCsv(set)
+    const text = forecastSetCsv(set)
     const lines = text.trimEnd().split('\n')
     expect(lines).toEqual([
       'timestamp,split,row,step,actual,predicted,residual',
@@ -129,7 +150,7 @@ describe('forecast sets', () => {
     expect(parseForecastCsv(text)).toHaveLength(6)
     expect(predictionWindows(set)).toBe(2)
     expect(
-      predictionCsv({ ...set, future: null })
+      forecastSetCsv({ ...set, future: null })
         .trimEnd()
         .split('\n'),
     ).toHaveLength(5)

@@ -7,10 +7,10 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { SeqcastError } from '../../shared/errors'
 import type { Metrics } from '../../shared/metrics'
-import { forecastColumns, formatForecastCsv, futureColumns } from '../../shared/forecast-csv'
+import { forecastSetCsv } from '../../shared/forecast-csv'
 import type { ForecastSet } from '../../shared/run'
 import { EngineHost } from '../../core/engine/host'
-import { predictWithModel } from '../../core/services/training-service'
+import { predictWithModel } from '../../core/services/predict-run'
 import { readModel } from '../../core/services/model-files'
 import { parseArgs, usage, usageError, type OptionSpecs } from '../args'
 import { EXIT, type Command } from '../io'
@@ -81,13 +81,7 @@ export function makePredict(deps: { host?: EngineHost } = {}): Command {
     } finally {
       if (!deps.host) await host.dispose()
     }
-    await writeText(
-      out,
-      formatForecastCsv([
-        forecastColumns('all', set.forecast),
-        ...(set.future ? [futureColumns(set.future)] : []),
-      ]),
-    )
+    await writeText(out, forecastSetCsv(set))
     const summary = {
       model: pkg.manifest.name,
       file: dataset.name,

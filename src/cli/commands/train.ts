@@ -22,7 +22,7 @@ import { STATEFUL_EXPLANATION, type BackendReport, type RunResult } from '../../
 import type { Dataset } from '../../shared/series/dataset'
 import { EngineHost } from '../../core/engine/host'
 import { writeModelFolder, writeModelZip } from '../../core/services/model-files'
-import { trainRun } from '../../core/services/training-service'
+import { trainRun } from '../../core/services/train-run'
 import {
   intOption,
   numberOption,

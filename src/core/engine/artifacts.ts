@@ -6,12 +6,8 @@
  */
 import { unzipSync, zipSync } from 'fflate'
 import { SeqcastError } from '../../shared/errors'
-import {
-  parseManifest,
-  type ModelManifest,
-  type ModelPackage,
-  type TfjsModelJson,
-} from '../../shared/run'
+import { parseManifest, type ModelManifest } from '../../shared/manifest'
+import type { ModelPackage, TfjsModelJson } from '../../shared/run'
 
 export const MODEL_JSON = 'model.json'
 export const WEIGHTS_BIN = 'weights.bin'

@@ -17,7 +17,7 @@ import {
   type ModelSpec,
   type RecurrentLayerSpec,
 } from '../../shared/models/spec'
-import { checkSpec } from './spec-check'
+import { checkSpec } from '../../shared/checks/run'
 import { outputUnits } from '../../shared/run'
 
 export interface BuildOptions {

@@ -8,6 +8,7 @@ import { SeqcastError } from '../../shared/errors'
 import type { ModelSpec } from '../../shared/models/spec'
 import { BatchFiller, type BatchSource } from '../../shared/windows/batches'
 import type { WindowConfig } from '../../shared/windows/config'
+import { warmupStream } from '../../shared/windows/stateful'
 
 export interface PredictOptions {
   spec: ModelSpec
@@ -164,8 +165,8 @@ export async function predictWindows(
 
 /**
  * The forecast from the latest window, starting at `start` (it may read rows whose targets lie
- * after the data). Stateful models first run the `warmup` windows before it as one stream, so the
- * state is carried up to the latest window as in training.
+ * after the data). Stateful models first run the `warmup` windows before it as one stream (see
+ * `warmupStream`), so the state is carried up to the latest window as in training.
  */
 export async function predictFuture(
   model: tf.LayersModel,
@@ -176,11 +177,13 @@ export async function predictFuture(
   const { spec, window } = options
   const H = window.horizon
   const F = source.featureCount
-  const warmup = spec.stateful ? Math.max(0, Math.min(options.warmup ?? 0, start)) : 0
+  const stream = spec.stateful
+    ? warmupStream(start, options.warmup ?? 0, window.sequenceStride)
+    : Int32Array.of(start)
   // A small local copy of the rows these windows read, padded past the data's end (the filler
   // insists that every window's targets exist; their values are not used here).
-  const base = start - warmup
-  const rows = warmup + window.delay + H
+  const base = stream[0]
+  const rows = start - base + window.delay + H
   const available = Math.min(rows, source.target.length - base)
   const features = new Float32Array(rows * F)
   features.set(source.features.subarray(base * F, (base + available) * F))
@@ -188,10 +191,12 @@ export async function predictFuture(
   if (!spec.stateful) {
     return predictWindows(model, local, Int32Array.of(0), { ...options, batchSize: 1 })
   }
-  const stream = new Int32Array(warmup + 1)
-  for (let i = 0; i <= warmup; i++) stream[i] = i
   // One stream in row 0 (the other rows repeat its last window and are ignored).
-  const { order, batches } = paddedStreamOrder(stream, options.batchSize, 1)
+  const { order, batches } = paddedStreamOrder(
+    stream.map((s) => s - base),
+    options.batchSize,
+    1,
+  )
   const L = window.sequenceLength
   const filler = new BatchFiller(local, window, options.batchSize)
   resetStates(model)

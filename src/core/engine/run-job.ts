@@ -11,6 +11,7 @@ import type { BackendReport, EpochRecord, RunProgress, StopReason } from '../../
 import type { SplitName } from '../../shared/series/split'
 import type { BatchSource } from '../../shared/windows/batches'
 import type { WindowConfig } from '../../shared/windows/config'
+import { statefulWarmup } from '../../shared/windows/stateful'
 import type { WorkerArtifacts } from './artifacts'
 import {
   activate,
@@ -284,7 +285,9 @@ export async function runTrainJob(
       }
       if (job.futureStart !== null) {
         // A stateful model carries its state into the latest window over one training stream.
-        const warmup = spec.stateful ? Math.floor(job.starts.train.length / training.batchSize) : 0
+        const warmup = spec.stateful
+          ? statefulWarmup(job.starts.train.length, training.batchSize)
+          : 0
         outcome.predictions.future = await predictFuture(model, source, job.futureStart, {
           ...options,
           warmup,

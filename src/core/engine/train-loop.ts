@@ -6,13 +6,14 @@
  * and NaN detection. Windows are never materialized: one reused batch buffer is filled per step.
  */
 import * as tf from '@tensorflow/tfjs'
-import { SeqcastError } from '../../shared/errors'
+import { checkTrainingBatches } from '../../shared/checks/run'
 import type { LossName, OptimizerName, TrainingConfig } from '../../shared/experiment'
 import type { ModelSpec } from '../../shared/models/spec'
 import type { EpochRecord, RunProgress, StopReason } from '../../shared/run'
 import type { SplitName } from '../../shared/series/split'
 import {
   BatchFiller,
+  batchesPerEpoch,
   epochOrder,
   statefulOrder,
   type BatchSource,
@@ -167,20 +168,11 @@ async function loop(
 
   const trainStarts = data.starts.train
   const valStarts = data.starts.val
-  const trainCount = stateful ? Math.floor(trainStarts.length / B) * B : trainStarts.length
-  if (trainCount === 0) {
-    throw new SeqcastError(
-      'config',
-      stateful
-        ? `Batch size: a stateful model needs at least one full batch of training windows; the training split has ${trainStarts.length} windows and the batch size is ${B}. Lower the batch size.`
-        : 'The training split has no windows.',
-      { setting: 'batchSize', windows: trainStarts.length, batchSize: B },
-    )
-  }
-  const trainBatches = Math.ceil(trainCount / B)
+  checkTrainingBatches(stateful, trainStarts.length, B)
+  const trainBatches = batchesPerEpoch(trainStarts.length, B, stateful)
   const valOrder = stateful ? statefulOrder(valStarts, B) : valStarts
   const validates = valOrder.length > 0
-  const valBatches = Math.ceil(valOrder.length / B)
+  const valBatches = batchesPerEpoch(valStarts.length, B, stateful)
 
   const history: EpochRecord[] = []
   let best = Infinity
@@ -407,7 +399,7 @@ async function validate(
   let lossSum = 0
   let maeSum = 0
   let seen = 0
-  const batches = Math.ceil(order.length / B)
+  const batches = batchesPerEpoch(order.length, B, spec.stateful)
   for (let k = 0; k < batches; k++) {
     if (stop()) return null
     const count = filler.fill(order, k * B)

@@ -1,7 +1,25 @@
-import { engineFacade } from './training-service'
+/** The EngineFacade of handlers.ts over an EngineHost: what the Electron and browser bindings call. */
+import type { Dataset } from '../../shared/series/dataset'
+import type { RunConfig } from '../../shared/experiment'
+import type { ModelPackage } from '../../shared/run'
+import type { EngineHost } from '../engine/host'
 import type { EngineFacade } from './handlers'
+import { readModel, writeModelFolder, zipModel } from './model-files'
+import { predictWithModel } from './predict-run'
+import { sharedHost } from './shared-host'
+import { trainRun, type TrainRunOptions } from './train-run'
 
-/** The engine both bindings use: one training worker per process (see engine/host.ts). */
-export function createEngineFacade(): EngineFacade & { dispose(): Promise<void> } {
-  return engineFacade()
+export function createEngineFacade(
+  host: EngineHost = sharedHost(),
+): EngineFacade & { dispose(): Promise<void> } {
+  return {
+    backends: () => host.backends(),
+    train: (dataset: Dataset, config: RunConfig, options: TrainRunOptions & { runId: string }) =>
+      trainRun(dataset, config, { ...options, host }),
+    readModel: (path: string) => readModel(path),
+    writeModelFolder: (dir: string, pkg: ModelPackage) => writeModelFolder(dir, pkg),
+    zipModel: async (pkg: ModelPackage) => zipModel(pkg),
+    predict: (pkg: ModelPackage, dataset: Dataset) => predictWithModel(pkg, dataset, { host }),
+    dispose: () => host.dispose(),
+  }
 }

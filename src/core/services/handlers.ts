@@ -130,31 +130,29 @@ export function createServices(deps: ServiceDeps): Services {
   }
 }
 
-/** The columns a run needs, as a Dataset (a datetime column `time` when timestamps are given). */
+/**
+ * The columns a run or forecast request carries, as a Dataset: the time column under its own
+ * name (its values when they are dates and times), and the file's full schema as `fileColumns`.
+ */
 export function datasetFromRunData(data: RunData): Dataset {
   const columns: Dataset['columns'] = data.columns.map((c) => ({
     name: c.name,
     kind: 'numeric' as const,
     values: c.values,
   }))
-  let timeColumn: string | null = null
-  if (data.timestamps) {
-    timeColumn = uniqueName(
-      'time',
-      columns.map((c) => c.name),
-    )
+  if (data.timestamps && data.timeColumn !== null) {
     columns.unshift({
-      name: timeColumn,
+      name: data.timeColumn,
       kind: 'datetime',
       values: data.timestamps,
       format: 'epoch-ms',
     })
   }
-  return { name: data.datasetName, rowCount: data.rowCount, columns, timeColumn }
-}
-
-function uniqueName(base: string, taken: string[]): string {
-  let name = base
-  for (let i = 2; taken.includes(name); i++) name = `${base} (${i})`
-  return name
+  return {
+    name: data.datasetName,
+    rowCount: data.rowCount,
+    columns,
+    timeColumn: data.timeColumn,
+    fileColumns: data.schema,
+  }
 }

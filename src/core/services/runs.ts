@@ -7,30 +7,19 @@ import { SeqcastError, toErrorInfo } from '../../shared/errors'
 import type { ActiveRun } from '../../shared/ipc/contract'
 import type { RunConfig } from '../../shared/experiment'
 import type { Dataset } from '../../shared/series/dataset'
-import type {
-  BackendReport,
-  EpochRecord,
-  ModelPackage,
-  RunProgress,
-  RunResult,
-} from '../../shared/run'
+import type { BackendReport, RunResult } from '../../shared/run'
 import type { Broadcast } from './api'
+import type { TrainRunOptions } from './train-run'
 
-export interface TrainCallbacks {
-  onProgress(progress: RunProgress): void
-  onBackend(report: BackendReport): void
-  onEpoch(record: EpochRecord): void
-  onCheckpoint(epoch: number, pkg: ModelPackage): void
-  signal: AbortSignal
-}
-
+/** How the manager trains: `trainRun` over an engine (the manager sets every callback). */
 export type TrainFn = (
   dataset: Dataset,
   config: RunConfig,
-  callbacks: TrainCallbacks & { runId: string },
+  options: TrainRunOptions & { runId: string },
 ) => Promise<RunResult>
 
-interface RunState extends ActiveRun {
+/** A run the manager tracks: what `run:active` reports, plus its abort switch and result. */
+interface ManagedRun extends ActiveRun {
   backend: BackendReport | null
   abort: AbortController
   result?: RunResult
@@ -38,7 +27,7 @@ interface RunState extends ActiveRun {
 }
 
 export class RunManager {
-  private readonly runs = new Map<string, RunState>()
+  private readonly runs = new Map<string, ManagedRun>()
 
   constructor(
     private readonly train: TrainFn,
@@ -50,7 +39,7 @@ export class RunManager {
     if (existing && existing.status === 'running') {
       throw new SeqcastError('invalid-argument', `Run ${runId} is already training.`, { runId })
     }
-    const state: RunState = {
+    const state: ManagedRun = {
       runId,
       status: 'running',
       startedAt: Date.now(),

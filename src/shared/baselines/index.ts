@@ -134,30 +134,3 @@ function view(values: Values, start: number, end: number): Values {
   if (ArrayBuffer.isView(values)) return (values as unknown as Float64Array).subarray(start, end)
   return Array.prototype.slice.call(values, start, end) as number[]
 }
-
-const MINUTE = 60_000
-const HOUR = 60 * MINUTE
-const DAY = 24 * HOUR
-
-/**
- * Default season from the time axis: a day for sub-daily data, a week for daily data, a year for
- * weekly (52), monthly (12) and quarterly (4) data. Null when no season applies (yearly, no time
- * column, or a cadence that does not divide a day).
- */
-export function defaultSeasonRows(cadence: { ms: number; months?: number } | null): number | null {
-  if (!cadence) return null
-  if (cadence.months) {
-    if (cadence.months === 1) return 12
-    if (cadence.months === 3) return 4
-    return null
-  }
-  const ms = cadence.ms
-  if (!(ms > 0)) return null
-  if (ms < DAY) {
-    const rows = DAY / ms
-    return Number.isInteger(rows) && rows >= 2 ? rows : null
-  }
-  if (ms === DAY) return 7
-  if (ms === 7 * DAY) return 52
-  return null
-}

@@ -30,7 +30,11 @@ const fileSource = z.union([
 
 const float64 = z.instanceof(Float64Array)
 
-/** Columns a run or a forecast needs, in the data's units. Only these cross, not the dataset. */
+/**
+ * Columns a run or a forecast needs, in the data's units. Only these cross, not the dataset; the
+ * file's schema (every column's name and kind) and its time column's name come along, so an
+ * exported model's manifest describes the file as it is.
+ */
 export const runDataSchema = z
   .object({
     datasetName: z.string().min(1).max(1024),
@@ -43,10 +47,23 @@ export const runDataSchema = z
       .array(z.object({ name: z.string().max(500), values: float64 }).strict())
       .min(1)
       .max(10_000),
+    /** The time column's name, or null when the file has none. */
+    timeColumn: z.string().max(500).nullable(),
+    /** Its values (epoch ms) when it holds dates and times; null otherwise. */
     timestamps: float64.nullable(),
+    /** Every column of the file, in file order. */
+    schema: z
+      .array(
+        z
+          .object({ name: z.string().max(500), kind: z.enum(['numeric', 'datetime', 'text']) })
+          .strict(),
+      )
+      .min(1)
+      .max(100_000),
   })
   .strict()
   .superRefine((data, ctx) => {
+    const kinds = new Map(data.schema.map((c) => [c.name, c.kind]))
     data.columns.forEach((c, i) => {
       if (c.values.length !== data.rowCount) {
         ctx.addIssue({
@@ -55,13 +72,36 @@ export const runDataSchema = z
           message: `column "${c.name}": expected ${data.rowCount} values, received ${c.values.length}`,
         })
       }
+      if (kinds.get(c.name) !== 'numeric') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['columns', i, 'name'],
+          message: `column "${c.name}": expected a numeric column of the schema, received ${kinds.get(c.name) ?? 'a column the schema does not list'}`,
+        })
+      }
     })
-    if (data.timestamps && data.timestamps.length !== data.rowCount) {
+    if (data.timeColumn !== null && !kinds.has(data.timeColumn)) {
       ctx.addIssue({
         code: 'custom',
-        path: ['timestamps'],
-        message: `expected ${data.rowCount} timestamps, received ${data.timestamps.length}`,
+        path: ['timeColumn'],
+        message: `expected a column of the schema, received "${data.timeColumn}"`,
       })
+    }
+    if (data.timestamps) {
+      if (data.timeColumn === null || kinds.get(data.timeColumn) !== 'datetime') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['timestamps'],
+          message: 'expected timestamps only with a datetime time column',
+        })
+      }
+      if (data.timestamps.length !== data.rowCount) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['timestamps'],
+          message: `expected ${data.rowCount} timestamps, received ${data.timestamps.length}`,
+        })
+      }
     }
   })
 

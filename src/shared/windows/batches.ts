@@ -100,8 +100,14 @@ export class BatchFiller {
   }
 }
 
-export function batchCount(samples: number, batchSize: number): number {
-  return Math.ceil(samples / batchSize)
+/**
+ * Batches in one pass over `windows` windows, as the training loop runs them. Stateless: the last
+ * batch may be partial, ⌈n / B⌉ (Keras' steps per epoch: 209,511 Jena windows make 819 batches of
+ * 256). Stateful: whole batches only, ⌊n / B⌋, because the batch size is fixed and row i of every
+ * batch continues a stream; the windows past the last whole batch are left out.
+ */
+export function batchesPerEpoch(windows: number, batchSize: number, stateful: boolean): number {
+  return stateful ? Math.floor(windows / batchSize) : Math.ceil(windows / batchSize)
 }
 
 /**
@@ -123,7 +129,7 @@ export function epochOrder(
  * (window index i·K + k for K batches). States carry along each row within an epoch.
  */
 export function statefulOrder(starts: Int32Array, batchSize: number): Int32Array {
-  const batches = Math.floor(starts.length / batchSize)
+  const batches = batchesPerEpoch(starts.length, batchSize, true)
   const order = new Int32Array(batches * batchSize)
   for (let k = 0; k < batches; k++) {
     for (let i = 0; i < batchSize; i++) order[k * batchSize + i] = starts[i * batches + k]

@@ -22,7 +22,7 @@ import { trainModel } from '../../../src/core/engine/train-loop'
 import { readModel, writeModelFolder } from '../../../src/core/services/model-files'
 import { SeqcastError } from '../../../src/shared/errors'
 import type { ModelPackage } from '../../../src/shared/run'
-import { manifestFor, runConfig, spec, sunspots, trainData, window } from './helpers'
+import { runConfig, sampleManifest, spec, sunspots, trainData, window } from './helpers'
 
 const dir = mkdtempSync(join(tmpdir(), 'seqcast-artifacts-'))
 const config = runConfig(spec('gru-stacked'), window(12), { epochs: 1, backend: 'wasm' })
@@ -47,7 +47,7 @@ beforeAll(async () => {
   expect(model.layers.slice(0, 2).map((l) => fusedStatus(l).lastPath)).toEqual(['fused', 'fused'])
   const artifacts = await modelToArtifacts(model)
   pkg = {
-    manifest: manifestFor(config),
+    manifest: sampleManifest(config),
     modelJson: artifacts.modelJson,
     weights: new Uint8Array(artifacts.weights),
   }

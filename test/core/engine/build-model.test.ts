@@ -1,12 +1,9 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { buildModel } from '../../../src/core/engine/build-model'
-import { checkRun } from '../../../src/core/engine/spec-check'
-import { SeqcastError } from '../../../src/shared/errors'
 import { MODEL_PRESETS } from '../../../src/shared/models/presets'
-import type { ModelSpec } from '../../../src/shared/models/spec'
 import { summarizeModel } from '../../../src/shared/models/summary'
-import { runConfig, spec, window } from './helpers'
+import { spec } from './helpers'
 
 const opts = (L: number, F = 1, horizon = 1, batchSize: number | null = null) => ({
   inputShape: [L, F] as [number, number],
@@ -153,55 +150,5 @@ describe('GRU with recurrent dropout: Keras semantics (tfjs mixes the dropped st
     const expected = [0, 1].map((u) => z[u] * h[u] + (1 - z[u]) * hh[u])
     out.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5))
     model.dispose()
-  })
-})
-
-describe('checkRun: settings the engine refuses, in words', () => {
-  const expectConfigError = (fn: () => void, pattern: RegExp) => {
-    try {
-      fn()
-      expect.unreachable('expected an error')
-    } catch (error) {
-      expect(error).toBeInstanceOf(SeqcastError)
-      expect((error as SeqcastError).kind).toBe('config')
-      expect((error as SeqcastError).message).toMatch(pattern)
-    }
-  }
-
-  it('a recursive head needs the target alone, rate 1 and the target right after the window', () => {
-    const s: ModelSpec = { ...spec('lstm'), head: { kind: 'recursive', activation: 'linear' } }
-    const ok = runConfig(s, window(12, 12, 6))
-    expect(() => checkRun(ok.model, ok.experiment, ok.training)).not.toThrow()
-    const gap = runConfig(s, window(12, 20, 6))
-    expectConfigError(
-      () => checkRun(gap.model, gap.experiment, gap.training),
-      /delay must equal the sequence length, 12/,
-    )
-    const multi = runConfig(s, window(12, 12, 6))
-    multi.experiment.features = ['sunspots', 'other']
-    expectConfigError(
-      () => checkRun(multi.model, multi.experiment, multi.training),
-      /must be the only feature/,
-    )
-  })
-
-  it('stateful models: no bidirectional layers, no recursive head', () => {
-    const bi: ModelSpec = { ...spec('bilstm'), stateful: true }
-    const c = runConfig(bi, window(12))
-    expectConfigError(
-      () => checkRun(c.model, c.experiment, c.training),
-      /cannot have bidirectional/,
-    )
-  })
-
-  it('a last recurrent layer returning sequences needs a vector head: the layer is named', () => {
-    const s = spec('lstm', (m) => {
-      m.layers[0] = { type: 'lstm', units: 16, returnSequences: true }
-    })
-    const c = runConfig(s, window(12))
-    expectConfigError(
-      () => checkRun(c.model, c.experiment, c.training),
-      /layer 1 \(LSTM\(16, sequences\)\)/,
-    )
   })
 })

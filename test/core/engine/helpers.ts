@@ -11,7 +11,7 @@ import {
 import { presetSpec } from '../../../src/shared/models/presets'
 import type { ModelSpec } from '../../../src/shared/models/spec'
 import type { Dataset } from '../../../src/shared/series/dataset'
-import type { ModelManifest } from '../../../src/shared/run'
+import type { ModelManifest } from '../../../src/shared/manifest'
 import { prepareExperiment } from '../../../src/shared/prepare'
 import { normalizeColumn, normalizedMatrix } from '../../../src/shared/series/normalize'
 import type { WindowConfig } from '../../../src/shared/windows/config'
@@ -103,7 +103,7 @@ export function tsxWorker(): Worker {
 }
 
 /** A valid manifest for file-format tests (the service writes real ones). */
-export function manifestFor(config: RunConfig): ModelManifest {
+export function sampleManifest(config: RunConfig): ModelManifest {
   const w = config.experiment.window
   return {
     format: 'seqcast-model',
@@ -147,6 +147,7 @@ export function manifestFor(config: RunConfig): ModelManifest {
     ],
     bestEpoch: 1,
     stopReason: 'completed',
+    maseScale: null,
     metrics: { val: { mae: 20, rmse: 25, mape: NaN, smape: 30, mase: 1.1, n: 10 } },
     baselines: { naive: { val: { mae: 21, rmse: 26, mape: NaN, smape: 31, mase: 1.2, n: 10 } } },
     backend: {

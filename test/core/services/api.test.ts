@@ -41,7 +41,13 @@ const data = {
   datasetName: 'a.csv',
   rowCount: 3,
   columns: [{ name: 'y', values: Float64Array.of(1, 2, 3) }],
-  timestamps: null,
+  timeColumn: 'day',
+  timestamps: Float64Array.of(0, 86_400_000, 172_800_000),
+  schema: [
+    { name: 'day', kind: 'datetime' },
+    { name: 'y', kind: 'numeric' },
+    { name: 'note', kind: 'text' },
+  ],
 }
 
 describe('the IPC contract at the main side', () => {
@@ -110,6 +116,25 @@ describe('the IPC contract at the main side', () => {
         data,
       },
       /request.config.model.layers\[0\].units/,
+    ],
+    [
+      'run:start',
+      {
+        runId: 'r1',
+        config: runConfig,
+        data: { ...data, columns: [{ ...data.columns[0], name: 'note' }] },
+      },
+      /column "note": expected a numeric column of the schema, received text/,
+    ],
+    [
+      'run:start',
+      { runId: 'r1', config: runConfig, data: { ...data, timeColumn: 'y' } },
+      /request.data.timestamps: expected timestamps only with a datetime time column/,
+    ],
+    [
+      'run:start',
+      { runId: 'r1', config: runConfig, data: { ...data, timeColumn: 'when' } },
+      /request.data.timeColumn: expected a column of the schema, received "when"/,
     ],
     [
       'model:predict',

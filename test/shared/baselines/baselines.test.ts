@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   actualTargets,
   baselineReport,
-  defaultSeasonRows,
+  maseScaleFor,
   naiveForecast,
   seasonalNaiveForecast,
 } from '../../../src/shared/baselines'
@@ -18,6 +18,28 @@ const w: WindowConfig = {
   delay: 2,
   horizon: 1,
 }
+
+describe('the MASE scale: in-sample naive MAE at the gap, over the training rows only', () => {
+  // 10 rows, training rows 0–4: 1 3 2 5 4.
+  it('at gap 1 (delay 2 after a window of 2): |3−1| |2−3| |5−2| |4−5| → 7/4', () => {
+    expect(maseScaleFor(target, experimentWindows(10, w, { train: 0.5, val: 0.25 }))).toBe(7 / 4)
+  })
+
+  it('at gap 2 (delay 3): |2−1| |5−3| |4−2| → 5/3', () => {
+    const ew = experimentWindows(10, { ...w, delay: 3 }, { train: 0.5, val: 0.25 })
+    expect(maseScaleFor(target, ew)).toBe(5 / 3)
+  })
+
+  it('does not see the validation and test rows', () => {
+    const later = target.map((v, r) => (r < 5 ? v : 100 * v))
+    expect(maseScaleFor(later, experimentWindows(10, w, { train: 0.5, val: 0.25 }))).toBe(7 / 4)
+  })
+
+  it('is NaN for a constant training target (MASE undefined, never a division by 0)', () => {
+    const flat = target.map((v, r) => (r < 5 ? 4 : v))
+    expect(maseScaleFor(flat, experimentWindows(10, w, { train: 0.5, val: 0.25 }))).toBeNaN()
+  })
+})
 
 describe('naive baseline by hand', () => {
   it('predicts the target at the window’s last row', () => {
@@ -76,15 +98,5 @@ describe('seasonal naive', () => {
     expect(Array.from(seasonalNaiveForecast(y, starts, jena, 144))).toEqual(
       Array.from(naiveForecast(y, starts, jena)),
     )
-  })
-
-  it('default seasons follow the cadence', () => {
-    expect(defaultSeasonRows({ ms: 600_000 })).toBe(144)
-    expect(defaultSeasonRows({ ms: 3_600_000 })).toBe(24)
-    expect(defaultSeasonRows({ ms: 86_400_000 })).toBe(7)
-    expect(defaultSeasonRows({ ms: 0, months: 1 })).toBe(12)
-    expect(defaultSeasonRows({ ms: 0, months: 12 })).toBeNull()
-    expect(defaultSeasonRows({ ms: 7 * 60_000 })).toBeNull() // 7 min does not divide a day
-    expect(defaultSeasonRows(null)).toBeNull()
   })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   BatchFiller,
-  batchCount,
+  batchesPerEpoch,
   epochOrder,
   experimentWindows,
   requireWindows,
@@ -31,7 +31,7 @@ describe('experiment windows: Chollet ch. 10 on the 420,451-row Jena file', () =
     expect(w.starts.train.length).toBe(209_511)
     expect(w.starts.val.length).toBe(104_398)
     expect(w.starts.test.length).toBe(103_542)
-    expect(batchCount(w.starts.train.length, 256)).toBe(819)
+    expect(batchesPerEpoch(w.starts.train.length, 256, false)).toBe(819)
   })
 
   it('the last test window reads up to the row before the last delay rows', () => {

@@ -5,7 +5,7 @@
  */
 import { computed, effectScope, reactive, ref, shallowRef, watch } from 'vue'
 import { toErrorInfo, type ErrorInfo } from '@shared/errors'
-import { parseRunConfig, type RunConfig } from '@shared/experiment'
+import type { RunConfig } from '@shared/experiment'
 import { summarizeModel, type ModelSummary } from '@shared/models'
 import { prepareExperiment, type PreparedExperiment } from '@shared/prepare'
 import { analyzeTimeAxis } from '@shared/series/time-axis'
@@ -15,6 +15,7 @@ import { draftKey, getSetting, putSetting } from '../db'
 import {
   defaultDraft,
   memoryEstimate,
+  runConfigOf,
   upgradeDraft,
   type Draft,
   type MemoryEstimate,
@@ -146,13 +147,17 @@ function create() {
     return memoryEstimate(d, p.rowCount, p.sampleCounts, summary.value.value)
   })
 
-  /** The validated run config, or the first problem that stops a run from starting. */
+  /**
+   * The validated run config, or the first problem that stops a run from starting (see
+   * `runConfigOf`: the training service's own checks).
+   */
   const runConfig = computed<{ value: RunConfig | null; error: ErrorInfo | null }>(() => {
     const d = draft.value
+    const p = prepared.value
     if (!d) return { value: null, error: null }
-    if (prepared.value.error) return { value: null, error: prepared.value.error }
+    if (p.error) return { value: null, error: p.error }
     if (summary.value.error) return { value: null, error: summary.value.error }
-    return attempt(() => parseRunConfig(clone(d)))
+    return attempt(() => runConfigOf(clone(d), p.value?.sampleCounts.train))
   })
 
   function reset(): void {

@@ -7,7 +7,7 @@ import { SeqcastError } from '@shared/errors'
 import { getClient } from '../api'
 import { db, modelPackage, type PredictionRecord, type RunRecord } from '../db'
 import { forecastsCsv } from '../lib/forecasts'
-import { predictionCsv } from '../lib/predict'
+import { forecastSetCsv } from '@shared/forecast-csv'
 import { runReportHtml } from '../lib/report'
 import { useNotices } from './use-notices'
 
@@ -73,7 +73,7 @@ export function useExports() {
           'not-found',
           'Export forecasts: make or open a forecast first (Forecast view or Library).',
         )
-      const text = predictionCsv(prediction.set)
+      const text = forecastSetCsv(prediction.set)
       await saved(
         await getClient().saveFile(`${safeFileName(prediction.name)} forecasts.csv`, text, 'csv'),
         'Forecasts',

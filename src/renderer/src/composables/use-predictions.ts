@@ -1,14 +1,15 @@
 /**
  * Forecasting a dataset with a saved or imported model: which model and dataset the Forecast
  * view has picked, the forecast it shows (both survive a reload: localStorage for the choice,
- * Dexie `predictions` for the numbers), and the `model:predict` round trip. The engine checks
- * that the dataset fits the model; its message (naming the column or the window setting and the
- * fix) lands in the error banner and nothing saved changes.
+ * Dexie `predictions` for the numbers), and the `model:predict` round trip. The dataset is
+ * checked against the model first with the engine's own rule (`checkDatasetFits`); its message
+ * (naming the column, row or window setting and the fix) lands in the error banner and nothing
+ * saved changes.
  */
 import { effectScope, ref, shallowRef, watch } from 'vue'
 import { liveQuery } from 'dexie'
 import { SeqcastError } from '@shared/errors'
-import type { ModelManifest } from '@shared/run'
+import type { ModelManifest } from '@shared/manifest'
 import { getClient } from '../api'
 import { newId } from '../api/ids'
 import { db, loadDataset, modelPackage, putPrediction, type PredictionRecord } from '../db'

@@ -1,19 +1,24 @@
 /**
- * Pure helpers of the Experiment view: a sensible first draft for a dataset, the season of the
- * seasonal-naive baseline from the time axis, one sample's rows for the window chart, and a
- * memory estimate. No DOM, no Vue: unit-tested in test/renderer.
+ * Pure helpers of the Experiment view: a sensible first draft for a dataset, the checked run it
+ * starts, one sample's rows for the window chart, and a memory estimate. No DOM, no Vue: unit-tested in test/renderer.
  */
-import { DEFAULT_TRAINING, type ExperimentConfig, type TrainingConfig } from '@shared/experiment'
+import { checkRun } from '@shared/checks/run'
+import {
+  DEFAULT_TRAINING,
+  parseRunConfig,
+  type ExperimentConfig,
+  type RunConfig,
+  type TrainingConfig,
+} from '@shared/experiment'
 import { presetSpec, type ModelSpec, type ModelSummary } from '@shared/models'
 import type { Dataset } from '@shared/series/dataset'
+import { defaultSeasonRows } from '@shared/series/season'
 import { DEFAULT_SPLIT, type SplitName } from '@shared/series/split'
 import type { TimeCadence } from '@shared/series/time-axis'
 import { DEFAULT_WINDOW, type WindowConfig } from '@shared/windows/config'
 import type { ExperimentWindows } from '@shared/windows/experiment'
 
 const MINUTE = 60_000
-const HOUR = 60 * MINUTE
-const DAY = 24 * HOUR
 
 export interface Draft {
   experiment: ExperimentConfig
@@ -29,19 +34,15 @@ export function upgradeDraft(saved: Draft): Draft {
   return { ...saved, training: { ...DEFAULT_TRAINING, ...saved.training } }
 }
 
-/** Rows per season for the seasonal-naive baseline: a day of sub-daily data, a week of daily data, a year of monthly data. */
-export function seasonRowsFor(cadence: Pick<TimeCadence, 'ms' | 'months'> | null): number | null {
-  if (!cadence) return null
-  if (cadence.months) {
-    if (12 % cadence.months === 0 && cadence.months < 12) return 12 / cadence.months
-    return null
-  }
-  const ms = cadence.ms
-  if (ms <= 0) return null
-  if (ms < DAY && DAY % ms === 0) return DAY / ms
-  if (ms === DAY) return 7
-  if (ms === 7 * DAY) return 52
-  return null
+/**
+ * The run a draft starts, checked as the training service checks it (`checkRun`): a setting the
+ * engine would refuse stops Start here, with the same message, instead of becoming a failed run.
+ * `trainWindows` (when the experiment prepared) lets it count a stateful model's whole batches.
+ */
+export function runConfigOf(draft: Draft, trainWindows?: number): RunConfig {
+  const config = parseRunConfig(draft)
+  checkRun(config, trainWindows)
+  return config
 }
 
 export function numericColumns(dataset: Dataset): string[] {
@@ -80,7 +81,7 @@ export function defaultDraft(
       window,
       split: { ...DEFAULT_SPLIT },
       normalization: 'zscore',
-      seasonRows: seasonRowsFor(cadence),
+      seasonRows: defaultSeasonRows(cadence),
     },
     model,
     training: { ...DEFAULT_TRAINING, batchSize, earlyStopping: null },

@@ -10,18 +10,12 @@
  * range and only then tells us, so the new slice needed a second full update per step. The view
  * sets range and slice together, once per animation frame.
  */
-import type { Dataset } from '@shared/series/dataset'
+import { timeValues, type Dataset } from '@shared/series/dataset'
 import { formatTime } from '@shared/series/calendar'
 import { formatNumber } from '@shared/csv/bytes'
 import { PALETTE, AXIS_STYLE, interleave, type ChartOption } from '../charts/echarts'
 import { buildLevels, isAscending, visibleSlice, type Level } from './pyramid'
 import { escapeHtml } from './format'
-
-export function timeValues(dataset: Dataset): Float64Array | null {
-  if (!dataset.timeColumn) return null
-  const c = dataset.columns.find((col) => col.name === dataset.timeColumn)
-  return c && c.kind === 'datetime' ? c.values : null
-}
 
 /** Levels of each column, kept while its values array lives (toggling columns reuses them). */
 const levelCache = new WeakMap<Float64Array, { x: Float64Array; levels: Level[] }>()

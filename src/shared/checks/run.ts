@@ -1,12 +1,14 @@
 /**
- * What the engine refuses up front, in the words the UI shows. No TensorFlow.js here: the main
- * process checks a run before it reaches the worker.
+ * The settings a run is refused for, in the words a person reads: the Experiment view checks them
+ * before Start, the training service and the CLI before training, the model builder before it
+ * builds. Shapes come from `summarizeModel`, which names the layer.
  */
-import { SeqcastError } from '../../shared/errors'
-import type { ExperimentConfig, TrainingConfig } from '../../shared/experiment'
-import { isRecurrent, type ModelSpec } from '../../shared/models/spec'
-import { summarizeModel } from '../../shared/models/summary'
-import { gapAfterWindow } from '../../shared/windows/config'
+import { SeqcastError } from '../errors'
+import type { RunConfig } from '../experiment'
+import { isRecurrent, type ModelSpec } from '../models/spec'
+import { summarizeModel } from '../models/summary'
+import { gapAfterWindow } from '../windows/config'
+import { batchesPerEpoch } from '../windows/batches'
 
 export interface SpecShape {
   /** Timesteps L and features F of one window. */
@@ -52,15 +54,32 @@ export function checkSpec(spec: ModelSpec, options: SpecShape): void {
 }
 
 /**
- * A whole run: the spec against the experiment's window and features, and what a recursive
- * roll-out needs (each step appends its prediction as the window's newest row, so the window
- * must be the target alone, every row, with the target right after the window's last row).
+ * Training needs at least one batch: a stateful model at least one whole batch of training
+ * windows (its batch size is fixed, and the windows past the last whole batch are left out).
  */
-export function checkRun(
-  spec: ModelSpec,
-  experiment: ExperimentConfig,
-  training: TrainingConfig,
+export function checkTrainingBatches(
+  stateful: boolean,
+  trainWindows: number,
+  batchSize: number,
 ): void {
+  if (batchesPerEpoch(trainWindows, batchSize, stateful) > 0) return
+  throw new SeqcastError(
+    'config',
+    stateful
+      ? `Batch size: a stateful model needs at least one full batch of training windows; the training split has ${trainWindows.toLocaleString('en-US')} windows and the batch size is ${batchSize.toLocaleString('en-US')}. Lower the batch size to ${Math.max(1, trainWindows).toLocaleString('en-US')} or less, or give the training split more rows.`
+      : 'The training split has no windows. Give the training split more rows or shorten the window.',
+    { setting: 'batchSize', windows: trainWindows, batchSize },
+  )
+}
+
+/**
+ * A whole run: the spec against the experiment's window and features, what a recursive roll-out
+ * needs (each step appends its prediction as the window's newest row, so the window must be the
+ * target alone, every row, with the target right after the window's last row), and, when the
+ * number of training windows is known, at least one batch of them.
+ */
+export function checkRun(config: RunConfig, trainWindows?: number): void {
+  const { model: spec, experiment, training } = config
   const w = experiment.window
   checkSpec(spec, {
     inputShape: [w.sequenceLength, experiment.features.length],
@@ -88,4 +107,6 @@ export function checkRun(
       )
     }
   }
+  if (trainWindows !== undefined)
+    checkTrainingBatches(spec.stateful, trainWindows, training.batchSize)
 }

@@ -10,7 +10,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EngineHost } from '../../../src/core/engine/host'
 import { writeModelFolder } from '../../../src/core/services/model-files'
-import { predictWithModel, trainRun } from '../../../src/core/services/training-service'
+import { predictWithModel } from '../../../src/core/services/predict-run'
+import { trainRun } from '../../../src/core/services/train-run'
 import { parseCsv } from '../../../src/shared/csv'
 import { SeqcastError } from '../../../src/shared/errors'
 import type { ModelPackage, RunResult } from '../../../src/shared/run'
@@ -105,7 +106,7 @@ describe('trainRun', () => {
     expect(m.experiment.window.sequenceLength).toBe(12)
     expect(m.normalization).toEqual(result.normalization)
     expect(m.metrics.test!.mae).toBe(result.metrics.test!.mae)
-    expect(m.backend.used).toBe('wasm')
+    expect(m.backend?.used).toBe('wasm')
     expect(m.versions.tfjs).toBe('4.22.0')
   })
 })
@@ -183,7 +184,7 @@ process.stdout.write(JSON.stringify(model.predict(x).dataSync()[0] * scale + cen
     await expect(predictWithModel(result.artifacts!, text, { host })).rejects.toMatchObject({
       kind: 'model-mismatch',
       message: expect.stringMatching(
-        /Column "sunspots" of text\.csv holds text, but the model was trained on numbers/,
+        /Column "sunspots" of text\.csv holds text, but the model "LSTM\(16\)" was trained on numbers/,
       ),
     })
     const short = sunspots(8)

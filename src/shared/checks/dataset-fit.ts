@@ -1,0 +1,69 @@
+/**
+ * Whether a file can be forecast with an exported model: the same checks and words in the
+ * Forecast view (before the request is sent), the `model:predict` handler and `predict` on the
+ * command line.
+ */
+import { SeqcastError } from '../errors'
+import type { ModelManifest } from '../manifest'
+import type { Dataset } from '../series/dataset'
+import { checkMissing } from './missing'
+
+const KIND_TEXT = { numeric: 'numbers', datetime: 'dates/times', text: 'text' } as const
+
+/** The columns a model reads, in its tensor order: its features, then the target if not one of them. */
+export function modelColumns(manifest: Pick<ModelManifest, 'experiment'>): string[] {
+  return [...new Set([...manifest.experiment.features, manifest.experiment.target])]
+}
+
+/**
+ * Checks that a dataset fits a model: the manifest's target and features exist and hold numbers,
+ * the file has rows for at least one window, and no row the model reads is missing (a window
+ * with a gap has no forecast and a missing target no error, as in training). Errors name the
+ * file, column, row or setting and the fix.
+ */
+export function checkDatasetFits(
+  manifest: Pick<ModelManifest, 'experiment' | 'dataset' | 'model'>,
+  dataset: Dataset,
+): void {
+  const { experiment } = manifest
+  const needed = modelColumns(manifest)
+  const have = dataset.columns.filter((c) => c.kind === 'numeric').map((c) => `"${c.name}"`)
+  const missing = needed.filter((name) => !dataset.columns.some((c) => c.name === name))
+  if (missing.length > 0) {
+    throw new SeqcastError(
+      'model-mismatch',
+      `${dataset.name} lacks the column${missing.length === 1 ? '' : 's'} ${missing.map((m) => `"${m}"`).join(', ')} that the model "${manifest.model.name}" reads ` +
+        `(it was trained on ${manifest.dataset.name} with features ${experiment.features.map((f) => `"${f}"`).join(', ')} and target "${experiment.target}"). ` +
+        `Numeric columns in ${dataset.name}: ${have.join(', ') || 'none'}. Rename the columns or use a file with the same schema.`,
+      { file: dataset.name, missing, expected: needed },
+    )
+  }
+  for (const name of needed) {
+    const column = dataset.columns.find((c) => c.name === name)!
+    if (column.kind !== 'numeric') {
+      throw new SeqcastError(
+        'model-mismatch',
+        `Column "${name}" of ${dataset.name} holds ${KIND_TEXT[column.kind]}, but the model "${manifest.model.name}" was trained on numbers in that column. ` +
+          'Fix the cells that are not numbers (the import report lists them) or use a file with the same schema.',
+        { file: dataset.name, column: name, expected: 'numeric', received: column.kind },
+      )
+    }
+  }
+  const w = experiment.window
+  const span = (w.sequenceLength - 1) * w.samplingRate + 1
+  if (dataset.rowCount < span) {
+    const n = (x: number) => x.toLocaleString('en-US')
+    throw new SeqcastError(
+      'window',
+      `${dataset.name} has ${n(dataset.rowCount)} rows, but the model reads windows of ${w.sequenceLength} rows at a sampling rate of ${w.samplingRate} ` +
+        `(${n(span)} rows). Use a file with at least ${n(span)} rows.`,
+      { file: dataset.name, setting: 'sequenceLength', rows: dataset.rowCount, needed: span },
+    )
+  }
+  // As in training, every row must be complete: with a stride of 1 each row is read by a window
+  // (the latest one ends at the last row) or is a target.
+  for (const name of needed) {
+    const column = dataset.columns.find((c) => c.name === name) as { values: Float64Array }
+    checkMissing(dataset.name, name, column.values, 0, dataset.rowCount - 1)
+  }
+}

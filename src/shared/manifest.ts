@@ -1,0 +1,329 @@
+/**
+ * The manifest of an exported model (`seqcast.json`): the training file's schema, the experiment,
+ * the normalization and the MASE scale fitted on its training rows, the model spec, the training
+ * outcome and where it ran. Built here for runs and checkpoints alike, validated here when read.
+ */
+import { z } from 'zod'
+import type { BaselineReport } from './baselines'
+import { SeqcastError } from './errors'
+import {
+  experimentConfigSchema,
+  trainingConfigSchema,
+  type ExperimentConfig,
+  type RunConfig,
+  type TrainingConfig,
+} from './experiment'
+import type { ModelSpec } from './models/spec'
+import { describeZodError, modelSpecSchema } from './models/validate'
+import {
+  outputUnits,
+  type BackendReport,
+  type EpochRecord,
+  type SplitMetricsRecord,
+  type StopReason,
+} from './run'
+import { fileSchema, type ColumnSchema, type Dataset } from './series/dataset'
+import type { NormalizationStats } from './series/normalize'
+import { gapAfterWindow } from './windows/config'
+import { statefulWarmup } from './windows/stateful'
+
+export const MANIFEST_FORMAT = 'seqcast-model'
+/**
+ * 2: `stopReason` may be 'in-progress' (a checkpoint written while training), `backend` is null
+ * until the worker reported it, and `maseScale` is stored. Version 1 manifests read as they are.
+ */
+export const MANIFEST_VERSION = 2
+
+/** How training ended, or 'in-progress' for a checkpoint written while the run still trained. */
+export type ManifestStopReason = StopReason | 'in-progress'
+
+export type ModelManifest = {
+  format: typeof MANIFEST_FORMAT
+  version: number
+  name: string
+  createdAt: string
+  dataset: {
+    name: string
+    rowCount: number
+    /** Schema of the training file; a new file must have these columns with these kinds. */
+    columns: ColumnSchema[]
+    timeColumn: string | null
+  }
+  /** Target, feature order (= tensor order), window, split, normalization kind, season. */
+  experiment: ExperimentConfig
+  normalization: NormalizationStats
+  model: ModelSpec
+  training: TrainingConfig
+  /**
+   * Input [L, F]; fixed batch size of a stateful model (null otherwise); output units; for
+   * stateful models the windows run before the latest one to carry state into the future
+   * forecast (the training stream length, see `statefulWarmup`).
+   */
+  inference: {
+    inputShape: [number, number]
+    batchSize: number | null
+    outputUnits: number
+    warmup?: number
+  }
+  history: EpochRecord[]
+  bestEpoch: number | null
+  stopReason: ManifestStopReason
+  metrics: SplitMetricsRecord
+  baselines: Partial<Record<'naive' | 'seasonal-naive', SplitMetricsRecord>>
+  /**
+   * In-sample naive MAE at the experiment's gap over the training rows (`maseScaleFor`): the
+   * MASE scale of every forecast this model makes, on any file. Null when unknown (a manifest
+   * before version 2) or undefined (a constant training target).
+   */
+  maseScale: number | null
+  /** Where the model trained; null in a checkpoint written before the backend was reported. */
+  backend: BackendReport | null
+  versions: Record<string, string>
+}
+
+/** What a manifest records besides the training outcome. */
+export interface ManifestInput {
+  /** The training file (its `fileColumns` when only some columns were sent). */
+  dataset: Dataset
+  config: RunConfig
+  normalization: NormalizationStats
+  trainWindows: number
+  maseScale: number
+  /** The app's own versions (Seqcast, Node); the backend adds its libraries'. */
+  versions: Record<string, string>
+}
+
+/** The training outcome so far: final for a finished run, partial for a checkpoint. */
+export interface ManifestOutcome {
+  history: EpochRecord[]
+  bestEpoch: number | null
+  stopReason: ManifestStopReason
+  metrics: SplitMetricsRecord
+  baselines: BaselineReport | null
+  backend: BackendReport | null
+}
+
+export function manifestFor(
+  input: ManifestInput,
+  outcome: ManifestOutcome,
+  createdAt: Date = new Date(),
+): ModelManifest {
+  const { dataset, config } = input
+  const w = config.experiment.window
+  const naive = outcome.baselines?.naive
+  const seasonal = outcome.baselines?.['seasonal-naive']
+  return {
+    format: MANIFEST_FORMAT,
+    version: MANIFEST_VERSION,
+    name: `${config.model.name} on ${dataset.name}`,
+    createdAt: createdAt.toISOString(),
+    dataset: {
+      name: dataset.name,
+      rowCount: dataset.rowCount,
+      columns: fileSchema(dataset),
+      timeColumn: dataset.timeColumn,
+    },
+    experiment: config.experiment,
+    normalization: input.normalization,
+    model: config.model,
+    training: config.training,
+    inference: {
+      inputShape: [w.sequenceLength, config.experiment.features.length],
+      batchSize: config.model.stateful ? config.training.batchSize : null,
+      outputUnits: outputUnits(config.model, w.horizon),
+      ...(config.model.stateful
+        ? { warmup: statefulWarmup(input.trainWindows, config.training.batchSize) }
+        : {}),
+    },
+    history: outcome.history,
+    bestEpoch: outcome.bestEpoch,
+    stopReason: outcome.stopReason,
+    metrics: outcome.metrics,
+    baselines: {
+      ...(naive ? { naive } : {}),
+      ...(seasonal ? { 'seasonal-naive': seasonal } : {}),
+    },
+    maseScale: Number.isFinite(input.maseScale) ? input.maseScale : null,
+    backend: outcome.backend,
+    versions: { ...input.versions, ...outcome.backend?.versions },
+  }
+}
+
+/** JSON turns NaN into null; metrics read back keep null → NaN. */
+const metricNumber = z
+  .number()
+  .nullable()
+  .transform((v) => (v === null ? NaN : v))
+const metricsSchema = z.object({
+  mae: metricNumber,
+  rmse: metricNumber,
+  mape: metricNumber,
+  smape: metricNumber,
+  mase: metricNumber,
+  n: z.number(),
+})
+const splitMetricsSchema = z
+  .object({ train: metricsSchema, val: metricsSchema, test: metricsSchema })
+  .partial()
+const backendName = z.enum(['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'])
+
+export const modelManifestSchema = z.object({
+  format: z.literal(MANIFEST_FORMAT),
+  version: z.number().int().min(1),
+  name: z.string(),
+  createdAt: z.string(),
+  dataset: z.object({
+    name: z.string(),
+    rowCount: z.number().int().min(0),
+    columns: z.array(z.object({ name: z.string(), kind: z.enum(['numeric', 'datetime', 'text']) })),
+    timeColumn: z.string().nullable(),
+  }),
+  experiment: experimentConfigSchema,
+  normalization: z.object({
+    kind: z.enum(['zscore', 'minmax', 'minmax-sym', 'none']),
+    columns: z.array(z.string()),
+    center: z.array(z.number()),
+    scale: z.array(z.number()),
+    constant: z.array(z.string()),
+  }),
+  model: modelSpecSchema,
+  training: trainingConfigSchema,
+  inference: z.object({
+    inputShape: z.tuple([z.number().int().min(1), z.number().int().min(1)]),
+    batchSize: z.number().int().min(1).nullable(),
+    outputUnits: z.number().int().min(1),
+    warmup: z.number().int().min(0).optional(),
+  }),
+  history: z.array(
+    z.object({
+      epoch: z.number(),
+      loss: metricNumber,
+      valLoss: z.number().nullable(),
+      valMae: z.number().nullable(),
+      seconds: z.number(),
+      samplesPerSecond: z.number(),
+      learningRate: z.number(),
+    }),
+  ),
+  bestEpoch: z.number().int().nullable(),
+  stopReason: z.enum(['completed', 'early-stopping', 'cancelled', 'nan-loss', 'in-progress']),
+  metrics: splitMetricsSchema,
+  baselines: z
+    .object({ naive: splitMetricsSchema, 'seasonal-naive': splitMetricsSchema })
+    .partial(),
+  // Absent before version 2 (those manifests have no stored scale: MASE is unknown for them).
+  maseScale: z
+    .number()
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
+  // Null in a checkpoint written before the worker reported its backend (version 2 on).
+  backend: z
+    .object({
+      used: backendName,
+      skipped: z.partialRecord(backendName, z.string()),
+      routed: z.string().optional(),
+      forced: z.boolean().optional(),
+      versions: z.record(z.string(), z.string()).optional(),
+      kernels: z
+        .object({
+          fused: z.boolean(),
+          layers: z.array(z.string()),
+          stock: z.array(z.object({ layer: z.string(), reason: z.string() })),
+          threads: z.number(),
+          reason: z.string().optional(),
+          summary: z.string(),
+        })
+        .optional(),
+    })
+    .nullable(),
+  versions: z.record(z.string(), z.string()),
+})
+
+/** Validates a manifest read from a file or IPC; newer versions than this build are refused. */
+export function parseManifest(value: unknown, source = 'seqcast.json'): ModelManifest {
+  const result = modelManifestSchema.safeParse(value)
+  if (!result.success) {
+    const format = (value as { format?: unknown } | null)?.format
+    const hint =
+      format === MANIFEST_FORMAT
+        ? ''
+        : ' It does not look like a Seqcast manifest: export the model from Seqcast (it writes model.json, weights.bin and seqcast.json).'
+    throw new SeqcastError(
+      'model-mismatch',
+      `${source}: ${describeZodError(result.error, 'manifest')}.${hint}`,
+      { file: source, issues: result.error.issues },
+    )
+  }
+  if (result.data.version > MANIFEST_VERSION) {
+    throw new SeqcastError(
+      'model-mismatch',
+      `${source}: manifest version ${result.data.version} is newer than this Seqcast understands (${MANIFEST_VERSION}). Update Seqcast to read it.`,
+      { file: source, version: result.data.version },
+    )
+  }
+  const manifest = result.data as ModelManifest
+  checkManifest(manifest, source)
+  return manifest
+}
+
+/**
+ * What the parts of a manifest must agree on, so that a hand-edited or mismatched `seqcast.json`
+ * is refused with the fields at fault instead of failing later inside the engine.
+ */
+export function checkManifest(manifest: ModelManifest, source = 'seqcast.json'): void {
+  const { experiment, inference, model } = manifest
+  const w = experiment.window
+  const refuse = (problem: string, details: Record<string, unknown>): never => {
+    throw new SeqcastError(
+      'model-mismatch',
+      `${source}: ${problem} The file was edited or belongs to another model: export the model again.`,
+      { file: source, ...details },
+    )
+  }
+  const [steps, features] = inference.inputShape
+  if (steps !== w.sequenceLength) {
+    refuse(
+      `the windows have ${w.sequenceLength} rows (experiment.window.sequenceLength), but the model's input takes ${steps} (inference.inputShape).`,
+      { setting: 'sequenceLength', expected: steps, received: w.sequenceLength },
+    )
+  }
+  if (features !== experiment.features.length) {
+    refuse(
+      `the model's input takes ${features} feature${features === 1 ? '' : 's'} (inference.inputShape), but experiment.features lists ${experiment.features.length}.`,
+      { setting: 'features', expected: features, received: experiment.features.length },
+    )
+  }
+  const units = outputUnits(model, w.horizon)
+  if (inference.outputUnits !== units) {
+    refuse(
+      `the model has ${inference.outputUnits} output${inference.outputUnits === 1 ? '' : 's'} (inference.outputUnits), but a ${model.head.kind} head with a horizon of ${w.horizon} has ${units}.`,
+      { setting: 'horizon', expected: units, received: inference.outputUnits },
+    )
+  }
+  if (gapAfterWindow(w) < 1) {
+    const least = (w.sequenceLength - 1) * w.samplingRate + 1
+    refuse(
+      `a delay of ${w.delay} rows puts the target inside the window (${w.sequenceLength} rows at sampling rate ${w.samplingRate} need a delay of at least ${least}).`,
+      { setting: 'delay', expected: least, received: w.delay },
+    )
+  }
+  for (const column of new Set([...experiment.features, experiment.target])) {
+    if (!manifest.normalization.columns.includes(column)) {
+      refuse(
+        `the experiment reads column "${column}", but the normalization has no statistics for it.`,
+        {
+          column,
+        },
+      )
+    }
+  }
+  if (model.stateful && inference.batchSize === null) {
+    refuse(
+      'the model is stateful, but inference.batchSize is null (a stateful model keeps its batch size).',
+      {
+        setting: 'batchSize',
+      },
+    )
+  }
+}
