@@ -71,7 +71,7 @@ export type ModelManifest = {
   metrics: SplitMetricsRecord
   baselines: Partial<Record<'naive' | 'seasonal-naive', SplitMetricsRecord>>
   /**
-   * In-sample naive MAE at the experiment's gap over the training rows (`maseScaleFor`): the
+   * In-sample naive MAE at the experiment's gap over the training rows (`maseScale`): the
    * MASE scale of every forecast this model makes, on any file. Null when unknown (a manifest
    * before version 2) or undefined (a constant training target).
    */

@@ -10,11 +10,11 @@
  * Numbers that do not exist (MAPE of an all-zero target, coverage without intervals) are NaN in
  * memory and null in JSON.
  */
-import { actualTargets, naiveForecast, seasonalNaiveForecast } from '../baselines'
+import { actualTargets, maseScale, naiveForecast, seasonalNaiveForecast } from '../baselines'
 import { expectArg } from '../errors'
 import { intervalCoverage } from '../intervals/coverage'
-import { computeMetrics, naiveScale, type Metrics } from '../metrics'
-import { gapAfterWindow, type WindowConfig } from '../windows/config'
+import { computeMetrics, type Metrics } from '../metrics'
+import type { WindowConfig } from '../windows/config'
 import type { FoldPlan, RowRange } from './plan'
 
 export interface BacktestBaselines {
@@ -77,9 +77,8 @@ export function backtestReport(
     forecasts.length,
   )
   const H = window.horizon
-  const gap = gapAfterWindow(window)
   const score = (p: Scored, scaleEnd: number): BacktestScore => {
-    const scale = naiveScale(target.subarray(0, scaleEnd), gap)
+    const scale = maseScale(target, { start: 0, end: scaleEnd }, window)
     const bands = p.lower && p.upper ? intervalCoverage(p.actual, p.lower, p.upper) : null
     return {
       samples: p.samples,

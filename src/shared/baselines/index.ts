@@ -85,10 +85,17 @@ export function meanForecast(mean: number, starts: Int32Array, w: WindowConfig):
   return new Float64Array(starts.length * w.horizon).fill(mean)
 }
 
-/** MASE scale: in-sample naive error at this experiment's gap, over the training rows. */
-export function maseScaleFor(target: Values, windows: ExperimentWindows): number {
-  const { start, end } = windows.ranges.train
-  return naiveScale(view(target, start, end), gapAfterWindow(windows.window))
+/**
+ * The MASE scale: the in-sample naive MAE at the window's gap (rows from its last row to its
+ * target) over the rows a model is fitted on, [start, end): a run's training rows, a backtest
+ * fold's. MASE < 1 then means better than naive at this horizon, judged on those rows.
+ */
+export function maseScale(
+  target: Values,
+  rows: { start: number; end: number },
+  window: WindowConfig,
+): number {
+  return naiveScale(view(target, rows.start, rows.end), gapAfterWindow(window))
 }
 
 export type SplitMetrics = Partial<Record<SplitName, Metrics>>
@@ -109,7 +116,7 @@ export function baselineReport(
   seasonRows: number | null,
 ): BaselineReport {
   const w = windows.window
-  const scale = maseScaleFor(target, windows)
+  const scale = maseScale(target, windows.ranges.train, w)
   const trainMean = trainingMean(target, windows.ranges.train.end)
   const report: BaselineReport = { seasonRows, maseScale: scale, trainMean, naive: {}, mean: {} }
   if (seasonRows !== null) report['seasonal-naive'] = {}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   actualTargets,
   baselineReport,
-  maseScaleFor,
+  maseScale,
   naiveForecast,
   seasonalNaiveForecast,
 } from '../../../src/shared/baselines'
@@ -21,23 +21,27 @@ const w: WindowConfig = {
 
 describe('the MASE scale: in-sample naive MAE at the gap, over the training rows only', () => {
   // 10 rows, training rows 0–4: 1 3 2 5 4.
+  const TRAIN_ROWS = experimentWindows(10, w, { train: 0.5, val: 0.25 }).ranges.train
+  it('the training rows of a 0.5 split of 10 rows are 0–4', () => {
+    expect(TRAIN_ROWS).toEqual({ start: 0, end: 5 })
+  })
+
   it('at gap 1 (delay 2 after a window of 2): |3−1| |2−3| |5−2| |4−5| → 7/4', () => {
-    expect(maseScaleFor(target, experimentWindows(10, w, { train: 0.5, val: 0.25 }))).toBe(7 / 4)
+    expect(maseScale(target, TRAIN_ROWS, w)).toBe(7 / 4)
   })
 
   it('at gap 2 (delay 3): |2−1| |5−3| |4−2| → 5/3', () => {
-    const ew = experimentWindows(10, { ...w, delay: 3 }, { train: 0.5, val: 0.25 })
-    expect(maseScaleFor(target, ew)).toBe(5 / 3)
+    expect(maseScale(target, TRAIN_ROWS, { ...w, delay: 3 })).toBe(5 / 3)
   })
 
   it('does not see the validation and test rows', () => {
     const later = target.map((v, r) => (r < 5 ? v : 100 * v))
-    expect(maseScaleFor(later, experimentWindows(10, w, { train: 0.5, val: 0.25 }))).toBe(7 / 4)
+    expect(maseScale(later, TRAIN_ROWS, w)).toBe(7 / 4)
   })
 
   it('is NaN for a constant training target (MASE undefined, never a division by 0)', () => {
     const flat = target.map((v, r) => (r < 5 ? 4 : v))
-    expect(maseScaleFor(flat, experimentWindows(10, w, { train: 0.5, val: 0.25 }))).toBeNaN()
+    expect(maseScale(flat, TRAIN_ROWS, w)).toBeNaN()
   })
 })
 
