@@ -5,8 +5,8 @@
  */
 import { actualTargets } from '../baselines'
 import type { Forecast, FutureForecast } from '../run'
-import { addMonths } from '../series/calendar'
 import type { Dataset } from '../series/dataset'
+import { timeAfter } from '../series/time-after'
 import { analyzeTimes } from '../series/time-axis'
 import type { WindowConfig } from '../windows/config'
 
@@ -51,9 +51,8 @@ export function extrapolateTimes(dataset: Dataset, rows: Int32Array): Float64Arr
   const out = new Float64Array(rows.length)
   rows.forEach((row, i) => {
     const steps = row - lastRow
-    if (row < times.length && !Number.isNaN(times[row])) out[i] = times[row]
-    else if (cadence.months > 0) out[i] = addMonths(last, steps * cadence.months, cadence.monthEnd)
-    else out[i] = last + steps * cadence.ms
+    out[i] =
+      row < times.length && !Number.isNaN(times[row]) ? times[row] : timeAfter(last, cadence, steps)
   })
   return out
 }
