@@ -1,0 +1,52 @@
+/**
+ * From a model's predictions in the data's units to what a person reads: the forecast of each
+ * split (rows, times, actuals), its metrics with the MASE scale fitted on the training rows, and
+ * the comparison with the naive baselines on the same windows. Every model family (window
+ * models, statistical models, ensembles) ends here, so their numbers mean the same thing.
+ */
+import type { BaselineReport } from '../baselines'
+import { computeMetrics } from '../metrics'
+import {
+  compareWithBaselines,
+  type Forecast,
+  type RunResult,
+  type SplitMetricsRecord,
+} from '../run'
+import type { WindowConfig } from '../windows/config'
+import { windowForecast } from './assemble'
+
+/** Predictions of the validation and test windows (n × H window-major, data units). */
+export type SplitPredictions = Partial<Record<'val' | 'test', Float64Array>>
+
+export interface EvaluatedSplits {
+  metrics: SplitMetricsRecord
+  forecasts: Partial<Record<'val' | 'test', Forecast>>
+  comparison: RunResult['comparison']
+}
+
+export function evaluateSplits(
+  data: {
+    target: Float64Array
+    timestamps: Float64Array | null
+    starts: Record<'val' | 'test', Int32Array>
+    baselines: BaselineReport
+  },
+  window: WindowConfig,
+  predictions: SplitPredictions,
+): EvaluatedSplits {
+  const out: EvaluatedSplits = { metrics: {}, forecasts: {}, comparison: {} }
+  const { baselines } = data
+  for (const split of ['val', 'test'] as const) {
+    const predicted = predictions[split]
+    if (!predicted) continue
+    const forecast = windowForecast(data, data.starts[split], window, predicted)
+    const m = computeMetrics(forecast.actual, predicted, baselines.maseScale)
+    out.forecasts[split] = forecast
+    out.metrics[split] = m
+    out.comparison[split] = compareWithBaselines(m, {
+      naive: baselines.naive[split],
+      'seasonal-naive': baselines['seasonal-naive']?.[split],
+    })
+  }
+  return out
+}
