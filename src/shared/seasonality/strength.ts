@@ -1,10 +1,11 @@
 import { centredMovingAverage, seasonalIndices } from './classical'
 
 /**
- * Seasonal strength of Wang, Smith & Hyndman (2006), max(0, 1 − Var(R) / Var(S + R)), with S and
- * R from a classical additive decomposition: the share of the detrended variance that one
- * repeating profile of m rows explains. Near 0 for noise or a cycle that is not m rows long, near
- * 1 for a stable season. 0 when the series holds fewer than two seasons.
+ * Seasonal strength of Wang, Smith & Hyndman (2006), 1 − Var(R) / Var(S + R), with S and R from a
+ * classical additive decomposition: the share of the detrended variance that one repeating profile
+ * of m rows explains. Adjusted for the m − 1 phase means fitted (as adjusted R²), since on noise
+ * the raw share is about one over the number of cycles; clamped to [0, 1]. Near 0 for noise or a
+ * cycle that is not m rows long, near 1 for a stable season; 0 with fewer than two seasons.
  */
 export function seasonalStrength(values: ArrayLike<number>, m: number): number {
   const n = values.length
@@ -31,5 +32,6 @@ export function seasonalStrength(values: ArrayLike<number>, m: number): number {
     varD += (detrended[t] - meanD) ** 2
     varR += (detrended[t] - index[t % m] - meanR) ** 2
   }
-  return varD > 0 ? Math.max(0, 1 - varR / varD) : 0
+  if (!(varD > 0) || count <= m) return 0
+  return Math.max(0, 1 - ((varR / varD) * (count - 1)) / (count - m))
 }
