@@ -51,15 +51,16 @@ interface ArimaInstance {
 }
 type ArimaConstructor = new (options: Record<string, unknown>) => ArimaInstance
 
-const require = createRequire(import.meta.url)
-const packageDir = dirname(require.resolve('arima'))
+// Not named `require`: electron-vite's ESM output declares its own `require` at the top of the bundle.
+const load = createRequire(import.meta.url)
+const packageDir = dirname(load.resolve('arima'))
 
 function instantiate(print: (line: string) => void): ArimaConstructor {
-  const createModule = require(join(packageDir, 'wasm/native-sync.js')) as (
+  const createModule = load(join(packageDir, 'wasm/native-sync.js')) as (
     options: Record<string, unknown>,
   ) => unknown
-  const wasmBinary = require(join(packageDir, 'wrapper/native.bin.js')) as Uint8Array
-  const bind = require(join(packageDir, 'load.js')) as (module: unknown) => ArimaConstructor
+  const wasmBinary = load(join(packageDir, 'wrapper/native.bin.js')) as Uint8Array
+  const bind = load(join(packageDir, 'load.js')) as (module: unknown) => ArimaConstructor
   return bind(createModule({ wasmBinary, print, printErr: print }))
 }
 

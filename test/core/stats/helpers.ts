@@ -46,3 +46,18 @@ export function expectNoLookAhead(
     before.subarray(3),
   )
 }
+
+/** MAE of 12 forecasts from row `from` and of the seasonal naive (the year before) on the same rows. */
+export function nextYearMae(
+  forecasts: Float64Array,
+  y: Float64Array,
+  from: number,
+): { model: number; seasonalNaive: number } {
+  let model = 0
+  let seasonalNaive = 0
+  for (let k = 0; k < 12; k++) {
+    model += Math.abs(forecasts[k] - y[from + k]) / 12
+    seasonalNaive += Math.abs(y[from - 12 + k] - y[from + k]) / 12
+  }
+  return { model, seasonalNaive }
+}

@@ -29,6 +29,16 @@ export function upgradeDraft(saved: Draft): Draft {
   return { ...saved, training: { ...DEFAULT_TRAINING, ...saved.training } }
 }
 
+/**
+ * The Season field's entry as a season in rows; empty means none. Vue's v-model on an
+ * `<input type="number">` hands over a number (or '' when the box is empty), never only text.
+ */
+export function seasonRowsFromInput(value: string | number): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null
+  const text = value.trim()
+  return text === '' ? null : Number(text)
+}
+
 /** Rows per season for the seasonal-naive baseline: a day of sub-daily data, a week of daily data, a year of monthly data. */
 export function seasonRowsFor(cadence: Pick<TimeCadence, 'ms' | 'months'> | null): number | null {
   if (!cadence) return null
