@@ -2,6 +2,7 @@
 
 Run with Debian's Python (apt-get install python3-statsmodels):
     /usr/bin/python3 scripts/stats-reference.py > test/fixtures/stats/holt-winters.json
+    npx prettier --write test/fixtures/stats/holt-winters.json
 Parameters and initial states are fixed (initialization_method="known", optimized=False), so the
 forecasts test the state-space recursion against an independent implementation.
 
