@@ -1,19 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { expect } from 'vitest'
-import { seededRandom } from '../../../src/shared/windows/random'
+export { gaussian } from '../../shared/gaussian'
 import {
   fitStatModel,
   forecastWindows,
   type StatKind,
   type StatOptions,
 } from '../../../src/core/stats'
-
-/** Standard normal draws (Box–Muller over the project's seeded PRNG). */
-export function gaussian(seed: number): () => number {
-  const rand = seededRandom(seed)
-  return () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand())
-}
 
 /** The second column of a shipped CSV (AirPassengers, sunspots). */
 export function shippedColumn(file: string): Float64Array {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { centredMovingAverage, seasonalIndices } from '../../../src/shared/seasonality/classical'
 import { cadenceSeasons, suggestSeasons } from '../../../src/shared/seasonality/suggest'
-import { seededRandom } from '../../../src/shared/windows/random'
+import { gaussian } from '../gaussian'
 
 const MINUTE = 60_000
 const MONTHLY = { ms: 30 * 24 * 60 * MINUTE, months: 1 }
@@ -12,11 +12,6 @@ const HOURLY = { ms: 60 * MINUTE }
 function shipped(file: string): Float64Array {
   const lines = readFileSync(`resources/data/${file}`, 'utf8').trim().split('\n').slice(1)
   return Float64Array.from(lines, (line) => Number(line.split(',')[1]))
-}
-
-function gaussian(seed: number): () => number {
-  const rand = seededRandom(seed)
-  return () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand())
 }
 
 describe('classical decomposition', () => {
