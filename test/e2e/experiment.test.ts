@@ -70,6 +70,29 @@ async function windowChartDrawn(): Promise<string | null> {
   return browser.page.getByTestId('window-chart').getAttribute('data-rendered')
 }
 
+/** The fields of a saved Experiment draft that these tests read. */
+interface Draft {
+  experiment: { seasonRows: number | null; window: { sequenceLength: number } }
+  training: { fusedKernels: boolean }
+}
+
+/** The Experiment draft as saved in IndexedDB (saved shortly after the last edit), or null. */
+function savedDraft(): Promise<Draft | null> {
+  return browser.page.evaluate<Draft | null>(`new Promise((resolve, reject) => {
+    const open = indexedDB.open('seqcast')
+    open.onerror = () => reject(open.error)
+    open.onsuccess = () => {
+      const idb = open.result
+      const req = idb.transaction('settings').objectStore('settings').getAll()
+      req.onsuccess = () => {
+        idb.close()
+        const d = req.result.find((r) => r.key.startsWith('draft:'))
+        resolve(d ? d.value : null)
+      }
+    }
+  })`)
+}
+
 describe('Experiment view', () => {
   it("shows Keras' sample counts for the book's settings and one sample on the time axis", async () => {
     const { page } = browser
@@ -191,6 +214,19 @@ describe('Experiment view', () => {
     await expect.poll(() => page.getByTestId('total-params').innerText()).toBe('2,001')
   })
 
+  it('takes a typed season, keeps it and clears it to none', async () => {
+    const { page } = browser
+    const season = page.getByLabel('Season (rows)', { exact: true })
+    await season.fill('24')
+    expect(await season.inputValue()).toBe('24')
+    await season.fill('')
+    expect(await season.inputValue()).toBe('')
+    await season.fill('72')
+    // The draft (saved to IndexedDB shortly after an edit) holds the typed season.
+    await expect.poll(async () => (await savedDraft())?.experiment.seasonRows).toBe(72)
+    expect(browser.errors.filter((e) => /trim is not a function|pageerror/i.test(e))).toEqual([])
+  })
+
   it('keeps the settings after a reload (saved with the dataset)', async () => {
     const { page } = browser
     const fused = page.getByLabel('Fast recurrent kernels (WebAssembly)')
@@ -198,21 +234,11 @@ describe('Experiment view', () => {
     expect(await page.locator('#fused-kernels-hint').innerText()).toMatch(/WebAssembly call/)
     await fused.uncheck()
     // The draft is saved shortly after the last edit: read it from IndexedDB itself.
-    const savedDraft = () =>
-      page.evaluate(`new Promise((resolve, reject) => {
-        const open = indexedDB.open('seqcast')
-        open.onerror = () => reject(open.error)
-        open.onsuccess = () => {
-          const idb = open.result
-          const req = idb.transaction('settings').objectStore('settings').getAll()
-          req.onsuccess = () => {
-            idb.close()
-            const d = req.result.find((r) => r.key.startsWith('draft:'))
-            resolve(d ? { L: d.value.experiment.window.sequenceLength, fused: d.value.training.fusedKernels } : null)
-          }
-        }
-      })`)
-    await expect.poll(savedDraft).toEqual({ L: 24, fused: false })
+    const saved = async () => {
+      const d = await savedDraft()
+      return d ? { L: d.experiment.window.sequenceLength, fused: d.training.fusedKernels } : null
+    }
+    await expect.poll(saved).toEqual({ L: 24, fused: false })
     await page.reload()
     await page.getByTestId('sequence-length').waitFor()
     await expect
@@ -222,7 +248,7 @@ describe('Experiment view', () => {
     expect(await page.getByLabel('Target', { exact: true }).inputValue()).toBe('T (degC)')
     expect(await fused.isChecked()).toBe(false)
     await fused.check()
-    await expect.poll(savedDraft).toEqual({ L: 24, fused: true })
+    await expect.poll(saved).toEqual({ L: 24, fused: true })
     expect(browser.errors.filter((e) => /Content Security Policy|pageerror/i.test(e))).toEqual([])
   })
 

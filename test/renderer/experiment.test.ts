@@ -8,6 +8,7 @@ import {
   memoryEstimate,
   runConfigOf,
   sampleRows,
+  seasonRowsFromInput,
   upgradeDraft,
   type Draft,
 } from '../../src/renderer/src/lib/experiment'
@@ -213,5 +214,16 @@ describe('memoryEstimate', () => {
     expect(m.parameters).toBe(2001 * 4 * 3)
     expect(m.total).toBe(m.data + m.indices + m.batch + m.parameters + m.activations)
     expect(m.total).toBeLessThan(m.materializedTrain / 10)
+  })
+})
+
+describe('Season field', () => {
+  // v-model on <input type="number"> delivers numbers: the field used to call .trim() on them.
+  it('reads the number that v-model hands over, and text, and empty as none', () => {
+    expect(seasonRowsFromInput(24)).toBe(24)
+    expect(seasonRowsFromInput('12')).toBe(12)
+    expect(seasonRowsFromInput(' 7 ')).toBe(7)
+    expect(seasonRowsFromInput('')).toBeNull()
+    expect(seasonRowsFromInput(Number.NaN)).toBeNull()
   })
 })

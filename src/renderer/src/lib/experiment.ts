@@ -45,6 +45,16 @@ export function runConfigOf(draft: Draft, trainWindows?: number): RunConfig {
   return config
 }
 
+/**
+ * The Season field's entry as a season in rows; empty means none. Vue's v-model on an
+ * `<input type="number">` hands over a number (or '' when the box is empty), never only text.
+ */
+export function seasonRowsFromInput(value: string | number): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null
+  const text = value.trim()
+  return text === '' ? null : Number(text)
+}
+
 export function numericColumns(dataset: Dataset): string[] {
   return dataset.columns.filter((c) => c.kind === 'numeric').map((c) => c.name)
 }
