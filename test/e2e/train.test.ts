@@ -231,7 +231,7 @@ describe('Train and Results', () => {
     await dialog.waitFor({ state: 'hidden' })
   })
 
-  it('names the backend while the run trains, with why; cancels it, keeping its best checkpoint', async () => {
+  it('names the backend while the run trains, with why; queues a second run and cancels it from the queue; cancels the first, keeping its best checkpoint', async () => {
     const { page } = browser
     await setUpExperiment(page, 5000)
     const runId = await startRun(page)
@@ -255,10 +255,58 @@ describe('Train and Results', () => {
     expect(await page.getByTestId('run-status').getAttribute('data-status')).toBe('running')
     await screenshot(page, 'train-view-backend')
     await tap.waitFor('run:checkpoint', (c) => c.runId === runId, 120_000)
+
+    // A second run while this one trains: Start says it queues, the new run shows as queued
+    // (#1), and cancelling it removes it from the queue while this one trains on.
+    await page.getByTestId('nav-experiment').click()
+    await expect.poll(() => page.getByTestId('start-training').innerText()).toBe('Queue run')
+    expect(await page.getByTestId('queue-note').innerText()).toMatch(
+      /^A run is training: this one waits in the queue \(#1\)/,
+    )
+    const known = new Set(tap.events.map((e) => (e.payload as { runId?: string }).runId))
+    await page.getByTestId('start-training').click()
+    const queued = await tap.waitFor('run:state', (s) => !known.has(s.runId))
+    expect(queued).toMatchObject({ status: 'queued', position: 1 })
+    await expect.poll(() => page.getByTestId('run-status-chip').innerText()).toBe('queued (#1)')
+    expect(await page.getByTestId('run-stage').innerText()).toMatch(/^Queued \(#1\): it starts/)
+    await screenshot(page, 'train-view-queued')
+    const epochsSeen = () =>
+      tap.events.filter(
+        (e) => e.event === 'run:epoch' && (e.payload as { runId: string }).runId === runId,
+      ).length
+    await page.getByTestId('cancel-run').click()
+    const failed = await tap.waitFor('run:failed', (f) => f.runId === queued.runId)
+    expect(failed.error).toMatchObject({
+      kind: 'cancelled',
+      message: expect.stringMatching(/while queued \(#1\)/),
+    })
+    await expect.poll(() => page.getByTestId('run-status-chip').innerText()).toBe('cancelled')
+    const before = epochsSeen()
+    await tap.waitFor('run:epoch', (e) => e.runId === runId && e.record.epoch > before, 120_000)
+    expect(
+      tap.events.some(
+        (e) =>
+          e.event !== 'run:epoch' &&
+          (e.payload as { runId?: string }).runId === runId &&
+          /run:(failed|done)/.test(e.event),
+      ),
+    ).toBe(false)
+
+    // Back to the first run (Library lists the newest first): cancel it.
+    await page.getByTestId('nav-library').click()
+    await page
+      .getByTestId('library-runs')
+      .locator('tbody tr')
+      .nth(1)
+      .getByRole('button', { name: 'Open', exact: true })
+      .click()
+    await expect.poll(() => page.getByTestId('run-status-chip').innerText()).toBe('running')
     await page.getByTestId('cancel-run').click()
     await expect
       .poll(() => page.getByTestId('run-status-chip').innerText(), { timeout: 60_000 })
       .toBe('cancelled')
+    const done = await tap.waitFor('run:done', (d) => d.runId === runId)
+    expect(done.result.stopReason).toBe('cancelled')
     await page.getByTestId('nav-library').click()
     const row = page.getByTestId('library-runs').locator('tbody tr').first()
     expect(await row.getByTestId('run-status-cell').innerText()).toBe('cancelled')

@@ -209,9 +209,12 @@ describe('memoryEstimate', () => {
     expect(m.data).toBe(420_451 * 15 * 4)
     expect(m.indices).toBe((209_511 + 104_398 + 103_542) * 4)
     expect(m.batch).toBe(256 * (120 * 14 + 1) * 4)
-    // LSTM(16) on 14 features: 4·(16·(16+14)+16) = 1,984, plus Dense(1) 17; rmsprop keeps one slot.
+    // LSTM(16) on 14 features: 4·(16·(16+14)+16) = 1,984, plus Dense(1) 17; weights, gradients,
+    // the best-epoch copy and tfjs RMSprop's two slots (mean square, momentum).
     expect(summary.totalParams).toBe(2001)
-    expect(m.parameters).toBe(2001 * 4 * 3)
+    expect(m.parameters).toBe(2001 * 4 * 5)
+    // Per window: input 120·14; LSTM 2·120·16·(2·4+2); Dense(1) 2 — for a batch of 256.
+    expect(m.activations).toBe(256 * (120 * 14 + 2 * 120 * 16 * 10 + 2) * 4)
     expect(m.total).toBe(m.data + m.indices + m.batch + m.parameters + m.activations)
     expect(m.total).toBeLessThan(m.materializedTrain / 10)
   })
