@@ -292,14 +292,23 @@ describe('Train and Results', () => {
       ),
     ).toBe(false)
 
-    // Back to the first run (Library lists the newest first): cancel it.
+    // The Library lists the newest first: delete the run that never started (the later tests
+    // count the runs of this file), then open the first one again and cancel it.
     await page.getByTestId('nav-library').click()
-    await page
-      .getByTestId('library-runs')
-      .locator('tbody tr')
-      .nth(1)
-      .getByRole('button', { name: 'Open', exact: true })
+    const rows = page.getByTestId('library-runs').locator('tbody tr')
+    await expect.poll(() => rows.count()).toBe(3) // the queued one, the first, the small one
+    expect(await rows.first().getByTestId('run-status-cell').innerText()).toBe('cancelled')
+    expect(await rows.nth(1).getByTestId('run-status-cell').innerText()).toBe('running')
+    await rows
+      .first()
+      .getByRole('button', { name: /^Delete run/ })
       .click()
+    await page
+      .getByRole('dialog', { name: 'Delete run?' })
+      .getByRole('button', { name: 'Delete' })
+      .click()
+    await expect.poll(() => rows.count()).toBe(2)
+    await rows.first().getByRole('button', { name: 'Open', exact: true }).click()
     await expect.poll(() => page.getByTestId('run-status-chip').innerText()).toBe('running')
     await page.getByTestId('cancel-run').click()
     await expect
