@@ -144,12 +144,13 @@ export function checkTrainingMemory(
         : `layer ${l.index + 1}, ${l.label}, keeps ${formatBytes(l.activationsPerSample * estimate.batchSize * BYTES_PER_VALUE)} per batch`,
     )
     .join('; ')
+    .replace(/^l/, 'L')
   const fix = byWeights
     ? 'Use fewer units or layers (a Dense layer after Flatten has inputs × units parameters).'
     : 'Use fewer units or layers, a shorter sequence length, or a smaller batch size.'
   throw new SeqcastError(
     'config',
-    `Model "${spec.name}" needs about ${formatBytes(estimate.totalBytes)} to train (${count(estimate.params)} parameters × ${estimate.weightCopies} copies with ${shape.optimizer}: ${formatBytes(estimate.weightBytes)}; activations of a batch of ${estimate.batchSize}: ${formatBytes(estimate.activationBytes)}), more than the ${formatBytes(limit)} the training engine can use. ${named}. ${fix}`,
+    `Model "${spec.name}" needs about ${formatBytes(estimate.totalBytes)} to train (${count(estimate.params)} parameters × ${estimate.weightCopies} copies with ${shape.optimizer}: ${formatBytes(estimate.weightBytes)}; activations of one batch: ${formatBytes(estimate.activationBytes)}), more than the ${formatBytes(limit)} the training engine can use. ${named}. ${fix}`,
     {
       setting: byWeights ? 'layers' : 'batchSize',
       layer: ranked[0]?.index ?? null,

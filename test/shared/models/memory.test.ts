@@ -108,11 +108,11 @@ describe('checkTrainingMemory', () => {
     // 318,902,273 parameters × 5 × 4 bytes = 6,378,045,460; activations: an evaluation batch of
     // 256 keeps 128 × (12 + 2·12 + 20·2·4096 + 2) values × 4 bytes = 83,905,536.
     expect(message).toMatch(
-      /^Model "m" needs about 6\.46 GB to train \(319 M parameters × 5 copies with adam: 6\.38 GB; activations of a batch of 32: 83\.9 MB/,
+      /^Model "m" needs about 6\.46 GB to train \(319 M parameters × 5 copies with adam: 6\.38 GB; activations of one batch: 83\.9 MB/,
     )
     expect(message).toMatch(/more than the 2\.15 GB the training engine can use/)
     expect(message).toMatch(
-      /layer 3, Dense\(4096\), has 16\.8 M parameters; layer 4, Dense\(4096\)/,
+      /Layer 3, Dense\(4096\), has 16\.8 M parameters; layer 4, Dense\(4096\)/,
     )
     expect(message).toMatch(/Use fewer units or layers/)
     expect(details).toMatchObject({ setting: 'layers', layer: 2, limitBytes: 2 ** 31 })
@@ -127,7 +127,7 @@ describe('checkTrainingMemory', () => {
         batchSize: 1024,
         optimizer: 'adam',
       }),
-    ).toThrow(/layer 1, Dense\(4096\), keeps 10\.1 GB per batch.*smaller batch size/)
+    ).toThrow(/Layer 1, Dense\(4096\), keeps 10\.1 GB per batch.*smaller batch size/)
   })
 
   it('every preset fits at Jena-like settings (L 120, 14 features, batch 256)', () => {
