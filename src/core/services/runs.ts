@@ -43,8 +43,9 @@ export class RunManager {
     }
     const state: ManagedRun = {
       runId,
-      // Until the engine has it: trainRun checks and prepares the experiment first.
-      status: 'queued',
+      // trainRun checks and prepares the experiment before the engine queues it (a family that
+      // fits in-process never queues: it stays 'preparing' until it is done).
+      status: 'preparing',
       position: null,
       startedAt: Date.now(),
       history: [],
