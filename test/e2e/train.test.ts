@@ -365,9 +365,14 @@ describe('Train and Results', () => {
     const again = browser.page
     await again.goto(`${server.url}#/library`)
     const row = again.getByTestId('library-runs').locator('tbody tr').first()
-    await expect.poll(() => row.getByTestId('run-status-cell').innerText()).toBe('interrupted')
+    // Reconciling with the restarted server takes a moment under load (2 cores, 4 suites).
     await expect
-      .poll(() => again.getByTestId('library-models').getByText('best checkpoint').count())
+      .poll(() => row.getByTestId('run-status-cell').innerText(), { timeout: 30_000 })
+      .toBe('interrupted')
+    await expect
+      .poll(() => again.getByTestId('library-models').getByText('best checkpoint').count(), {
+        timeout: 30_000,
+      })
       .toBe(1)
     await row.getByRole('button', { name: 'Open' }).click()
     await again.getByTestId('predict-with-model').click()
