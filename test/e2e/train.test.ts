@@ -231,7 +231,7 @@ describe('Train and Results', () => {
     await dialog.waitFor({ state: 'hidden' })
   })
 
-  it('names the backend while the run trains, with why; cancels it, keeping its best checkpoint', async () => {
+  it('names the backend while the run trains, with why; queues a second run and cancels it from the queue; cancels the first, keeping its best checkpoint', async () => {
     const { page } = browser
     await setUpExperiment(page, 5000)
     const runId = await startRun(page)
@@ -255,10 +255,67 @@ describe('Train and Results', () => {
     expect(await page.getByTestId('run-status').getAttribute('data-status')).toBe('running')
     await screenshot(page, 'train-view-backend')
     await tap.waitFor('run:checkpoint', (c) => c.runId === runId, 120_000)
+
+    // A second run while this one trains: Start says it queues, the new run shows as queued
+    // (#1), and cancelling it removes it from the queue while this one trains on.
+    await page.getByTestId('nav-experiment').click()
+    await expect.poll(() => page.getByTestId('start-training').innerText()).toBe('Queue run')
+    expect(await page.getByTestId('queue-note').innerText()).toMatch(
+      /^A run is training: this one waits in the queue \(#1\)/,
+    )
+    const known = new Set(tap.events.map((e) => (e.payload as { runId?: string }).runId))
+    await page.getByTestId('start-training').click()
+    const queued = await tap.waitFor('run:state', (s) => !known.has(s.runId))
+    expect(queued).toMatchObject({ status: 'queued', position: 1 })
+    await expect.poll(() => page.getByTestId('run-status-chip').innerText()).toBe('queued (#1)')
+    expect(await page.getByTestId('run-stage').innerText()).toMatch(/^Queued \(#1\): it starts/)
+    await screenshot(page, 'train-view-queued')
+    const epochsSeen = () =>
+      tap.events.filter(
+        (e) => e.event === 'run:epoch' && (e.payload as { runId: string }).runId === runId,
+      ).length
+    await page.getByTestId('cancel-run').click()
+    const failed = await tap.waitFor('run:failed', (f) => f.runId === queued.runId)
+    expect(failed.error).toMatchObject({
+      kind: 'cancelled',
+      message: expect.stringMatching(/while queued \(#1\)/),
+    })
+    await expect.poll(() => page.getByTestId('run-status-chip').innerText()).toBe('cancelled')
+    const before = epochsSeen()
+    await tap.waitFor('run:epoch', (e) => e.runId === runId && e.record.epoch > before, 120_000)
+    expect(
+      tap.events.some(
+        (e) =>
+          e.event !== 'run:epoch' &&
+          (e.payload as { runId?: string }).runId === runId &&
+          /run:(failed|done)/.test(e.event),
+      ),
+    ).toBe(false)
+
+    // The Library lists the newest first: delete the run that never started (the later tests
+    // count the runs of this file), then open the first one again and cancel it.
+    await page.getByTestId('nav-library').click()
+    const rows = page.getByTestId('library-runs').locator('tbody tr')
+    await expect.poll(() => rows.count()).toBe(3) // the queued one, the first, the small one
+    expect(await rows.first().getByTestId('run-status-cell').innerText()).toBe('cancelled')
+    expect(await rows.nth(1).getByTestId('run-status-cell').innerText()).toBe('running')
+    await rows
+      .first()
+      .getByRole('button', { name: /^Delete run/ })
+      .click()
+    await page
+      .getByRole('dialog', { name: 'Delete run?' })
+      .getByRole('button', { name: 'Delete' })
+      .click()
+    await expect.poll(() => rows.count()).toBe(2)
+    await rows.first().getByRole('button', { name: 'Open', exact: true }).click()
+    await expect.poll(() => page.getByTestId('run-status-chip').innerText()).toBe('running')
     await page.getByTestId('cancel-run').click()
     await expect
       .poll(() => page.getByTestId('run-status-chip').innerText(), { timeout: 60_000 })
       .toBe('cancelled')
+    const done = await tap.waitFor('run:done', (d) => d.runId === runId)
+    expect(done.result.stopReason).toBe('cancelled')
     await page.getByTestId('nav-library').click()
     const row = page.getByTestId('library-runs').locator('tbody tr').first()
     expect(await row.getByTestId('run-status-cell').innerText()).toBe('cancelled')
@@ -308,9 +365,14 @@ describe('Train and Results', () => {
     const again = browser.page
     await again.goto(`${server.url}#/library`)
     const row = again.getByTestId('library-runs').locator('tbody tr').first()
-    await expect.poll(() => row.getByTestId('run-status-cell').innerText()).toBe('interrupted')
+    // Reconciling with the restarted server takes a moment under load (2 cores, 4 suites).
     await expect
-      .poll(() => again.getByTestId('library-models').getByText('best checkpoint').count())
+      .poll(() => row.getByTestId('run-status-cell').innerText(), { timeout: 30_000 })
+      .toBe('interrupted')
+    await expect
+      .poll(() => again.getByTestId('library-models').getByText('best checkpoint').count(), {
+        timeout: 30_000,
+      })
       .toBe(1)
     await row.getByRole('button', { name: 'Open' }).click()
     await again.getByTestId('predict-with-model').click()

@@ -117,6 +117,24 @@ describe('runConfigOf: what Start refuses, in the training service’s words', (
     big.training.batchSize = TRAIN_WINDOWS
     expect(() => runConfigOf(big, TRAIN_WINDOWS)).not.toThrow()
   })
+
+  it('refuses a model that needs more memory than the engine has, naming its largest layers', () => {
+    // Flatten + 8 × Dense(4096) on 9 × 2 inputs: 7 × (4096·4096 + 4096) ≈ 117 M parameters,
+    // × 5 copies (weights, gradients, best copy, Adam's two slots) × 4 bytes ≈ 2.35 GB, plus an
+    // evaluation batch: 128 × (18 + 2·18 + 8·2·4096 + 2) values × 4 bytes ≈ 33.6 MB.
+    const huge = draft((x) => {
+      x.training.optimizer = 'adam'
+      x.model.layers = [
+        { type: 'flatten' },
+        ...Array.from({ length: 8 }, () => ({ type: 'dense' as const, units: 4096 })),
+      ]
+    })
+    expect(() => runConfigOf(huge, TRAIN_WINDOWS)).toThrow(
+      /^Model "LSTM\(16\)" needs about 2\.38 GB to train \(118 M parameters × 5 copies with adam: 2\.35 GB; activations of one batch: 33\.6 MB\), more than the 2\.15 GB the training engine can use\. Layer 3, Dense\(4096\), has 16\.8 M parameters; layer 4, Dense\(4096\), has 16\.8 M parameters\. Use fewer units or layers/,
+    )
+    huge.model.layers = huge.model.layers.slice(0, 6) // 4 × Dense(4096) after the first: fits
+    expect(() => runConfigOf(huge, TRAIN_WINDOWS)).not.toThrow()
+  })
 })
 
 describe('upgradeDraft', () => {
@@ -209,9 +227,12 @@ describe('memoryEstimate', () => {
     expect(m.data).toBe(420_451 * 15 * 4)
     expect(m.indices).toBe((209_511 + 104_398 + 103_542) * 4)
     expect(m.batch).toBe(256 * (120 * 14 + 1) * 4)
-    // LSTM(16) on 14 features: 4·(16·(16+14)+16) = 1,984, plus Dense(1) 17; rmsprop keeps one slot.
+    // LSTM(16) on 14 features: 4·(16·(16+14)+16) = 1,984, plus Dense(1) 17; weights, gradients,
+    // the best-epoch copy and tfjs RMSprop's two slots (mean square, momentum).
     expect(summary.totalParams).toBe(2001)
-    expect(m.parameters).toBe(2001 * 4 * 3)
+    expect(m.parameters).toBe(2001 * 4 * 5)
+    // Per window: input 120·14; LSTM 2·120·16·(2·4+2); Dense(1) 2 — for a batch of 256.
+    expect(m.activations).toBe(256 * (120 * 14 + 2 * 120 * 16 * 10 + 2) * 4)
     expect(m.total).toBe(m.data + m.indices + m.batch + m.parameters + m.activations)
     expect(m.total).toBeLessThan(m.materializedTrain / 10)
   })

@@ -1,10 +1,13 @@
 /**
  * EngineHost: the one owner of the training worker in a process (Electron main, `serve`, CLI).
- * It spawns the worker lazily, correlates requests and replies by `seq`, keeps each run's best
- * checkpoint and history on this side (so terminating the worker loses nothing), cancels within
- * a bound (a shared flag the worker checks between batches; if it has not answered within
- * `cancelGraceMs` the worker is terminated) and respawns the worker after a crash or a hard
- * cancel.
+ * It spawns the worker lazily, correlates requests and replies by `seq`, and runs jobs (train,
+ * predict) one at a time from its own queue: a job is `queued` here, `preparing` once sent to
+ * the worker (backend, model, probe step) and `running` once it trains. Cancelling a queued job
+ * only removes it; cancelling the running one sets a shared flag the worker checks between
+ * batches (and between preparation steps), and terminates the worker only if it has not
+ * answered within a grace that follows the slowest batch measured. The host keeps each run's
+ * best checkpoint and history (so terminating the worker loses nothing) and replaces the worker
+ * after a crash, a hard cancel or a run that took its runtime down (out of memory).
  */
 import { EventEmitter } from 'node:events'
 import { existsSync } from 'node:fs'
@@ -14,6 +17,7 @@ import { Worker } from 'node:worker_threads'
 import { fromErrorInfo, SeqcastError } from '../../shared/errors'
 import type { BackendReport, EpochRecord, RunProgress } from '../../shared/run'
 import type { WorkerArtifacts } from './artifacts'
+import { isRuntimeAbort, runtimeAbortError } from './runtime-abort'
 import type { BackendPreference } from './backends'
 import {
   transferables,
@@ -29,8 +33,24 @@ import {
 export interface EngineHostOptions {
   /** Creates the worker. Default: `worker.js` next to the bundled host (out/main/). */
   createWorker?: () => Worker
-  /** Time the worker has to stop after a cancel before it is terminated. */
+  /** Least time the worker has to stop after a cancel before it is terminated (default 2 s). */
   cancelGraceMs?: number
+  /** The grace is at least this many times the slowest batch measured (default 10). */
+  cancelGraceBatches?: number
+  /** ... and at most this long (default 2 min). */
+  cancelGraceMaxMs?: number
+}
+
+/** Where a job stands: waiting in the host's queue, being prepared in the worker, training. */
+export type JobState = 'queued' | 'preparing' | 'running'
+
+export interface JobInfo {
+  runId: string
+  state: JobState
+  /** 1-based place in the queue while queued, else null. */
+  position: number | null
+  /** Slowest training batch so far (the probe step counts), ms; null before the first. */
+  slowestBatchMs: number | null
 }
 
 export interface TrainCallbacks {
@@ -39,6 +59,8 @@ export interface TrainCallbacks {
   /** New best weights (also kept by the host and used if the worker must be terminated). */
   onCheckpoint?(epoch: number, artifacts: WorkerArtifacts): void
   onBackend?(report: BackendReport): void
+  /** The run's state changed (or, while queued, its place in the queue). */
+  onState?(state: JobState, position: number | null): void
   /** Aborting cancels the run (same as `cancel(runId)`). */
   signal?: AbortSignal
 }
@@ -60,6 +82,9 @@ interface Pending {
 interface RunState {
   runId: string
   seq: number
+  state: JobState
+  position: number | null
+  slowestBatchMs: number | null
   flag: Int32Array
   callbacks: TrainCallbacks
   history: EpochRecord[]
@@ -93,13 +118,31 @@ export function defaultWorker(): Worker {
   return new Worker(path)
 }
 
+/** `batches` × the slowest batch (ms; null before the first), within [min, max]. */
+export function graceAfter(
+  slowestBatchMs: number | null,
+  bounds: { min: number; batches: number; max: number },
+): number {
+  return Math.min(bounds.max, Math.max(bounds.min, bounds.batches * (slowestBatchMs ?? 0)))
+}
+
+/** A train or predict job: sent to the worker only when no other job is there. */
+interface QueuedJob {
+  message: Extract<HostMessage, { type: 'train' | 'predict' }>
+  run?: RunState
+  resolve(value: unknown): void
+  reject(error: unknown): void
+}
+
 export class EngineHost extends EventEmitter<EngineEvents> {
   private worker: Worker | null = null
   private seq = 0
   private readonly pending = new Map<number, Pending>()
   private readonly runs = new Map<string, RunState>()
+  private readonly queue: QueuedJob[] = []
+  private current: QueuedJob | null = null
   private readonly createWorker: () => Worker
-  private readonly cancelGraceMs: number
+  private readonly grace: { min: number; batches: number; max: number }
   private expectedExit = new WeakSet<Worker>()
   private report: BackendReport | null = null
   private spawns = 0
@@ -107,7 +150,32 @@ export class EngineHost extends EventEmitter<EngineEvents> {
   constructor(options: EngineHostOptions = {}) {
     super()
     this.createWorker = options.createWorker ?? defaultWorker
-    this.cancelGraceMs = options.cancelGraceMs ?? 500
+    this.grace = {
+      min: options.cancelGraceMs ?? 2000,
+      batches: options.cancelGraceBatches ?? 10,
+      max: options.cancelGraceMaxMs ?? 120_000,
+    }
+  }
+
+  /** Runs this host knows: the one in the worker first, then the queue in order. */
+  jobs(): JobInfo[] {
+    return [...this.runs.values()]
+      .map(({ runId, state, position, slowestBatchMs }) => ({
+        runId,
+        state,
+        position,
+        slowestBatchMs,
+      }))
+      .sort((a, b) => (a.position ?? 0) - (b.position ?? 0))
+  }
+
+  /**
+   * How long a cancel of this run waits for the worker before terminating it: the slowest
+   * batch so far × `cancelGraceBatches`, within [`cancelGraceMs`, `cancelGraceMaxMs`].
+   */
+  cancelGrace(runId: string): number | null {
+    const run = this.runs.get(runId)
+    return run ? graceAfter(run.slowestBatchMs, this.grace) : null
   }
 
   /** Workers spawned so far (1 + respawns). */
@@ -152,6 +220,9 @@ export class EngineHost extends EventEmitter<EngineEvents> {
     const run: RunState = {
       runId: job.runId,
       seq,
+      state: 'queued',
+      position: null,
+      slowestBatchMs: null,
       flag,
       callbacks,
       history: [],
@@ -164,7 +235,7 @@ export class EngineHost extends EventEmitter<EngineEvents> {
     const onAbort = () => this.cancel(job.runId)
     if (callbacks.signal?.aborted) queueMicrotask(onAbort)
     else callbacks.signal?.addEventListener('abort', onAbort, { once: true })
-    const promise = this.request(
+    const promise = this.enqueue(
       { type: 'train', seq, job, cancelFlag: flag },
       run,
     ) as Promise<TrainOutcome>
@@ -186,27 +257,50 @@ export class EngineHost extends EventEmitter<EngineEvents> {
   }
 
   /**
-   * Stops a run: sets the shared flag (checked between batches) and, if the worker has not
-   * answered within the grace time, terminates it and settles the run from the checkpoint
-   * the host holds. Returns false when the run is unknown.
+   * Stops a run. A queued run leaves the queue (its promise rejects with `cancelled`) and the
+   * worker is not touched. The run in the worker gets the shared flag (checked between batches
+   * and preparation steps); if it has not answered within `cancelGrace`, the worker is
+   * terminated and the run settles from the checkpoint the host holds. Returns false when the
+   * run is unknown.
    */
   cancel(runId: string): boolean {
     const run = this.runs.get(runId)
     if (!run) return false
+    const index = this.queue.findIndex((j) => j.run === run)
+    if (index >= 0) {
+      const [job] = this.queue.splice(index, 1)
+      job.reject(
+        new SeqcastError(
+          'cancelled',
+          `Run ${runId} was cancelled while queued (#${index + 1}); it never started.`,
+          { runId, state: 'queued' },
+        ),
+      )
+      this.announceQueue()
+      return true
+    }
     if (run.cancelRequested) return true
     run.cancelRequested = true
     Atomics.store(run.flag, 0, 1)
     this.worker?.postMessage({ type: 'cancel', seq: this.nextSeq(), runId } satisfies HostMessage)
-    run.cancelTimer = setTimeout(() => this.hardCancel(run), this.cancelGraceMs)
+    const grace = this.cancelGrace(runId)!
+    run.cancelTimer = setTimeout(() => this.hardCancel(run, grace), grace)
     return true
   }
 
-  /** Forecasts with a model's artifacts in the worker (the job's arrays are transferred). */
+  /**
+   * Forecasts with a model's artifacts in the worker (the job's arrays are transferred); it
+   * waits in the queue behind a run that trains.
+   */
   predict(job: PredictJob): Promise<PredictOutcome> {
-    return this.request({ type: 'predict', seq: this.nextSeq(), job }) as Promise<PredictOutcome>
+    return this.enqueue({
+      type: 'predict',
+      seq: this.nextSeq(),
+      job,
+    }) as Promise<PredictOutcome>
   }
 
-  /** The artifacts of a model the worker still holds after training. */
+  /** The artifacts of a model the worker still holds after training (a `keepModel` job). */
   export(runId: string): Promise<WorkerArtifacts> {
     return this.request({ type: 'export', seq: this.nextSeq(), runId }) as Promise<WorkerArtifacts>
   }
@@ -222,14 +316,60 @@ export class EngineHost extends EventEmitter<EngineEvents> {
     return this.request({ type: 'stats', seq: this.nextSeq() }) as Promise<WorkerStats>
   }
 
-  /** Terminates the worker; pending requests reject with `cancelled`. */
+  /** Terminates the worker; queued and pending requests reject with `cancelled`. */
   async dispose(): Promise<void> {
+    const shutdown = new SeqcastError('cancelled', 'The training engine was shut down.')
+    for (const job of this.queue.splice(0)) job.reject(shutdown)
     const worker = this.worker
     if (!worker) return
     this.worker = null
     this.expectedExit.add(worker)
     this.failAll(new SeqcastError('cancelled', 'The training engine was shut down.'))
     await worker.terminate()
+  }
+
+  private enqueue(message: QueuedJob['message'], run?: RunState): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ message, run, resolve, reject })
+      this.pump()
+      this.announceQueue()
+    })
+  }
+
+  /** Sends the next queued job when the worker has none. */
+  private pump(): void {
+    if (this.current || this.queue.length === 0) return
+    const job = this.queue.shift()!
+    this.current = job
+    this.announceQueue()
+    if (job.run) this.setState(job.run, 'preparing', null)
+    const done = () => {
+      if (this.current === job) this.current = null
+      this.pump()
+    }
+    this.request(job.message, job.run).then(
+      (value) => {
+        done()
+        job.resolve(value)
+      },
+      (error: unknown) => {
+        done()
+        job.reject(error)
+      },
+    )
+  }
+
+  /** Tells every queued run its place (1-based). */
+  private announceQueue(): void {
+    this.queue.forEach((job, i) => {
+      if (job.run && job.run.position !== i + 1) this.setState(job.run, 'queued', i + 1)
+    })
+  }
+
+  private setState(run: RunState, state: JobState, position: number | null): void {
+    run.state = state
+    run.position = position
+    run.callbacks.onState?.(state, position)
   }
 
   private nextSeq(): number {
@@ -300,11 +440,13 @@ export class EngineHost extends EventEmitter<EngineEvents> {
         this.emit('log', { level: message.level, message: message.message, seq: message.seq })
         return
       case 'progress':
+      case 'pace':
       case 'epoch':
       case 'checkpoint': {
         const run = this.runs.get(message.runId)
         if (!run || run.seq !== message.seq) return
-        if (message.type === 'progress') run.callbacks.onProgress?.(message.progress)
+        if (message.type === 'pace') run.slowestBatchMs = message.slowestBatchMs
+        else if (message.type === 'progress') run.callbacks.onProgress?.(message.progress)
         else if (message.type === 'epoch') {
           run.history.push(message.record)
           run.callbacks.onEpoch?.(message.record)
@@ -319,6 +461,7 @@ export class EngineHost extends EventEmitter<EngineEvents> {
         if (p?.type === 'train' && p.run) {
           p.run.backend = message.report
           p.run.callbacks.onBackend?.(message.report)
+          this.setState(p.run, 'running', null)
           return
         }
         this.settle(message.seq)?.resolve(message.report)
@@ -346,13 +489,37 @@ export class EngineHost extends EventEmitter<EngineEvents> {
           return
         }
         this.settle(message.seq)?.reject(error)
+        if (message.error.details.runtimeAbort === true) this.retire(message.error.message)
         return
       }
     }
   }
 
+  /**
+   * A job took the worker's runtime down (out of memory): nothing more runs in it. Requests
+   * still pending there fail; the next queued job gets a fresh worker.
+   */
+  private retire(reason: string): void {
+    const worker = this.worker
+    if (!worker) return
+    this.worker = null
+    this.expectedExit.add(worker)
+    this.emit('log', {
+      level: 'warn',
+      message: `The training worker was replaced after its runtime stopped: ${reason}`,
+      seq: null,
+    })
+    this.failAll(
+      new SeqcastError(
+        'training',
+        'The training worker was restarted after a run ran out of memory; run this request again.',
+      ),
+    )
+    void worker.terminate()
+  }
+
   /** The grace time passed: terminate the worker and settle the run from the host's state. */
-  private hardCancel(run: RunState): void {
+  private hardCancel(run: RunState, graceMs: number): void {
     run.cancelTimer = null
     const p = this.pending.get(run.seq)
     if (!p || !this.worker) return
@@ -361,7 +528,7 @@ export class EngineHost extends EventEmitter<EngineEvents> {
     this.expectedExit.add(worker)
     this.emit('log', {
       level: 'warn',
-      message: `Run ${run.runId} did not stop within ${this.cancelGraceMs} ms of the cancel (one batch takes longer); the worker was terminated and will restart on the next request.`,
+      message: `Run ${run.runId} did not stop within ${Math.round(graceMs)} ms of the cancel (one batch takes longer); the worker was terminated and will restart on the next request.`,
       seq: run.seq,
     })
     this.settle(run.seq)
@@ -402,17 +569,18 @@ export class EngineHost extends EventEmitter<EngineEvents> {
 
   private crashed(worker: Worker, reason: string): void {
     this.worker = null
-    const runs = [...this.runs.values()]
-    const error = new SeqcastError(
-      'training',
-      `The training worker stopped unexpectedly (${reason}). ${runs.some((r) => r.checkpoint) ? 'The best checkpoint received before is kept. ' : ''}It restarts on the next request.`,
-      {
-        reason,
-        checkpointEpochs: Object.fromEntries(
-          runs.map((r) => [r.runId, r.checkpoint?.epoch ?? null]),
-        ),
-      },
+    // Only the run in the worker was affected; queued ones wait for the fresh worker.
+    const runs = [...this.runs.values()].filter((r) => r.state !== 'queued')
+    const checkpointEpochs = Object.fromEntries(
+      runs.map((r) => [r.runId, r.checkpoint?.epoch ?? null]),
     )
+    const error = isRuntimeAbort(new Error(reason))
+      ? runtimeAbortError(new Error(reason), this.report?.used ?? null)
+      : new SeqcastError(
+          'training',
+          `The training worker stopped unexpectedly (${reason}). ${runs.some((r) => r.checkpoint) ? 'The best checkpoint received before is kept. ' : ''}It restarts on the next request.`,
+          { reason, checkpointEpochs },
+        )
     this.failAll(error)
     void worker.terminate()
   }

@@ -5,8 +5,8 @@
  * cross as `{ kind, message, details }`.
  *
  *   host → worker: init | train | cancel | predict | export | dispose | stats
- *   worker → host: ready | progress | epoch | checkpoint | trained | predicted | exported |
- *                  disposed | stats | log | error
+ *   worker → host: ready | progress | pace | epoch | checkpoint | trained | predicted |
+ *                  exported | disposed | stats | log | error
  *   (`ready` also answers a `train` once its backend is chosen and its model probed)
  */
 import type { ErrorInfo } from '../../shared/errors'
@@ -25,6 +25,8 @@ export type {
 }
 
 export interface WorkerStats {
+  /** Trained models the worker holds (kept only for jobs with `keepModel`). */
+  models: number
   /** process.memoryUsage() seen from the worker (rss is the whole process). */
   memory: {
     rss: number
@@ -52,7 +54,7 @@ export type HostMessage =
   /** Backup for the shared flag: stop the run (answered by its `trained` or `error`). */
   | { type: 'cancel'; seq: number; runId: string }
   | { type: 'predict'; seq: number; job: PredictJob }
-  /** The artifacts of a trained model the worker still holds. */
+  /** The artifacts of a trained model the worker still holds (a job with `keepModel`). */
   | { type: 'export'; seq: number; runId: string }
   /** Free one run's model, or every model with null. */
   | { type: 'dispose'; seq: number; runId: string | null }
@@ -62,6 +64,8 @@ export type HostMessage =
 export type WorkerMessage =
   | { type: 'ready'; seq: number; report: BackendReport }
   | { type: 'progress'; seq: number; runId: string; progress: RunProgress }
+  /** A new slowest batch (the probe step counts): the host's cancel grace follows it. */
+  | { type: 'pace'; seq: number; runId: string; slowestBatchMs: number }
   | { type: 'epoch'; seq: number; runId: string; record: EpochRecord }
   /** New best weights: the host keeps them, so a terminated worker loses nothing. */
   | { type: 'checkpoint'; seq: number; runId: string; epoch: number; artifacts: WorkerArtifacts }

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { SeqcastError } from '../../shared/errors'
 import type { TrainingConfig } from '../../shared/experiment'
+import { EVAL_BATCH } from '../../shared/models/memory'
 import type { ModelSpec } from '../../shared/models/spec'
 import type { BackendReport, EpochRecord, RunProgress, StopReason } from '../../shared/run'
 import type { SplitName } from '../../shared/series/split'
@@ -22,14 +23,21 @@ import {
   type BackendPreference,
 } from './backends'
 import { buildModel } from './build-model'
+import { buildScoped } from './scoped-build'
 import { predictFuture, predictWindows, resetStates } from './forecast'
 import { fuseModel, releaseKernelMemory } from './fused'
 import { installFusedKernels, kernelReport, startKernels } from './kernels'
+import { isRuntimeAbort, runtimeAbortError } from './runtime-abort'
 import { artifactsToModel, modelToArtifacts } from './tf-artifacts'
 import { lossFunction, trainingWindow, trainModel, type TraceEvent } from './train-loop'
 
 export interface TrainJob {
   runId: string
+  /**
+   * Keep the trained model in the worker for `export` (tests, tools). By default it is disposed
+   * as soon as its outcome (which carries the artifacts) has been posted.
+   */
+  keepModel?: boolean
   spec: ModelSpec
   training: TrainingConfig
   window: WindowConfig
@@ -67,6 +75,8 @@ export interface JobHooks {
   /** The backend the run uses, once the model passed its probe. */
   onReady?(backend: BackendReport): void
   shouldStop?(): boolean
+  /** Time of the probe step and of every training batch (ms). */
+  onBatchTime?(ms: number): void
   trace?(event: TraceEvent): void
 }
 
@@ -95,7 +105,6 @@ export interface PredictOutcome {
   backend: BackendReport
 }
 
-const EVAL_BATCH = 256
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /**
@@ -147,10 +156,22 @@ export async function prepareModel(
   window: WindowConfig,
   featureCount: number,
   onLog?: JobHooks['onLog'],
+  hooks: Pick<JobHooks, 'shouldStop' | 'onBatchTime'> = {},
 ): Promise<{ model: tf.LayersModel; backend: BackendReport }> {
+  // A cancel during preparation is seen between its steps (loading, building, probing).
+  const checkStop = () => {
+    if (!hooks.shouldStop?.()) return
+    throw new SeqcastError(
+      'cancelled',
+      'Training was cancelled while the model was being prepared; nothing was trained.',
+      { state: 'preparing' },
+    )
+  }
   installFusedKernels()
   if (training.fusedKernels) await startKernels()
+  checkStop()
   const backend = await selectBackend(training.backend)
+  checkStop()
   const ready = (model: tf.LayersModel) => {
     const kernels = kernelReport(model, training.fusedKernels)
     if (kernels) backend.kernels = kernels
@@ -158,13 +179,22 @@ export async function prepareModel(
     return { model, backend }
   }
   const build = () =>
-    buildModel(spec, {
-      inputShape: [window.sequenceLength, featureCount],
-      horizon: window.horizon,
-      batchSize: spec.stateful ? training.batchSize : null,
-      seed: training.seed,
-      fused: training.fusedKernels,
-    })
+    buildScoped(() =>
+      buildModel(spec, {
+        inputShape: [window.sequenceLength, featureCount],
+        horizon: window.horizon,
+        batchSize: spec.stateful ? training.batchSize : null,
+        seed: training.seed,
+        fused: training.fusedKernels,
+      }),
+    )
+  const probe = (m: tf.LayersModel) => {
+    checkStop()
+    const started = performance.now()
+    probeTrainingStep(m, spec, training, window, featureCount)
+    hooks.onBatchTime?.(performance.now() - started)
+    checkStop()
+  }
   let model = build()
   const borrowed = borrowedKernels()
   const usesConv = spec.layers.some((l) => l.type === 'conv1d')
@@ -173,10 +203,13 @@ export async function prepareModel(
       'The wasm backend has no Conv2DBackpropFilter kernel (Conv1D gradients); Seqcast registered the cpu implementation of that one kernel on wasm, the rest of the model runs on wasm.'
   }
   try {
-    probeTrainingStep(model, spec, training, window, featureCount)
+    probe(model)
     return ready(model)
   } catch (error) {
-    if (!isMissingKernel(error)) throw asTrainingError(error, backend.used)
+    if (!isMissingKernel(error)) {
+      disposeQuietly(model)
+      throw asTrainingError(error, backend.used)
+    }
     const first = backend.used
     const reason = String((error as Error).message).split('\n')[0]
     for (const next of await fallbacksAfter(first)) {
@@ -184,24 +217,38 @@ export async function prepareModel(
       await activate(next)
       model = build()
       try {
-        probeTrainingStep(model, spec, training, window, featureCount)
+        probe(model)
         backend.routed = `This model cannot train on ${first} (${reason}); it was routed to ${next}.`
         backend.skipped[first] = `cannot train this model: ${reason}`
         backend.used = next
         onLog?.('warn', backend.routed)
         return ready(model)
       } catch (again) {
-        if (!isMissingKernel(again)) throw asTrainingError(again, next)
+        if (!isMissingKernel(again)) {
+          disposeQuietly(model)
+          throw asTrainingError(again, next)
+        }
       }
     }
+    disposeQuietly(model)
     throw new SeqcastError('backend', `No backend can train this model: ${reason}.`, {
       backend: first,
     })
   }
 }
 
+/** After a runtime abort the backend may fail to free; the host then retires this worker. */
+function disposeQuietly(model: tf.LayersModel): void {
+  try {
+    model.dispose()
+  } catch {
+    // nothing more to free here
+  }
+}
+
 function asTrainingError(error: unknown, backend: string): SeqcastError {
   if (error instanceof SeqcastError) return error
+  if (isRuntimeAbort(error)) return runtimeAbortError(error, backend)
   return new SeqcastError(
     'training',
     `The model failed its first training step on ${backend}: ${(error as Error).message}`,
@@ -222,6 +269,7 @@ export async function runTrainJob(
     window,
     job.featureCount,
     hooks.onLog,
+    hooks,
   )
   hooks.onReady?.(backend)
   const source: BatchSource = {
@@ -239,6 +287,7 @@ export async function runTrainJob(
         onProgress: hooks.onProgress,
         onEpoch: hooks.onEpoch,
         shouldStop: hooks.shouldStop,
+        onBatchTime: hooks.onBatchTime,
         trace: hooks.trace,
         progressIntervalMs: job.progressIntervalMs,
         onCheckpoint: hooks.onCheckpoint
@@ -303,8 +352,8 @@ export async function runTrainJob(
     releaseKernelMemory(model)
     return { outcome, model }
   } catch (error) {
-    model.dispose()
-    throw error
+    disposeQuietly(model)
+    throw isRuntimeAbort(error) ? runtimeAbortError(error, backend.used) : error
   }
 }
 

@@ -45,6 +45,8 @@ export interface TrainHooks {
   shouldStop?(): boolean
   /** Test hook: every batch's window starts and every state reset, in order. */
   trace?(event: TraceEvent): void
+  /** How long each training batch took (ms): the host's cancel grace follows the slowest. */
+  onBatchTime?(ms: number): void
   /** Minimum ms between progress events (the last batch of an epoch always reports). */
   progressIntervalMs?: number
   now?(): number
@@ -238,6 +240,7 @@ async function loop(
           stopReason = 'cancelled'
           break epochs
         }
+        const batchStart = now()
         const count = filler.fill(order, k * B)
         hooks.trace?.({
           type: 'batch',
@@ -264,6 +267,7 @@ async function loop(
         const loss = lossTensor ? (await lossTensor.data())[0] : NaN
         tf.dispose([x, y, lossTensor as tf.Tensor])
         if (stateful) releaseKeptStates(carriers)
+        hooks.onBatchTime?.(now() - batchStart)
         if (!Number.isFinite(loss)) {
           nan = { epoch, batch: k + 1, value: loss }
           stopReason = 'nan-loss'

@@ -1,6 +1,9 @@
 /**
  * The training worker (worker_threads): hosts TensorFlow.js and runs one job at a time for the
- * EngineHost that spawned it. Bundled as out/main/worker.js next to the host.
+ * EngineHost that spawned it (the host queues the jobs and sends the next when one settles).
+ * Bundled as out/main/worker.js next to the host. A trained model is disposed once its outcome
+ * is posted (unless the job asks to keep it for `export`); a failure that took the runtime down
+ * is reported as such (`details.runtimeAbort`), and the host then replaces this worker.
  */
 import * as tf from '@tensorflow/tfjs'
 import { parentPort } from 'node:worker_threads'
@@ -11,6 +14,7 @@ import { transferables } from './protocol'
 import { kernelMemory } from './fused'
 import { installFusedKernels } from './kernels'
 import { runPredictJob, runTrainJob } from './run-job'
+import { isRuntimeAbort, runtimeAbortError } from './runtime-abort'
 import { modelToArtifacts } from './tf-artifacts'
 
 const port = parentPort
@@ -48,6 +52,14 @@ function safeJson(value: unknown): string {
 
 let queue: Promise<void> = Promise.resolve()
 
+function safeBackend(): string | null {
+  try {
+    return tf.getBackend() ?? null
+  } catch {
+    return null
+  }
+}
+
 port.on('message', (message: HostMessage) => {
   // Cancels act at once; everything else runs in order, one job at a time.
   if (message.type === 'cancel') {
@@ -64,7 +76,10 @@ port.on('message', (message: HostMessage) => {
   }
   queue = queue
     .then(() => handle(message))
-    .catch((error) => post({ type: 'error', seq: message.seq, error: toErrorInfo(error) }))
+    .catch((error) => {
+      const fatal = isRuntimeAbort(error) ? runtimeAbortError(error, safeBackend()) : error
+      post({ type: 'error', seq: message.seq, error: toErrorInfo(fatal) })
+    })
 })
 
 /** Answered at once, also while a run trains (the loop yields between batches). */
@@ -75,6 +90,7 @@ function postStats(seq: number): void {
     type: 'stats',
     seq,
     stats: {
+      models: models.size,
       memory: {
         rss: m.rss,
         heapUsed: m.heapUsed,
@@ -103,6 +119,7 @@ async function handle(message: Exclude<HostMessage, { type: 'cancel' | 'stats' }
     case 'train': {
       const { seq, job } = message
       const flag = flags.get(job.runId)!
+      let slowest = 0
       try {
         const { outcome, model } = await runTrainJob(job, {
           shouldStop: () => Atomics.load(flag, 0) !== 0,
@@ -118,10 +135,18 @@ async function handle(message: Exclude<HostMessage, { type: 'cancel' | 'stats' }
             post({ type: 'checkpoint', seq, runId: job.runId, epoch, artifacts }, true),
           onLog: (level, text) => post({ type: 'log', seq, level, message: text }),
           onReady: (report) => post({ type: 'ready', seq, report }),
+          onBatchTime: (ms) => {
+            if (ms <= slowest) return
+            slowest = ms
+            post({ type: 'pace', seq, runId: job.runId, slowestBatchMs: ms })
+          },
         })
         models.get(job.runId)?.dispose()
-        models.set(job.runId, model)
+        models.delete(job.runId)
+        // The outcome carries the artifacts: once posted, the model is no longer needed here.
         post({ type: 'trained', seq, runId: job.runId, outcome }, true)
+        if (job.keepModel) models.set(job.runId, model)
+        else model.dispose()
       } finally {
         flags.delete(job.runId)
       }

@@ -1,10 +1,12 @@
 /**
  * Runs in flight in this process. Training outlives any one window: a reloaded page (or a
  * second tab) asks `run:active` and keeps receiving the broadcast events; finished results stay
- * here until the renderer has saved them and calls `run:forget`.
+ * here until the renderer has saved them and calls `run:forget`. A live run is `queued` (behind
+ * the one the engine trains, with its place), `preparing` or `running`; each change is
+ * broadcast as `run:state`. Cancelling a queued run removes it from the queue and nothing else.
  */
 import { SeqcastError, toErrorInfo } from '../../shared/errors'
-import type { ActiveRun } from '../../shared/ipc/contract'
+import { isLiveStatus, type ActiveRun } from '../../shared/ipc/contract'
 import type { RunConfig } from '../../shared/experiment'
 import type { Dataset } from '../../shared/series/dataset'
 import type { BackendReport, RunResult } from '../../shared/run'
@@ -36,12 +38,15 @@ export class RunManager {
 
   start(runId: string, dataset: Dataset, config: RunConfig): { runId: string } {
     const existing = this.runs.get(runId)
-    if (existing && existing.status === 'running') {
+    if (existing && isLiveStatus(existing.status)) {
       throw new SeqcastError('invalid-argument', `Run ${runId} is already training.`, { runId })
     }
     const state: ManagedRun = {
       runId,
-      status: 'running',
+      // trainRun checks and prepares the experiment before the engine queues it (a family that
+      // fits in-process never queues: it stays 'preparing' until it is done).
+      status: 'preparing',
+      position: null,
       startedAt: Date.now(),
       history: [],
       lastProgress: null,
@@ -53,6 +58,12 @@ export class RunManager {
     void this.train(dataset, config, {
       runId,
       signal: state.abort.signal,
+      onState: (status, position) => {
+        if (!isLiveStatus(state.status)) return
+        state.status = status
+        state.position = position
+        this.broadcast('run:state', { runId, status, position })
+      },
       onProgress: (progress) => {
         state.lastProgress = progress
         this.broadcast('run:progress', progress)
@@ -72,12 +83,14 @@ export class RunManager {
     }).then(
       (result) => {
         state.result = result
+        state.position = null
         state.status = result.stopReason === 'cancelled' ? 'cancelled' : 'done'
         this.broadcast('run:done', { runId, result })
       },
       (error: unknown) => {
         const info = toErrorInfo(error)
         state.error = info
+        state.position = null
         state.status = info.kind === 'cancelled' ? 'cancelled' : 'failed'
         this.broadcast('run:failed', { runId, error: info, checkpointEpoch: state.checkpointEpoch })
       },
@@ -87,16 +100,17 @@ export class RunManager {
 
   cancel(runId: string): { cancelled: boolean } {
     const state = this.runs.get(runId)
-    if (!state || state.status !== 'running') return { cancelled: false }
+    if (!state || !isLiveStatus(state.status)) return { cancelled: false }
     state.abort.abort()
     return { cancelled: true }
   }
 
   active(): ActiveRun[] {
     return [...this.runs.values()].map(
-      ({ runId, status, startedAt, history, lastProgress, backend, error }) => ({
+      ({ runId, status, position, startedAt, history, lastProgress, backend, error }) => ({
         runId,
         status,
+        position,
         startedAt,
         history,
         lastProgress,
@@ -113,7 +127,7 @@ export class RunManager {
     if (!state.result) {
       throw new SeqcastError(
         'not-found',
-        `Run ${runId} has no result${state.status === 'running' ? ' yet: it is still training' : ''}.`,
+        `Run ${runId} has no result${isLiveStatus(state.status) ? ` yet: it is still ${state.status === 'queued' ? 'queued' : 'training'}` : ''}.`,
         {
           runId,
           status: state.status,
@@ -125,11 +139,11 @@ export class RunManager {
 
   forget(runId: string): { forgotten: boolean } {
     const state = this.runs.get(runId)
-    if (!state || state.status === 'running') return { forgotten: false }
+    if (!state || isLiveStatus(state.status)) return { forgotten: false }
     return { forgotten: this.runs.delete(runId) }
   }
 
   cancelAll(): void {
-    for (const state of this.runs.values()) if (state.status === 'running') state.abort.abort()
+    for (const state of this.runs.values()) if (isLiveStatus(state.status)) state.abort.abort()
   }
 }

@@ -22,6 +22,7 @@ import type {
   RunResult,
 } from '../../shared/run'
 import type { Dataset } from '../../shared/series/dataset'
+import type { RunStage } from '../../shared/ipc/contract'
 import { appInfo } from '../app-info'
 import type { EngineHost } from '../engine/host'
 import { fitWindowModel } from './families/window-model'
@@ -37,6 +38,8 @@ export interface TrainRunOptions {
   /** New best weights as a complete model package (usable even if the run is killed later). */
   onCheckpoint?(epoch: number, pkg: ModelPackage): void
   onBackend?(report: BackendReport): void
+  /** The run waits in the engine's queue (with its place), is being prepared, or trains. */
+  onState?(state: RunStage, position: number | null): void
   signal?: AbortSignal
   progressIntervalMs?: number
 }

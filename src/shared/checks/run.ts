@@ -7,6 +7,7 @@ import { SeqcastError } from '../errors'
 import type { RunConfig } from '../experiment'
 import { isRecurrent, type ModelSpec } from '../models/spec'
 import { summarizeModel } from '../models/summary'
+import { checkTrainingMemory } from '../models/memory'
 import { gapAfterWindow } from '../windows/config'
 import { batchesPerEpoch } from '../windows/batches'
 
@@ -75,8 +76,9 @@ export function checkTrainingBatches(
 /**
  * A whole run: the spec against the experiment's window and features, what a recursive roll-out
  * needs (each step appends its prediction as the window's newest row, so the window must be the
- * target alone, every row, with the target right after the window's last row), and, when the
- * number of training windows is known, at least one batch of them.
+ * target alone, every row, with the target right after the window's last row), when the
+ * number of training windows is known, at least one batch of them, and that the model fits in
+ * the training engine's memory (`checkTrainingMemory`).
  */
 export function checkRun(config: RunConfig, trainWindows?: number): void {
   const { model: spec, experiment, training } = config
@@ -109,4 +111,10 @@ export function checkRun(config: RunConfig, trainWindows?: number): void {
   }
   if (trainWindows !== undefined)
     checkTrainingBatches(spec.stateful, trainWindows, training.batchSize)
+  checkTrainingMemory(spec, {
+    inputShape: [w.sequenceLength, experiment.features.length],
+    horizon: w.horizon,
+    batchSize: training.batchSize,
+    optimizer: training.optimizer,
+  })
 }

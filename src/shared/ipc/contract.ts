@@ -184,9 +184,18 @@ export interface AppInfo {
   versions: Record<string, string>
 }
 
+/** Where a live run stands in the engine: waiting its turn, being prepared, training. */
+export type RunStage = 'queued' | 'preparing' | 'running'
+
+export function isLiveStatus(status: ActiveRun['status']): status is RunStage {
+  return status === 'queued' || status === 'preparing' || status === 'running'
+}
+
 export interface ActiveRun {
   runId: string
-  status: 'running' | 'done' | 'failed' | 'cancelled'
+  status: RunStage | 'done' | 'failed' | 'cancelled'
+  /** 1-based place in the engine's queue while queued, else null. */
+  position: number | null
   startedAt: number
   history: EpochRecord[]
   lastProgress: RunProgress | null
@@ -219,6 +228,8 @@ export type ResponseOf<C extends Channel> = Responses[C]
 export interface Events {
   'job:progress': { jobId: string; phase: string; done: number; total: number }
   'run:progress': RunProgress
+  /** A run's stage changed (or, while queued, its place in the queue). */
+  'run:state': { runId: string; status: RunStage; position: number | null }
   /** The backend a run trains on (sent once, as soon as the worker has picked it). */
   'run:backend': { runId: string; report: BackendReport }
   'run:epoch': { runId: string; record: EpochRecord }

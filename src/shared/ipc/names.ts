@@ -23,6 +23,7 @@ export const CHANNEL_NAMES = [
 export const EVENT_NAMES = [
   'job:progress',
   'run:progress',
+  'run:state',
   'run:backend',
   'run:epoch',
   'run:checkpoint',

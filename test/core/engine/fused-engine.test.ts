@@ -90,7 +90,6 @@ describe('every recurrent preset trains on the fused kernels through the worker'
         /^(Bidirectional\()?(LSTM|GRU)\(\d+\)\)?: fused WebAssembly kernels \([12] threads?/,
       )
       expect(ready!.kernels!.layers).toEqual(EXPECTED[id])
-      await host.disposeModel(`preset-${id}`)
     })
   }
 
@@ -106,7 +105,6 @@ describe('every recurrent preset trains on the fused kernels through the worker'
       layers: [],
       stock: [{ layer: 'SimpleRNN(20)', reason: 'no fused kernel for SimpleRNN' }],
     })
-    await host.disposeModel('simplernn')
   })
 
   it('--no-fused (fusedKernels false): stock layers, reported as switched off', async () => {
@@ -119,7 +117,6 @@ describe('every recurrent preset trains on the fused kernels through the worker'
     expect(outcome.backend.kernels).toMatchObject({ fused: false, layers: [] })
     expect(outcome.backend.kernels!.reason).toMatch(/switched off/)
     expect(outcome.backend.kernels!.summary).toMatch(/^LSTM\(16\): stock tfjs-layers/)
-    await host.disposeModel('nofused')
   })
 })
 
@@ -137,7 +134,6 @@ describe('fused and stock engine runs from the same seed follow the same loss cu
           })
           const runId = `curve-${id}-${backend}-${fused}`
           const outcome = await host.train(job(runId, config))
-          await host.disposeModel(runId)
           return outcome
         }
         const stock = await run(false)
@@ -170,7 +166,7 @@ describe('a fused-trained model outside the kernels', () => {
       epochs: 2,
       fusedKernels: true,
     })
-    const trained = await host.train(job('export-fused', config, ['val']))
+    const trained = await host.train({ ...job('export-fused', config, ['val']), keepModel: true })
     expect(trained.backend.kernels!.fused).toBe(true)
     // the worker keeps the model, not its kernel buffers (helper stack and control block only)
     const memory = (await host.stats()).fusedKernels!
@@ -212,6 +208,6 @@ describe('a fused-trained model outside the kernels', () => {
     })
     expect(predicted.backend.kernels).toMatchObject({ fused: true, layers: ['GRU(32)', 'GRU(32)'] })
     Array.from(p).forEach((v, i) => expect(predicted.predictions[i]).toBeCloseTo(v, 5))
-    await host.disposeModel('export-fused')
+    expect(await host.disposeModel('export-fused')).toBe(1)
   })
 })

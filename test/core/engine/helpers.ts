@@ -1,7 +1,10 @@
 /** Small real data and run settings for the engine tests (kept tiny: 2 busy cores). */
 import { fileURLToPath } from 'node:url'
 import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
+import { expect } from 'vitest'
+import type { BackendReport } from '../../../src/shared/run'
 import { parseCsv } from '../../../src/shared/csv'
 import {
   DEFAULT_TRAINING,
@@ -156,4 +159,34 @@ export function sampleManifest(config: RunConfig): ModelManifest {
     },
     versions: { seqcast: 'test', tfjs: '4.22.0' },
   }
+}
+
+/** Whether an optional package resolves from the repository (tfjs-node installs on some machines). */
+export function resolves(pkg: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(pkg)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * What `auto` must report on this machine: when neither native package resolves, wasm runs and
+ * both are "not installed"; when one resolves, it is never reported as "not installed" (it runs,
+ * or it is skipped for a reason of its own, e.g. missing CUDA), and whatever runs comes first
+ * among those that loaded.
+ */
+export function expectAutoBackend(report: BackendReport): void {
+  const native = ['tfjs-node-gpu', 'tfjs-node'] as const
+  const installed = native.filter((name) => resolves(`@tensorflow/${name}`))
+  for (const name of native) {
+    if (installed.includes(name)) {
+      if (report.used !== name) expect(report.skipped[name]).not.toMatch(/^not installed/)
+    } else {
+      expect(report.skipped[name]).toMatch(/^not installed/)
+    }
+  }
+  if (installed.length === 0) expect(report.used).toBe('wasm')
+  else expect(['wasm', ...installed]).toContain(report.used)
 }

@@ -1,7 +1,8 @@
 /**
  * EngineHost with a real worker thread (the TypeScript sources through tsx): backend report,
- * training through the protocol, cancel within 1 s (recurrent layers on the fused kernels, the
- * default), the hard-terminate fallback, crash respawn.
+ * training through the protocol, cooperative cancel (recurrent layers on the fused kernels, the
+ * default), the hard-terminate fallback, crash respawn. The job queue, cancel grace, runtime
+ * aborts and model disposal are in host-jobs.test.ts.
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Worker } from 'node:worker_threads'
@@ -10,7 +11,16 @@ import type { TrainJob } from '../../../src/core/engine/run-job'
 import { SeqcastError } from '../../../src/shared/errors'
 import type { ModelSpec } from '../../../src/shared/models/spec'
 import type { RunConfig } from '../../../src/shared/experiment'
-import { runConfig, spec, sunspots, trainData, tsxWorker, window } from './helpers'
+import {
+  expectAutoBackend,
+  resolves,
+  runConfig,
+  spec,
+  sunspots,
+  trainData,
+  tsxWorker,
+  window,
+} from './helpers'
 
 const workers: Worker[] = []
 const factory = () => {
@@ -24,7 +34,7 @@ afterAll(async () => {
   await host.dispose()
 })
 
-function job(runId: string, config: RunConfig, rows = 360): TrainJob {
+function job(runId: string, config: RunConfig, rows = 360, keepModel = false): TrainJob {
   const d = trainData(sunspots(rows), config)
   return {
     runId,
@@ -39,25 +49,30 @@ function job(runId: string, config: RunConfig, rows = 360): TrainJob {
     evaluate: ['val', 'test'],
     futureStart: null,
     progressIntervalMs: 0,
+    keepModel,
   }
 }
 
 describe('EngineHost + worker', () => {
   it('reports the backend that runs and why each one before it was skipped', async () => {
     const report = await host.start()
-    expect(report.used).toBe('wasm')
-    expect(report.skipped['tfjs-node-gpu']).toMatch(/not installed .*@tensorflow\/tfjs-node-gpu/)
-    expect(report.skipped['tfjs-node']).toMatch(/not installed/)
+    expectAutoBackend(report)
+    if (!resolves('@tensorflow/tfjs-node-gpu')) {
+      expect(report.skipped['tfjs-node-gpu']).toMatch(/not installed .*@tensorflow\/tfjs-node-gpu/)
+    }
     expect(report.versions?.tfjs).toBe('4.22.0')
   })
 
-  it('a forced backend that cannot load is a backend error naming the reason', async () => {
-    const config = runConfig(spec('linear'), window(12), { backend: 'tfjs-node' })
-    await expect(host.train(job('forced', config))).rejects.toMatchObject({
-      kind: 'backend',
-      message: expect.stringMatching(/Backend tfjs-node cannot run: not installed/),
-    })
-  })
+  it.skipIf(resolves('@tensorflow/tfjs-node'))(
+    'a forced backend that cannot load is a backend error naming the reason (skipped where @tensorflow/tfjs-node is installed: it loads)',
+    async () => {
+      const config = runConfig(spec('linear'), window(12), { backend: 'tfjs-node' })
+      await expect(host.train(job('forced', config))).rejects.toMatchObject({
+        kind: 'backend',
+        message: expect.stringMatching(/Backend tfjs-node cannot run: not installed/),
+      })
+    },
+  )
 
   it('trains through the protocol: progress, epochs, checkpoints as ArrayBuffers, predictions', async () => {
     const config = runConfig(spec('conv-gru'), window(12), {
@@ -69,7 +84,7 @@ describe('EngineHost + worker', () => {
     const epochs: number[] = []
     const checkpoints: number[] = []
     let backend = ''
-    const outcome = await host.train(job('run-1', config), {
+    const outcome = await host.train(job('run-1', config, 360, true), {
       onProgress: (p) => progress.push(p.batch),
       onEpoch: (r) => epochs.push(r.epoch),
       onCheckpoint: (epoch, a) => {
@@ -78,7 +93,7 @@ describe('EngineHost + worker', () => {
       },
       onBackend: (r) => (backend = `${r.used}: ${r.routed ?? ''}`),
     })
-    expect(backend).toMatch(/^wasm: .*Conv2DBackpropFilter/)
+    if (outcome.backend.used === 'wasm') expect(backend).toMatch(/^wasm: .*Conv2DBackpropFilter/)
     expect(epochs).toEqual([1, 2])
     expect(progress.length).toBeGreaterThan(2)
     expect(checkpoints[0]).toBe(1)
@@ -92,24 +107,20 @@ describe('EngineHost + worker', () => {
     expect(await host.disposeModel('run-1')).toBe(1)
   })
 
-  it('cancel: the run settles within 1 s with the best checkpoint so far', async () => {
+  it('cancel: the worker stops the run between batches and answers with the best checkpoint so far', async () => {
     const config = runConfig(spec('lstm'), window(12), {
       epochs: 200,
       batchSize: 8,
       backend: 'wasm',
     })
-    let requested = 0
     const run = host.train(job('run-cancel', config), {
       onEpoch: (r) => {
-        if (r.epoch === 2) {
-          requested = performance.now()
-          host.cancel('run-cancel')
-        }
+        if (r.epoch === 2) host.cancel('run-cancel')
       },
     })
     const outcome = await run
-    const elapsed = performance.now() - requested
-    expect(elapsed).toBeLessThan(1000)
+    expect(outcome.history.length).toBeGreaterThanOrEqual(2)
+    expect(outcome.history.length).toBeLessThan(200)
     expect(outcome.stopReason).toBe('cancelled')
     expect(outcome.bestEpoch).not.toBeNull()
     expect(outcome.artifacts).not.toBeNull()
@@ -135,7 +146,8 @@ describe('EngineHost + worker', () => {
   })
 
   it('a worker that does not answer within the grace time is terminated; the run keeps the host-held checkpoint; the next request respawns', async () => {
-    const slow = new EngineHost({ createWorker: factory, cancelGraceMs: 20 })
+    // No batch-based grace: 20 ms whatever the batches take, so the cancel must terminate.
+    const slow = new EngineHost({ createWorker: factory, cancelGraceMs: 20, cancelGraceBatches: 0 })
     try {
       // A batch of 512 windows × 48 steps of LSTM(32) takes a few hundred ms on wasm: a cancel
       // 50 ms into epoch 2 is not seen within the 20 ms grace time.
@@ -152,16 +164,12 @@ describe('EngineHost + worker', () => {
         backend: 'wasm',
         fusedKernels: false,
       })
-      let requested = 0
       let checkpointBytes = 0
       const run = slow.train(job('run-slow', config, 1200), {
         onCheckpoint: (_epoch, a) => (checkpointBytes = a.weights.byteLength),
         onEpoch: (r) => {
           if (r.epoch !== 1) return
-          setTimeout(() => {
-            requested = performance.now()
-            slow.cancel('run-slow')
-          }, 50)
+          setTimeout(() => slow.cancel('run-slow'), 50)
         },
       })
       const outcome = await run
@@ -171,10 +179,9 @@ describe('EngineHost + worker', () => {
       expect(outcome.artifacts!.weights.byteLength).toBe(checkpointBytes)
       expect(outcome.stopMessage).toMatch(/keeps the weights of epoch 1/)
       expect(slow.spawnCount).toBe(1)
-      expect(performance.now() - requested).toBeLessThan(1000)
       expect(slow.running).toBe(false) // terminated, not answered
       const report = await slow.start()
-      expect(report.used).toBe('wasm')
+      expectAutoBackend(report)
       expect(slow.spawnCount).toBe(2)
     } finally {
       await slow.dispose()
@@ -199,7 +206,7 @@ describe('EngineHost + worker', () => {
       expect(error).toBeInstanceOf(SeqcastError)
       expect((error as SeqcastError).kind).toBe('training')
       expect((error as SeqcastError).message).toMatch(/stopped unexpectedly/)
-      expect((await crashy.start()).used).toBe('wasm')
+      expectAutoBackend(await crashy.start())
       expect(crashy.spawnCount).toBe(2)
     } finally {
       await crashy.dispose()

@@ -59,6 +59,7 @@ export async function fitWindowModel(
   const history: EpochRecord[] = []
   const outcome = await ctx.host.train(job, {
     signal: options.signal,
+    onState: options.onState,
     onProgress: (p) => options.onProgress?.({ ...p, runId: ctx.runId }),
     onEpoch: (r) => {
       history.push(r)

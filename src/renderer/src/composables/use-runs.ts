@@ -7,11 +7,14 @@
  * - reconcile (at start-up and after a reconnect): `run:active` lists what main still trains or
  *   holds; a run saved as running that main no longer knows becomes 'interrupted', its last
  *   checkpoint kept as its model.
+ * - stage: a run saved as 'running' is, in the engine, queued (#n behind the one that trains),
+ *   preparing or running; `run:state` events (and `run:active`) keep `stages` current. The stage
+ *   is not saved: after a restart nothing is queued any more.
  * Every write is idempotent, so several tabs receiving the same events agree.
  */
 import { computed, effectScope, shallowRef } from 'vue'
 import { SeqcastError, toErrorInfo } from '@shared/errors'
-import type { ActiveRun, RunData } from '@shared/ipc/contract'
+import { isLiveStatus, type ActiveRun, type RunData, type RunStage } from '@shared/ipc/contract'
 import type { RunConfig } from '@shared/experiment'
 import type { PreparedExperiment } from '@shared/prepare'
 import type { EpochRecord, ModelPackage, RunProgress, RunResult } from '@shared/run'
@@ -78,7 +81,29 @@ function create() {
     error: (e) => report(e, 'Could not read the runs'),
   })
   const running = computed(() => allRuns.value.filter((r) => r.status === 'running'))
+  /** Where each live run stands in the engine (absent until main says). */
+  const stages = shallowRef<Record<string, { status: RunStage; position: number | null }>>({})
   let started = false
+
+  function setStage(runId: string, status: RunStage, position: number | null): void {
+    stages.value = { ...stages.value, [runId]: { status, position } }
+  }
+
+  /** What a run's status chip says: "queued (#2)" and "preparing" for live runs that wait. */
+  function statusLabel(run: Pick<RunRecord, 'id' | 'status'>): string {
+    if (run.status !== 'running') return run.status
+    const stage = stages.value[run.id]
+    if (!stage || stage.status === 'running') return 'running'
+    return stage.status === 'queued' && stage.position !== null
+      ? `queued (#${stage.position})`
+      : stage.status
+  }
+
+  /** True while the run waits for another one to finish (or for its model to be prepared). */
+  function isWaiting(runId: string): boolean {
+    const stage = stages.value[runId]
+    return stage !== undefined && stage.status !== 'running'
+  }
 
   async function saveCheckpoint(runId: string, epoch: number, pkg: ModelPackage): Promise<void> {
     const d = db()
@@ -192,6 +217,11 @@ function create() {
   }
 
   function clearProgress(runId: string): void {
+    if (runId in stages.value) {
+      const rest = { ...stages.value }
+      delete rest[runId]
+      stages.value = rest
+    }
     if (!(runId in progress.value)) return
     const next = { ...progress.value }
     delete next[runId]
@@ -210,6 +240,7 @@ function create() {
     client.on('run:progress', (p) => {
       progress.value = { ...progress.value, [p.runId]: p }
     })
+    client.on('run:state', ({ runId, status, position }) => setStage(runId, status, position))
     client.on('run:backend', ({ runId, report }) =>
       guard('Could not save the run’s backend', async () => {
         await updateRun(runId, (r) => {
@@ -261,7 +292,8 @@ function create() {
             r.status = 'interrupted'
             r.finishedAt = Date.now()
           })
-        } else if (a.status === 'running') {
+        } else if (isLiveStatus(a.status)) {
+          setStage(run.id, a.status, a.position)
           await updateRun(run.id, (r) => {
             for (const e of a.history) mergeEpoch(r.history, e)
             r.lastProgress = a.lastProgress
@@ -338,7 +370,18 @@ function create() {
     }
   }
 
-  return { progress, running, allRuns, start, startRun, cancel, reconcile }
+  return {
+    progress,
+    running,
+    stages,
+    statusLabel,
+    isWaiting,
+    allRuns,
+    start,
+    startRun,
+    cancel,
+    reconcile,
+  }
 }
 
 let instance: ReturnType<typeof create> | null = null

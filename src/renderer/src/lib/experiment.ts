@@ -10,7 +10,12 @@ import {
   type RunConfig,
   type TrainingConfig,
 } from '@shared/experiment'
-import { presetSpec, type ModelSpec, type ModelSummary } from '@shared/models'
+import {
+  estimateTrainingMemory,
+  presetSpec,
+  type ModelSpec,
+  type ModelSummary,
+} from '@shared/models'
 import type { Dataset } from '@shared/series/dataset'
 import { defaultSeasonRows } from '@shared/series/season'
 import { DEFAULT_SPLIT, type SplitName } from '@shared/series/split'
@@ -146,7 +151,7 @@ export interface MemoryEstimate {
   indices: number
   /** One batch of inputs and targets, reused (float32). */
   batch: number
-  /** Weights, gradients and optimizer slots (float32). */
+  /** Weights, gradients, the best-epoch copy and optimizer slots (float32). */
   parameters: number
   /** Activations kept for backpropagation of one batch, approximate. */
   activations: number
@@ -169,23 +174,17 @@ export function memoryEstimate(
   const data = rowCount * (F + 1) * f32
   const indices = (samples.train + samples.val + samples.test) * 4
   const batch = B * (L * F + H) * f32
-  const params = summary?.totalParams ?? 0
-  const slots =
-    config.training.optimizer === 'adam' ? 2 : config.training.optimizer === 'rmsprop' ? 1 : 0
-  const parameters = params * f32 * (2 + slots)
-  let activations = 0
-  if (summary) {
-    config.model.layers.forEach((layer, i) => {
-      const shape = summary.layers[i]?.outputShape ?? []
-      const size = shape.reduce((a, b) => a * b, 1)
-      if (layer.type === 'lstm' || layer.type === 'gru' || layer.type === 'simplernn') {
-        // Every timestep's gates and states stay alive for backpropagation through time.
-        const gates = layer.type === 'lstm' ? 4 : layer.type === 'gru' ? 3 : 1
-        const width = layer.units * (layer.bidirectional ? 2 : 1)
-        activations += B * L * width * (gates + 2) * f32
-      } else activations += B * size * f32 * 2
-    })
-  }
+  // Weights and activations: the estimate checkRun refuses oversized models with (one rule).
+  const training = summary
+    ? estimateTrainingMemory(config.model, {
+        inputShape: [L, F],
+        horizon: H,
+        batchSize: B,
+        optimizer: config.training.optimizer,
+      })
+    : null
+  const parameters = training?.weightBytes ?? 0
+  const activations = training?.activationBytes ?? 0
   const total = data + indices + batch + parameters + activations
   return {
     data,
