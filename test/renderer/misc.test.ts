@@ -78,6 +78,15 @@ describe('repairs', () => {
     expect(
       repairActions(issue('missing-values', 'a'), report).map((a) => a.options.fillMissing),
     ).toEqual(['linear', 'ffill'])
+    expect(
+      repairActions(issue('non-finite', 'a'), report).map((a) => [
+        a.options.fillMissing,
+        a.options.columns,
+      ]),
+    ).toEqual([
+      ['linear', ['a']],
+      ['ffill', ['a']],
+    ])
     expect(repairActions(issue('ambiguous-date'), report)).toEqual([])
   })
 
@@ -90,6 +99,16 @@ describe('repairs', () => {
     const { dataset } = applyRepairs(d, linear.options)
     expect(missingValueIssues(dataset)).toEqual([])
     expect((dataset.columns[1] as { values: Float64Array }).values[2]).toBe(3)
+  })
+
+  it('counts ±Infinity as missing in a dataset held in memory, and fills it', () => {
+    const d = ds()
+    const a = d.columns[1] as { values: Float64Array }
+    a.values[5] = Infinity
+    const found = missingValueIssues(d)
+    expect(found.map((i) => [i.column, i.count])).toEqual([['a', 2]])
+    const [linear] = repairActions(found[0], report)
+    expect(missingValueIssues(applyRepairs(d, linear.options).dataset)).toEqual([])
   })
 
   it('drops the issues a repair resolved and re-checks the time axis', () => {

@@ -158,7 +158,13 @@ export class CsvStreamParser {
   private oddFirstLine: number[] = []
   private pendCol: number[] = []
   private pendText: string[] = []
+  /** 1 when the pending cell is ±Infinity (read as missing), 0 when it is text. */
+  private pendInfinite: number[] = []
   private pendN = 0
+  // ±Infinity cells of numeric columns, read as missing: count, first line and text
+  private infCount: number[] = []
+  private infFirstLine: number[] = []
+  private infFirstText: string[] = []
 
   // lines
   private line = 1
@@ -369,6 +375,9 @@ export class CsvStreamParser {
       this.oddRows.push([])
       this.oddCodes.push([])
       this.oddFirstLine.push(0)
+      this.infCount.push(0)
+      this.infFirstLine.push(0)
+      this.infFirstText.push('')
     }
     this.maxBlockRows = Math.max(1024, Math.floor(BLOCK_BYTES / (8 * Math.max(1, ncols))))
     // size the first block from the sample when the total size is known
@@ -603,6 +612,13 @@ export class CsvStreamParser {
       for (let i = 0; i < this.pendN; i++) {
         const col = this.pendCol[i]
         const text = this.pendText[i]
+        if (this.pendInfinite[i] === 1) {
+          if (this.infCount[col]++ === 0) {
+            this.infFirstLine[col] = line
+            this.infFirstText[col] = text
+          }
+          continue
+        }
         if (this.oddRows[col].length === 0) this.oddFirstLine[col] = line
         this.oddRows[col].push(row)
         this.oddCodes[col].push(this.codeOf(col, text))
@@ -733,16 +749,20 @@ export class CsvStreamParser {
     const text = this.decode(src, s, e)
     target[bi] = NaN
     if (isMissingToken(text)) return
+    let infinite = 0
     if (this.kinds[col] === K_NUM) {
       const v = parseNumberText(text, this.decimal)
-      if (!Number.isNaN(v)) {
+      if (Number.isFinite(v)) {
         target[bi] = v
         return
       }
+      // Inf, -inf, Infinity, 1e999: no model or statistic can use them, so they count as missing
+      if (!Number.isNaN(v)) infinite = 1
     }
     const i = this.pendN++
     this.pendCol[i] = col
     this.pendText[i] = text
+    this.pendInfinite[i] = infinite
   }
 
   private decode(src: Uint8Array, s: number, e: number): string {
@@ -940,12 +960,19 @@ export class CsvStreamParser {
           })
         }
       }
+      const infinite = column.kind === 'numeric' ? this.infCount[c] : 0
+      if (infinite > 0) this.nonFiniteIssue(c)
       columns.push(column)
       const report = this.columnReport(column, n, lineOf)
       if (textCells > 0) {
         report.textCells = textCells
         report.firstText = firstText
         report.firstTextRow = firstTextRow
+      }
+      if (infinite > 0) {
+        report.nonFinite = infinite
+        report.firstNonFinite = this.infFirstText[c]
+        report.firstNonFiniteRow = this.infFirstLine[c]
       }
       reports.push(report)
     }
@@ -1003,6 +1030,27 @@ export class CsvStreamParser {
       issues: this.issues,
     }
     return { dataset, report, rowLines }
+  }
+
+  /** ±Infinity cells in a numeric column: reported like missing values, with line and count. */
+  private nonFiniteIssue(c: number): void {
+    const file = this.file
+    const name = this.names[c]
+    const count = this.infCount[c]
+    const line = this.infFirstLine[c]
+    const more = count - 1
+    const fix =
+      'Correct those cells in the file, or fill them like missing values (linear interpolation or forward fill in Repairs, --fill on the command line).'
+    this.issues.push({
+      code: 'non-finite',
+      severity: 'warning',
+      message: `${where(file, line, name)}: expected a finite number, received "${this.infFirstText[c]}"${more > 0 ? ` (and ${groupDigits(more)} more infinite cell${more === 1 ? '' : 's'} in this column)` : ''}; Seqcast reads ${count === 1 ? 'it as a missing value' : 'them as missing values'}. ${fix}`,
+      file,
+      row: line,
+      column: name,
+      fix,
+      count,
+    })
   }
 
   private textColumn(name: string, codes: Int32Array, categories: string[]): TextColumn {

@@ -18,6 +18,7 @@ export type IssueCode =
   | 'empty-header-name'
   | 'no-header'
   | 'text-in-numeric'
+  | 'non-finite'
   | 'numeric-to-text'
   | 'bad-datetime'
   | 'ambiguous-date'
@@ -50,7 +51,10 @@ export interface ColumnReport {
   kind: ColumnKind
   /** Non-missing cells. */
   count: number
-  /** Missing cells (empty, NA, NaN, null, ?, … and, in numeric columns, cells with text). */
+  /**
+   * Missing cells (empty, NA, NaN, null, ?, … and, in numeric columns, cells with text and
+   * non-finite cells such as Inf, -inf, Infinity or 1e999).
+   */
   missing: number
   /** Numeric: of the values as stored (sentinels included). Datetime: epoch ms (mean/std NaN). */
   min: number
@@ -66,6 +70,10 @@ export interface ColumnReport {
   firstTextRow?: number
   firstText?: string
   textCells?: number
+  /** Numeric columns with ±Infinity cells (read as missing): the first line, its text and how many. */
+  firstNonFiniteRow?: number
+  firstNonFinite?: string
+  nonFinite?: number
 }
 
 export interface FileReport {
@@ -270,6 +278,11 @@ export function formatReport(report: ImportReport): string {
     if (c.textCells) {
       notes.push(
         `${groupDigits(c.textCells)} text cell${c.textCells === 1 ? '' : 's'}, first "${c.firstText}" on line ${groupDigits(c.firstTextRow ?? 0)}`,
+      )
+    }
+    if (c.nonFinite) {
+      notes.push(
+        `${groupDigits(c.nonFinite)} non-finite cell${c.nonFinite === 1 ? '' : 's'}, first "${c.firstNonFinite}" on line ${groupDigits(c.firstNonFiniteRow ?? 0)}`,
       )
     }
     const name = c.name.length > nameWidth ? c.name.slice(0, nameWidth - 1) + '…' : c.name

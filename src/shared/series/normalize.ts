@@ -45,7 +45,7 @@ export function fitNormalization(
       let max = -Infinity
       for (let i = 0; i < end; i++) {
         const v = column.values[i]
-        if (Number.isNaN(v)) continue
+        if (!Number.isFinite(v)) continue // missing (±Infinity too: it is refused before training)
         n++
         const d = v - mean // Welford: stable for large offsets such as pressure in mbar
         mean += d / n

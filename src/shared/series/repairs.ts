@@ -9,7 +9,8 @@
  *    the time axis skips steps; their values are missing until step 5. Needs sorted times;
  * 5. fill missing values in numeric columns: 'leave', 'ffill' (last value carried forward) or
  *    'linear' (interpolated in time when there is a time column, else by row). Values before the
- *    first or after the last reading have no neighbour and stay missing.
+ *    first or after the last reading have no neighbour and stay missing. ±Infinity counts as
+ *    missing here (the import already reads it so; a dataset built another way may hold it).
  */
 import { addMonths } from './calendar'
 import { analyzeTimes, timeColumnOf } from './time-axis'
@@ -267,10 +268,13 @@ export function applyRepairs(dataset: Dataset, options: RepairOptions): RepairRe
   for (const c of columns) {
     if (c.kind !== 'numeric' || c.name === timeName || !applies(c)) continue
     const v = c.values
+    // ±Infinity is a missing value to fill; one left at an edge stays missing as NaN
+    if (mode !== 'leave')
+      for (let i = 0; i < m; i++) if (v[i] - v[i] !== 0 && v[i] === v[i]) v[i] = NaN
     if (mode === 'ffill') {
       let last = NaN
       for (let i = 0; i < m; i++) {
-        if (v[i] === v[i]) last = v[i]
+        if (Number.isFinite(v[i])) last = v[i]
         else if (last === last) {
           v[i] = last
           summary.valuesFilled++
@@ -279,7 +283,7 @@ export function applyRepairs(dataset: Dataset, options: RepairOptions): RepairRe
     } else if (mode === 'linear') {
       let left = -1
       for (let i = 0; i < m; i++) {
-        if (v[i] !== v[i]) continue
+        if (!Number.isFinite(v[i])) continue
         if (left >= 0 && i - left > 1) {
           const x0 = x ? x[left] : left
           const x1 = x ? x[i] : i
@@ -294,7 +298,7 @@ export function applyRepairs(dataset: Dataset, options: RepairOptions): RepairRe
       }
       edges += left < 0 ? m : m - 1 - left
     }
-    for (let i = 0; i < m; i++) if (v[i] !== v[i]) summary.stillMissing++
+    for (let i = 0; i < m; i++) if (!Number.isFinite(v[i])) summary.stillMissing++
   }
   if (mode !== 'leave') {
     summary.notes.push(
@@ -303,7 +307,7 @@ export function applyRepairs(dataset: Dataset, options: RepairOptions): RepairRe
   } else {
     for (const c of columns) {
       if (c.kind !== 'numeric' || c.name === timeName || !applies(c)) continue
-      for (let i = 0; i < m; i++) if (c.values[i] !== c.values[i]) summary.stillMissing++
+      for (let i = 0; i < m; i++) if (!Number.isFinite(c.values[i])) summary.stillMissing++
     }
   }
   summary.rowsAfter = m

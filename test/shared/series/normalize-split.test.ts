@@ -34,6 +34,11 @@ describe('normalization fitted on training rows only', () => {
     expect(s.scale[0]).toBe(1)
     expect(s.constant).toEqual(['c'])
   })
+  it('skips ±Infinity like a missing value instead of calling the column constant', () => {
+    // 1, 3 → mean 2, population std 1; an Infinity would make both NaN (then "constant")
+    const s = fitNormalization('zscore', [{ name: 'x', values: [1, Infinity, 3, -Infinity] }], 4)
+    expect([s.center[0], s.scale[0], s.constant]).toEqual([2, 1, []])
+  })
   it('fails on a column with no training values, naming it', () => {
     expect(() =>
       fitNormalization('zscore', [{ name: 'wv (m/s)', values: [NaN, NaN, 3] }], 2),

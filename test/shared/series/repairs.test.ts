@@ -135,3 +135,40 @@ describe('applyRepairs', () => {
     expect(huge.dataset.rowCount).toBe(3)
   })
 })
+
+describe('±Infinity in the repairs', () => {
+  // a dataset built in memory (an older saved dataset, a transform): the import never leaves
+  // infinities, but the repairs must not carry one forward or interpolate towards it
+  const inMemory = (v: number[]): Dataset => ({
+    name: 'm.csv',
+    rowCount: v.length,
+    timeColumn: null,
+    columns: [{ name: 'v', kind: 'numeric', values: Float64Array.from(v) }],
+  })
+
+  it('forward fill replaces ±Infinity like a missing value', () => {
+    const r = applyRepairs(inMemory([1, Infinity, NaN, 4, -Infinity]), { fillMissing: 'ffill' })
+    expect(values(r.dataset, 'v')).toEqual([1, 1, 1, 4, 4])
+    expect([r.summary.valuesFilled, r.summary.stillMissing]).toEqual([3, 0])
+  })
+
+  it('linear interpolation skips ±Infinity and counts the edges as still missing', () => {
+    const r = applyRepairs(inMemory([Infinity, 2, Infinity, -Infinity, 8, NaN]), {
+      fillMissing: 'linear',
+    })
+    // rows 2 and 3 lie 1/3 and 2/3 of the way from 2 (row 1) to 8 (row 4)
+    expect(values(r.dataset, 'v')).toEqual([null, 2, 4, 6, 8, null])
+    expect(r.summary.valuesFilled).toBe(2)
+    expect(r.summary.stillMissing).toBe(2)
+    // the edge at row 0 was +Infinity: it is now counted as missing, not kept as a value
+    expect(Number.isFinite((r.dataset.columns[0] as { values: Float64Array }).values[0])).toBe(
+      false,
+    )
+  })
+
+  it('a file with Inf cells imports them as missing, so every repair sees gaps', () => {
+    const d = dataset('x,v\n1,1\n2,Inf\n3,3\n4,-1e999\n5,5\n')
+    const r = applyRepairs(d, { fillMissing: 'linear' })
+    expect(values(r.dataset, 'v')).toEqual([1, 2, 3, 4, 5])
+  })
+})

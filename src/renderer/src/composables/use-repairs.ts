@@ -18,7 +18,10 @@ export interface RepairAction {
   options: RepairOptions
 }
 
-/** Missing values still in numeric columns, as issues with a fill repair (after sentinels, gaps…). */
+/**
+ * Missing values still in numeric columns, as issues with a fill repair (after sentinels, gaps…);
+ * ±Infinity counts as missing, as the import and the fill repairs read it.
+ */
 export function missingValueIssues(dataset: Dataset): ImportIssue[] {
   const out: ImportIssue[] = []
   for (const c of dataset.columns) {
@@ -26,7 +29,7 @@ export function missingValueIssues(dataset: Dataset): ImportIssue[] {
     let n = 0
     let first = -1
     for (let i = 0; i < c.values.length; i++) {
-      if (c.values[i] !== c.values[i]) {
+      if (!Number.isFinite(c.values[i])) {
         n++
         if (first < 0) first = i
       }
@@ -74,6 +77,7 @@ export function repairActions(issue: ImportIssue, report: ImportReport | null): 
       ]
     case 'missing-values':
     case 'text-in-numeric':
+    case 'non-finite':
       if (!issue.column) return []
       return [
         {

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest'
+import { checkMissing } from '../../../src/shared/checks/missing'
+import type { SeqcastError } from '../../../src/shared/errors'
+
+function error(values: number[], from = 0, to = values.length - 1): SeqcastError | null {
+  try {
+    checkMissing('f.csv', 'x', Float64Array.from(values), from, to)
+    return null
+  } catch (e) {
+    return e as SeqcastError
+  }
+}
+
+describe('checkMissing', () => {
+  it('passes complete rows and ignores gaps outside the rows it checks', () => {
+    expect(error([1, 2, 3])).toBeNull()
+    expect(error([NaN, 2, 3, Infinity], 1, 2)).toBeNull()
+  })
+
+  it('names the first missing row (1-based data row) and the count', () => {
+    const e = error([1, 2, NaN, 4, NaN])!
+    expect(e.kind).toBe('column')
+    expect(e.message).toMatch(/Column "x" of f\.csv has 2 missing values \(first in data row 3\)/)
+    expect(e.message).toMatch(/--fill/)
+    expect(e.details).toMatchObject({ file: 'f.csv', column: 'x', row: 3, count: 2, infinite: 0 })
+  })
+
+  it('treats ±Infinity as missing and says so', () => {
+    const e = error([1, -Infinity, 3, Infinity, NaN])!
+    expect(e.message).toMatch(/has 3 missing or infinite values \(first in data row 2\)/)
+    expect(e.details).toMatchObject({ row: 2, count: 3, infinite: 2 })
+  })
+})
