@@ -61,6 +61,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       io.stderr.write(JSON.stringify({ error: { kind: info.kind, message: info.message } }) + '\n')
     else io.stderr.write(`${info.message}\n`)
     if (info.details.usage) return EXIT.usage
+    if (info.details.output) return EXIT.output
     return info.kind === 'internal' ? EXIT.internal : EXIT.failed
   }
 }

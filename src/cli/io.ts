@@ -6,8 +6,12 @@ export interface CliIO {
 
 export type Command = (argv: string[], io: CliIO) => Promise<number>
 
-/** Exit codes: 0 success, 1 a problem with the input or the run, 2 a usage error, 70 a bug. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 70 } as const
+/**
+ * Exit codes: 0 success, 1 a problem with the input or the run, 2 a usage error, 64 an output
+ * (`--out`) that cannot be written, found before any work (sysexits' EX_USAGE: the command line
+ * is at fault), 70 a bug.
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, output: 64, internal: 70 } as const
 
 /** A one-line progress bar on a terminal; nothing when stderr is not a terminal. */
 export function progressBar(

@@ -3,20 +3,21 @@
  * folder or a .zip): every window that has its targets, with metrics next to the naive
  * baseline, and the future forecast from the latest window.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
-import { dirname, resolve } from 'node:path'
-import { SeqcastError } from '../../shared/errors'
+import { resolve } from 'node:path'
 import type { Metrics } from '../../shared/metrics'
 import { forecastSetCsv } from '../../shared/forecast-csv'
 import type { ForecastSet } from '../../shared/run'
 import { EngineHost } from '../../core/engine/host'
+import { prepareOutputFile, writeFileAtomic } from '../../core/files/atomic-write'
 import { predictWithModel } from '../../core/services/predict-run'
 import { readModel } from '../../core/services/model-files'
 import { parseArgs, usage, usageError, type OptionSpecs } from '../args'
 import { EXIT, type Command } from '../io'
 import { loadCsv } from '../load'
+import { repairOptions } from '../repair-args'
 
 const options: OptionSpecs = {
+  ...repairOptions,
   out: {
     type: 'string',
     value: '<forecasts.csv>',
@@ -48,13 +49,9 @@ export function metricsJson(m: Metrics | undefined | null) {
   }
 }
 
+/** Writes a text output atomically (temporary file + rename); errors name the path. */
 export async function writeText(path: string, text: string): Promise<void> {
-  try {
-    await mkdir(dirname(path), { recursive: true })
-    await writeFile(path, text)
-  } catch (error) {
-    throw new SeqcastError('io', `Cannot write ${path}: ${(error as Error).message}.`, { path })
-  }
+  await writeFileAtomic(path, text)
 }
 
 export function makePredict(deps: { host?: EngineHost } = {}): Command {
@@ -73,7 +70,8 @@ export function makePredict(deps: { host?: EngineHost } = {}): Command {
     const json = Boolean(args.options.json)
     const out = resolve(String(args.options.out))
     const pkg = await readModel(modelPath)
-    const { dataset } = await loadCsv(file, io, json)
+    const { dataset } = await loadCsv(file, io, { quiet: json, args: args.options })
+    await prepareOutputFile(out)
     const host = deps.host ?? new EngineHost()
     let set: ForecastSet
     try {

@@ -21,6 +21,7 @@ import { parseModelSpec } from '../../shared/models/validate'
 import { STATEFUL_EXPLANATION, type BackendReport, type RunResult } from '../../shared/run'
 import type { Dataset } from '../../shared/series/dataset'
 import { EngineHost } from '../../core/engine/host'
+import { prepareOutputDir } from '../../core/files/atomic-write'
 import { writeModelFolder, writeModelZip } from '../../core/services/model-files'
 import { trainRun } from '../../core/services/train-run'
 import {
@@ -35,6 +36,7 @@ import {
 import { experimentFromArgs, experimentOptions } from '../experiment-args'
 import { EXIT, progressBar, type Command } from '../io'
 import { loadCsv } from '../load'
+import { repairOptions } from '../repair-args'
 import { forecastsCsv } from '../../shared/forecast-csv'
 import { metricsJson, writeText } from './predict'
 
@@ -42,6 +44,7 @@ const BACKENDS = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const
 
 const options: OptionSpecs = {
   ...experimentOptions,
+  ...repairOptions,
   model: {
     type: 'string',
     value: '<preset|spec.json>',
@@ -314,12 +317,14 @@ export function makeTrain(deps: TrainDeps = {}): Command {
     const model = await loadModelSpec(String(args.options.model))
     if (args.options.stateful) model.stateful = true
     const training = trainingFromArgs(args.options, model.stateful)
-    const { dataset, report } = await loadCsv(file, io, json)
+    const { dataset, report } = await loadCsv(file, io, { quiet: json, args: args.options })
     const config: RunConfig = {
       experiment: experimentFromArgs(args.options, dataset, report, 'numeric'),
       model,
       training,
     }
+    // before training: an --out that cannot take the results must not cost a trained model
+    await prepareOutputDir(out)
     if (model.stateful && !json) io.stderr.write(`${STATEFUL_EXPLANATION}\n`)
     const result = await trainWithProgress(dataset, config, io, json, deps.host)
     const files: string[] = []

@@ -2,7 +2,7 @@
  * Exported models on disk: a folder (model.json, weights.bin, seqcast.json) or one .zip with
  * the same files. Reading accepts the folder, the zip, or the path of any of the three files.
  */
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { SeqcastError } from '../../shared/errors'
 import type { ModelPackage } from '../../shared/run'
@@ -16,8 +16,10 @@ import {
   WEIGHTS_BIN,
   zipPackage,
 } from '../engine/artifacts'
+import { makeDirs, writeFileAtomic } from '../files/atomic-write'
 
 function ioError(path: string, error: unknown, action: string): SeqcastError {
+  if (error instanceof SeqcastError) return error // already names its path (atomic writes)
   const code = (error as NodeJS.ErrnoException)?.code
   const reason =
     code === 'ENOENT'
@@ -30,14 +32,17 @@ function ioError(path: string, error: unknown, action: string): SeqcastError {
   return new SeqcastError('io', `Cannot ${action} ${path}: ${reason}.`, { path, code })
 }
 
-/** Writes the three files into `dir` (created if needed); returns their paths. */
+/**
+ * Writes the three files into `dir` (created if needed), each atomically (temporary file +
+ * rename), so a full disk never leaves a truncated one; returns their paths.
+ */
 export async function writeModelFolder(dir: string, pkg: ModelPackage): Promise<string[]> {
   try {
-    await mkdir(dir, { recursive: true })
+    await makeDirs(dir)
     const written: string[] = []
     for (const [name, bytes] of Object.entries(packageFiles(pkg))) {
       const path = join(dir, name)
-      await writeFile(path, bytes)
+      await writeFileAtomic(path, bytes)
       written.push(path)
     }
     return written
@@ -52,8 +57,7 @@ export function zipModel(pkg: ModelPackage): Uint8Array {
 
 export async function writeModelZip(path: string, pkg: ModelPackage): Promise<string> {
   try {
-    await mkdir(dirname(path), { recursive: true })
-    await writeFile(path, zipModel(pkg))
+    await writeFileAtomic(path, zipModel(pkg))
     return path
   } catch (error) {
     throw ioError(path, error, 'write the model zip')

@@ -1,0 +1,294 @@
+/**
+ * The CLI at the data's and the disk's edges, with real training on a small series (the worker
+ * through tsx): repairs on `train` and `predict`, ±Infinity and gaps in the rows a model reads,
+ * `--out` checked before any training, horizon > 1 from training through predict to the CSV.
+ */
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { makePredict } from '../../src/cli/commands/predict'
+import { makeTrain } from '../../src/cli/commands/train'
+import { runCli } from '../../src/cli/index'
+import type { CliIO } from '../../src/cli/io'
+import { EngineHost } from '../../src/core/engine/host'
+import { parseForecastCsv } from '../../src/shared/forecast-csv'
+import { tsxWorker } from '../core/engine/helpers'
+
+const dir = mkdtempSync(join(tmpdir(), 'seqcast-cli-edges-'))
+const host = new EngineHost({ createWorker: tsxWorker })
+afterAll(async () => {
+  await host.dispose()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const N = 160
+const DAY = 86_400_000
+/** y = 10 + 5·sin(2πi/12) + i/20 with a feature x = i mod 12, one row per day from 2020-01-01. */
+function series(edit: (i: number, y: number) => string = (_, y) => String(y)): string {
+  const lines = ['date,x,y']
+  for (let i = 0; i < N; i++) {
+    const y = Number((10 + 5 * Math.sin((2 * Math.PI * i) / 12) + i / 20).toFixed(4))
+    lines.push(
+      `${new Date(Date.UTC(2020, 0, 1) + i * DAY).toISOString().slice(0, 10)},${i % 12},${edit(i, y)}`,
+    )
+  }
+  return lines.join('\n') + '\n'
+}
+const clean = join(dir, 'clean.csv')
+writeFileSync(clean, series())
+/** Line 101 (data row 100, a validation row) holds Inf, line 131 (a test row) is empty. */
+const holes = join(dir, 'holes.csv')
+writeFileSync(
+  holes,
+  series((i, y) => (i === 99 ? 'Inf' : i === 129 ? '' : String(y))),
+)
+
+function sink(): CliIO & { out: () => string; err: () => string } {
+  let out = ''
+  let err = ''
+  return {
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: (t: string) => (err += t) },
+    out: () => out,
+    err: () => err,
+  }
+}
+
+async function cli(...argv: string[]) {
+  const io = sink()
+  const code = await runCli(argv, io)
+  return { code, stdout: io.out(), stderr: io.err() }
+}
+
+const L = 6
+const D = 6
+const experiment = [
+  '--target',
+  'y',
+  '--features',
+  'x,y',
+  '--sequence-length',
+  String(L),
+  '--delay',
+  String(D),
+  '--split',
+  '0.5,0.25',
+  '--model',
+  'dense',
+  '--epochs',
+  '1',
+  '--batch-size',
+  '16',
+  '--seed',
+  '1',
+]
+
+describe('train: repairs the error messages suggest', () => {
+  it('refuses ±Infinity and gaps with the line, column and --fill, then trains with --fill linear', async () => {
+    const out = join(dir, 'fill-run')
+    const refused = await cli('train', holes, ...experiment, '--out', out)
+    expect(refused.code).toBe(1)
+    const lines = refused.stderr.trim().split('\n')
+    // the import names the cell, the refusal the first row the model would read and the fix
+    expect(lines[0]).toMatch(
+      /^warning: holes\.csv, line 101, column "y": expected a finite number, received "Inf"/,
+    )
+    expect(lines[lines.length - 1]).toMatch(
+      /^Column "y" of holes\.csv has 2 missing values \(first in data row 100\)\..*--fill/,
+    )
+    expect(existsSync(out)).toBe(false)
+
+    const io = sink()
+    const code = await makeTrain({ host })(
+      [holes, ...experiment, '--json', '--out', out, '--fill', 'linear'],
+      io,
+    )
+    expect(code).toBe(0)
+    const result = JSON.parse(io.out().trim().split('\n').pop()!)
+    expect(result.epochs).toBe(1)
+    // the repaired rows lie halfway between their neighbours (rounded to 4 decimals in the file)
+    const forecasts = parseForecastCsv(readFileSync(join(out, 'forecasts.csv'), 'utf8'))
+    const at = (row: number) => forecasts.find((f) => f.row === row && f.split !== 'future')
+    const y = (i: number) => 10 + 5 * Math.sin((2 * Math.PI * i) / 12) + i / 20
+    expect(at(99)!.actual).toBeCloseTo((y(98) + y(100)) / 2, 3)
+    expect(at(129)!.actual).toBeCloseTo((y(128) + y(130)) / 2, 3)
+  })
+
+  it('rejects an unknown --fill with the choices', async () => {
+    const r = await cli(
+      'train',
+      clean,
+      ...experiment,
+      '--json',
+      '--out',
+      join(dir, 'x'),
+      '--fill',
+      'zero',
+    )
+    expect(r.code).toBe(2)
+    expect(JSON.parse(r.stderr).error.message).toBe(
+      '--fill: expected one of leave, ffill, linear, received "zero".',
+    )
+  })
+})
+
+describe('--out is checked before training (exit 64, nothing trained)', () => {
+  const exitOut = async (out: string, ...extra: string[]) => {
+    const r = await cli('train', clean, ...experiment, '--json', '--out', out, ...extra)
+    expect(r.stdout).not.toMatch(/"event":"epoch"/)
+    return { code: r.code, message: JSON.parse(r.stderr.trim().split('\n').pop()!).error.message }
+  }
+
+  it('an existing file is kept and named', async () => {
+    const file = join(dir, 'precious.txt')
+    writeFileSync(file, 'keep me')
+    const r = await exitOut(file)
+    expect(r.code).toBe(64)
+    expect(r.message).toBe(
+      `--out: ${file} is an existing file, but a folder is expected (it receives model/, forecasts.csv and metrics.json). Choose a new folder, or remove the file.`,
+    )
+    expect(readFileSync(file, 'utf8')).toBe('keep me')
+  })
+
+  it('a path through a file, and /proc, fail at once instead of hanging', async () => {
+    const file = join(dir, 'plain.txt')
+    writeFileSync(file, '')
+    const through = await exitOut(join(file, 'run'))
+    expect(through.code).toBe(64)
+    expect(through.message).toMatch(/a part of the path is a file, not a folder/)
+    const proc = await exitOut('/proc/seqcast-out')
+    expect(proc.code).toBe(64)
+    expect(proc.message).toMatch(/^--out: cannot write into \/proc\/seqcast-out: /)
+    expect(existsSync('/proc/seqcast-out')).toBe(false)
+  })
+
+  it.skipIf(process.getuid?.() === 0)(
+    'a folder without write permission (skipped as root: root writes anywhere)',
+    async () => {
+      const locked = join(dir, 'locked')
+      mkdirSync(locked)
+      chmodSync(locked, 0o500)
+      try {
+        const r = await exitOut(join(locked, 'run'))
+        expect(r.code).toBe(64)
+        expect(r.message).toMatch(/permission denied/)
+      } finally {
+        chmodSync(locked, 0o700)
+      }
+    },
+  )
+
+  it('predict: a folder as --out is refused before forecasting', async () => {
+    const folder = join(dir, 'a-folder')
+    mkdirSync(folder)
+    const r = await cli('predict', join(dir, 'fill-run', 'model'), clean, '--out', folder, '--json')
+    expect(r.code).toBe(64)
+    expect(JSON.parse(r.stderr).error.message).toBe(
+      `--out: ${folder} is a folder, but a file name is expected. Name a file, e.g. ${join(folder, 'forecasts.csv')}.`,
+    )
+    expect(readdirSync(folder)).toEqual([])
+  })
+})
+
+describe('predict: the windows it forecasts must be complete', () => {
+  it('refuses ±Infinity and gaps naming column and row, and forecasts after --fill', async () => {
+    const model = join(dir, 'fill-run', 'model')
+    const out = join(dir, 'holes-forecast.csv')
+    const predict = makePredict({ host })
+    await expect(predict([model, holes, '--out', out, '--json'], sink())).rejects.toMatchObject({
+      kind: 'column',
+      message: expect.stringMatching(
+        /^Column "y" of holes\.csv has 2 missing values \(first in data row 100\)\..*--fill/,
+      ),
+      details: expect.objectContaining({ column: 'y', row: 100, count: 2 }),
+    })
+    expect(existsSync(out)).toBe(false)
+
+    const filled = await predict([model, holes, '--out', out, '--json', '--fill', 'linear'], sink())
+    expect(filled).toBe(0)
+    const rows = parseForecastCsv(readFileSync(out, 'utf8'))
+    // every window of N rows: Keras' count N − D − (L − 1) (data = rows[:-D], stride 1)
+    expect(rows.filter((r) => r.split === 'all')).toHaveLength(N - D - (L - 1))
+    expect(rows.every((r) => Number.isFinite(r.predicted))).toBe(true)
+  })
+})
+
+describe('horizon > 1: train → predict → forecasts.csv', () => {
+  const H = 3
+  it('every window has H steps at rows s+D … s+D+H−1 with the file’s actuals, and predict repeats the run', async () => {
+    const out = join(dir, 'h3')
+    const io = sink()
+    const args = [clean, ...experiment, '--json', '--horizon', String(H), '--out', out]
+    const code = await makeTrain({ host })(args, io)
+    expect(code).toBe(0)
+    const result = JSON.parse(io.out().trim().split('\n').pop()!)
+    // Keras with targets of H rows: data = rows[:-(D+H−1)], windows = len − (L−1); splits by rows
+    const train = Math.trunc(0.5 * N)
+    const val = Math.trunc(0.25 * N)
+    const reserved = D + H - 1
+    expect(result.samples).toEqual({
+      train: train - (L - 1),
+      val: val - (L - 1),
+      test: N - reserved - train - val - (L - 1),
+    })
+    const run = parseForecastCsv(readFileSync(join(out, 'forecasts.csv'), 'utf8'))
+    const truth = readFileSync(clean, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => Number(l.split(',')[2]))
+    const test = run.filter((r) => r.split === 'test')
+    expect(test).toHaveLength(H * result.samples.test)
+    for (let k = 0; k < test.length; k += H) {
+      const first = test[k].row!
+      for (let h = 0; h < H; h++) {
+        expect(test[k + h].step).toBe(h + 1)
+        expect(test[k + h].row).toBe(first + h)
+        expect(test[k + h].actual).toBe(truth[first + h])
+      }
+    }
+    const future = run.filter((r) => r.split === 'future')
+    // the latest window ends at row N−1: its targets are rows N−1+D−(L−1) … (+H−1), past the data
+    expect(future.map((r) => [r.step, r.row])).toEqual(
+      [0, 1, 2].map((h) => [h + 1, N - 1 + D - (L - 1) + h]),
+    )
+    expect(future[0].timestamp).toBe(
+      new Date(Date.UTC(2020, 0, 1) + (N - 1 + D - (L - 1)) * DAY).toISOString(),
+    )
+
+    const predicted = join(dir, 'h3-predict.csv')
+    const p = await makePredict({ host })(
+      [join(out, 'model'), clean, '--out', predicted, '--json'],
+      sink(),
+    )
+    expect(p).toBe(0)
+    const all = parseForecastCsv(readFileSync(predicted, 'utf8'))
+    expect(all.filter((r) => r.split === 'all')).toHaveLength(H * (N - reserved - (L - 1)))
+    const byKey = new Map(
+      all.map((r) => [`${r.split === 'future' ? 'f' : 'w'}:${r.row}:${r.step}`, r.predicted]),
+    )
+    for (const r of test) expect(byKey.get(`w:${r.row}:${r.step}`)).toBeCloseTo(r.predicted, 4)
+    for (const r of future) expect(byKey.get(`f:${r.row}:${r.step}`)).toBeCloseTo(r.predicted, 4)
+  })
+})
+
+describe('outputs are written atomically', () => {
+  it('no temporary file is left next to the outputs', () => {
+    for (const folder of [join(dir, 'fill-run'), join(dir, 'fill-run', 'model'), join(dir, 'h3')]) {
+      const names = readdirSync(folder)
+      expect(names.filter((n) => n.endsWith('.tmp'))).toEqual([])
+      expect(statSync(folder).isDirectory()).toBe(true)
+    }
+  })
+})
