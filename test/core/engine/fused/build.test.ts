@@ -1,11 +1,15 @@
 /**
  * The committed resources/kernels/seqcast_rnn.wasm is what scripts/build-kernels.mjs builds from
- * src/kernels: rebuild and compare bytes when clang + wasm-ld (the recorded version) are present.
+ * src/kernels. On every machine: its bytes hash to the sha256 and size the manifest records, and
+ * they are the module the runtime loads. Rebuild and compare bytes when clang + wasm-ld (the
+ * recorded version) are present; otherwise that one check is skipped with the reason.
  */
+import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { resolveWasmPath } from '../../../../src/core/engine/fused/runtime'
 // @ts-expect-error -- plain ESM build script without type declarations
 import * as build from '../../../../scripts/build-kernels.mjs'
 
@@ -28,14 +32,31 @@ describe('kernel build', () => {
   const manifest = JSON.parse(
     readFileSync(join(kernels.OUT_DIR, kernels.MANIFEST_NAME), 'utf8'),
   ) as {
+    file: string
     sha256: string
+    size: number
     toolchain: { clang: string }
   }
 
-  it('ships the built kernels with a manifest', () => {
+  it('ships the built kernels with a manifest whose sha256 and size are those of the committed bytes', () => {
     expect(existsSync(committed)).toBe(true)
-    expect(readFileSync(committed).length).toBeGreaterThan(1000)
-    expect(manifest.sha256).toMatch(/^[0-9a-f]{64}$/)
+    const bytes = readFileSync(committed)
+    expect(manifest.file).toBe(kernels.WASM_NAME)
+    expect(bytes.length).toBe(manifest.size)
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(manifest.sha256)
+    // and it is a WebAssembly module ("\0asm", version 1) that compiles here
+    expect(Array.from(bytes.subarray(0, 8))).toEqual([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])
+    expect(WebAssembly.validate(bytes)).toBe(true)
+  })
+
+  it('is the file the runtime loads when nothing overrides it', () => {
+    const saved = process.env.SEQCAST_KERNELS_WASM
+    delete process.env.SEQCAST_KERNELS_WASM
+    try {
+      expect(resolveWasmPath({})).toBe(committed)
+    } finally {
+      if (saved !== undefined) process.env.SEQCAST_KERNELS_WASM = saved
+    }
   })
 
   const toolchain = kernels.findToolchain()
