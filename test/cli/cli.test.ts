@@ -3,7 +3,6 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { runCli } from '../../src/cli/index'
-import { experimentWindows } from '../../src/shared/windows'
 
 const root = resolve(__dirname, '../..')
 const sunspots = join(root, 'resources/data/sunspots_monthly.csv')
@@ -50,16 +49,8 @@ describe('npm run forecast -- baseline', () => {
     const y = sunspotValues()
     expect(out.rows).toBe(3177)
     expect(y).toHaveLength(3177)
-    const w = experimentWindows(
-      3177,
-      { sequenceLength: 15, samplingRate: 1, sequenceStride: 1, delay: 15, horizon: 1 },
-      { train: 0.7, val: 0.15 },
-    )
-    expect(out.samples).toEqual({
-      train: w.starts.train.length,
-      val: w.starts.val.length,
-      test: w.starts.test.length,
-    })
+    // Keras' num_seqs = end − start − (L − 1)·R per split, end at most N − delay
+    expect(out.samples).toEqual({ train: 2223 - 14, val: 476 - 14, test: 3177 - 15 - 2699 - 14 })
     // By hand: train rows 0…2222 (int(0.7·3177) = 2223), windows start at 0…2208 (2223 − 14),
     // naive = y[s + 14], actual = y[s + 15].
     expect(out.samples.train).toBe(2209)
@@ -117,15 +108,9 @@ describe('npm run forecast -- baseline', () => {
     expect(stdout).toContain(
       'the target is 15 rows after the window starts (15 months), 1 row (1 month) after its last row.',
     )
-    const w = experimentWindows(
-      3177,
-      { sequenceLength: 15, samplingRate: 1, sequenceStride: 1, delay: 15, horizon: 1 },
-      { train: 0.5, val: 0.25 },
-    )
-    const n = (split: 'train' | 'val' | 'test') => w.starts[split].length.toLocaleString('en-US')
-    expect(stdout).toContain(
-      `Samples: train ${n('train')}, validation ${n('val')}, test ${n('test')}.`,
-    )
+    // Keras: train rows 0…1587 (int(0.5·3177) = 1588) → 1588 − 14; val int(0.25·3177) = 794 → 794 − 14;
+    // test rows 2382… up to N − delay = 3162 → 3162 − 2382 − 14
+    expect(stdout).toContain('Samples: train 1,574, validation 780, test 766.')
   })
 })
 

@@ -1,13 +1,12 @@
 /**
- * Experiment view: the numbers a person types change the sample counts (Keras' counts,
- * computed here with experimentWindows) and the chart of one sample; bad settings show their
- * message and block training.
+ * Experiment view: the numbers a person types change the sample counts (Keras' counts, computed
+ * here from Keras' own formula, not by Seqcast's code) and the chart of one sample; bad settings
+ * show their message and block training.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { experimentWindows } from '../../src/shared/windows/experiment'
 import {
   launchBrowser,
   makeJenaLike,
@@ -52,17 +51,26 @@ async function counts() {
   }
 }
 
+/**
+ * Samples per split as Keras counts them (Chollet ch. 10): `timeseries_dataset_from_array(
+ * raw[:-delay], targets=raw[delay:], sequence_length=L, sampling_rate=R, start_index=a,
+ * end_index=b)` yields `b − a − (L − 1)·R` sequences (Keras' `num_seqs`, stride 1), where `b` is at
+ * most `len(raw[:-delay]) = N − delay`; splits by rows `int(0.5 N)`, `int(0.25 N)`, the test split
+ * runs to the end. Hand check for the book's settings on 5,000 rows (L 120, R 6, delay 858):
+ * train 2,500 − 714 = 1,786; val 1,250 − 714 = 536; test min(5,000, 4,142) − 3,750 − 714 < 0 → 0.
+ */
 function keras(rows: number, sequenceLength: number, samplingRate: number, delay: number) {
-  const w = experimentWindows(
-    rows,
-    { sequenceLength, samplingRate, delay, sequenceStride: 1, horizon: 1 },
-    { train: 0.5, val: 0.25 },
-  )
+  const numTrain = Math.trunc(0.5 * rows)
+  const numVal = Math.trunc(0.25 * rows)
+  const dataLength = rows - delay
+  const numSeqs = (a: number, b: number) =>
+    Math.max(0, Math.min(b, dataLength) - a - (sequenceLength - 1) * samplingRate)
   return {
-    train: w.starts.train.length,
-    val: w.starts.val.length,
-    test: w.starts.test.length,
-    first: w.starts.train[0],
+    train: numSeqs(0, numTrain),
+    val: numSeqs(numTrain, numTrain + numVal),
+    test: numSeqs(numTrain + numVal, rows),
+    // the first test sample starts at start_index
+    firstTest: numTrain + numVal,
   }
 }
 
@@ -103,7 +111,7 @@ describe('Experiment view', () => {
     await setNumber(page, 'Sampling rate', 6)
     await setNumber(page, 'Delay', 858)
     const expected = keras(5000, 120, 6, 858)
-    expect(expected).toEqual({ train: 1786, val: 536, test: 0, first: 0 })
+    expect(expected).toEqual({ train: 1786, val: 536, test: 0, firstTest: 3750 })
     await expect
       .poll(counts)
       .toEqual({ train: expected.train, val: expected.val, test: expected.test })
@@ -141,11 +149,7 @@ describe('Experiment view', () => {
     await expect.poll(windowChartDrawn).not.toBe(drawn)
     // Another sample of another split.
     await page.getByLabel('Split of the sample').selectOption('test')
-    const firstTest = experimentWindows(
-      5000,
-      { sequenceLength: 24, samplingRate: 6, delay: 282, sequenceStride: 1, horizon: 1 },
-      { train: 0.5, val: 0.25 },
-    ).starts.test[0]
+    const firstTest = expected.firstTest
     await expect
       .poll(() => page.getByTestId('sample-label').innerText())
       .toMatch(

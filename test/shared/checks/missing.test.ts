@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { checkDatasetFits } from '../../../src/shared/checks/dataset-fit'
 import { checkMissing } from '../../../src/shared/checks/missing'
+import type { Dataset } from '../../../src/shared/series/dataset'
 import type { SeqcastError } from '../../../src/shared/errors'
 
 function error(values: number[], from = 0, to = values.length - 1): SeqcastError | null {
@@ -29,5 +31,40 @@ describe('checkMissing', () => {
     const e = error([1, -Infinity, 3, Infinity, NaN])!
     expect(e.message).toMatch(/has 3 missing or infinite values \(first in data row 2\)/)
     expect(e.details).toMatchObject({ row: 2, count: 3, infinite: 2 })
+  })
+})
+
+describe('checkDatasetFits (predict): the rows a model reads', () => {
+  const manifest = {
+    experiment: {
+      target: 'y',
+      features: ['x', 'y'],
+      window: { sequenceLength: 3, samplingRate: 1, sequenceStride: 1, delay: 3, horizon: 1 },
+    },
+    dataset: { name: 'train.csv' },
+    model: { name: 'm' },
+  } as unknown as Parameters<typeof checkDatasetFits>[0]
+  const dataset = (x: number[], y: number[]): Dataset => ({
+    name: 'new.csv',
+    rowCount: x.length,
+    timeColumn: null,
+    columns: [
+      { name: 'x', kind: 'numeric', values: Float64Array.from(x) },
+      { name: 'y', kind: 'numeric', values: Float64Array.from(y) },
+    ],
+  })
+
+  it('accepts complete rows', () => {
+    expect(() =>
+      checkDatasetFits(manifest, dataset([1, 2, 3, 4, 5], [1, 2, 3, 4, 5])),
+    ).not.toThrow()
+  })
+
+  it('refuses ±Infinity in a feature, naming the column and row and the fix', () => {
+    expect(() =>
+      checkDatasetFits(manifest, dataset([1, 2, -Infinity, 4, 5], [1, 2, 3, 4, 5])),
+    ).toThrow(
+      /^Column "x" of new\.csv has 1 missing or infinite value \(first in data row 3\)\..*--fill/,
+    )
   })
 })
