@@ -18,6 +18,9 @@
  * - Invalid UTF-8 in the first 256 KB: the whole file is decoded as Windows-1252 with a warning;
  *   invalid UTF-8 later on gives a warning with the line, and U+FFFD in those cells.
  * - Missing cells: empty, NA, N/A, #N/A, NaN, nan, null, NULL, None, ?.
+ * - ±Infinity in a numeric column (`Inf`, `-inf`, `Infinity`, `1e999`): the cell becomes missing
+ *   and one 'non-finite' issue per column gives the first line, the text and the count, so the
+ *   checks and repairs treat it like any gap.
  * - Sentinels (-9999, -999, 9999, …) are reported when outside the range of the other values, or
  *   every given value with `sentinels`. Statistics keep them (min shows -9999) until the user
  *   treats them as missing (series/repairs).
