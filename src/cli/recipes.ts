@@ -25,7 +25,7 @@
  * `node scripts/make-jena-like.mjs --rows 420451 --seed 1`.
  */
 import { execFileSync } from 'node:child_process'
-import { createWriteStream, existsSync } from 'node:fs'
+import { createWriteStream, existsSync, renameSync, rmSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { DEFAULT_TRAINING, type RunConfig } from '../shared/experiment'
@@ -373,16 +373,27 @@ async function runRecipes(
         }
         const rows = intOption(args.options, 'jena-rows', 1000, 420_451)
         io.stderr.write(`Generating ${file} (${rows} rows) …\n`)
-        const out = createWriteStream(file)
-        await new Promise<void>((resolve, reject) => {
-          out.on('open', () => resolve())
-          out.on('error', reject)
-        })
-        const fd = (out as unknown as { fd: number }).fd
-        execFileSync(process.execPath, [JENA_TOOL, '--rows', String(rows), '--seed', '1'], {
-          stdio: ['ignore', fd, 'inherit'],
-        })
-        out.close()
+        // generated next to the file and renamed into place: an interrupted run leaves no
+        // truncated file that the next run would take as the data
+        const temp = `${file}.${process.pid}.tmp`
+        try {
+          const out = createWriteStream(temp)
+          await new Promise<void>((resolve, reject) => {
+            out.on('open', () => resolve())
+            out.on('error', reject)
+          })
+          const fd = (out as unknown as { fd: number }).fd
+          execFileSync(process.execPath, [JENA_TOOL, '--rows', String(rows), '--seed', '1'], {
+            stdio: ['ignore', fd, 'inherit'],
+          })
+          await new Promise<void>((resolve, reject) =>
+            out.close((e) => (e ? reject(e) : resolve())),
+          )
+          renameSync(temp, file)
+        } catch (error) {
+          rmSync(temp, { force: true })
+          throw error
+        }
       }
       const { dataset } = await loadCsv(file, io, true)
       await runRecipe(

@@ -3,6 +3,8 @@ import { checkDatasetFits } from '../../../src/shared/checks/dataset-fit'
 import { checkMissing } from '../../../src/shared/checks/missing'
 import type { Dataset } from '../../../src/shared/series/dataset'
 import type { SeqcastError } from '../../../src/shared/errors'
+import type { ExperimentConfig } from '../../../src/shared/experiment'
+import { prepareExperiment } from '../../../src/shared/prepare'
 
 function error(values: number[], from = 0, to = values.length - 1): SeqcastError | null {
   try {
@@ -66,5 +68,35 @@ describe('checkDatasetFits (predict): the rows a model reads', () => {
     ).toThrow(
       /^Column "x" of new\.csv has 1 missing or infinite value \(first in data row 3\)\..*--fill/,
     )
+  })
+})
+
+describe('prepareExperiment (training): infinities are refused before any training', () => {
+  // An Infinity reaching the model made the normalization NaN (the column "constant") and the
+  // loss NaN far from the cell; now the cell is named before training.
+  const config: ExperimentConfig = {
+    target: 'y',
+    features: ['y'],
+    window: { sequenceLength: 2, samplingRate: 1, sequenceStride: 1, delay: 2, horizon: 1 },
+    split: { train: 0.5, val: 0.25 },
+    normalization: 'zscore',
+    seasonRows: null,
+  }
+  const data = (y: number[]): Dataset => ({
+    name: 'held.csv',
+    rowCount: y.length,
+    timeColumn: null,
+    columns: [{ name: 'y', kind: 'numeric', values: Float64Array.from(y) }],
+  })
+  const y = Array.from({ length: 40 }, (_, i) => Math.sin(i))
+
+  it('names the column, the first row and the fix', () => {
+    const bad = [...y]
+    bad[7] = Infinity
+    bad[30] = -Infinity
+    expect(() => prepareExperiment(data(bad), config)).toThrow(
+      /^Column "y" of held\.csv has 2 missing or infinite values \(first in data row 8\)\..*--fill/,
+    )
+    expect(() => prepareExperiment(data(y), config)).not.toThrow()
   })
 })
