@@ -283,6 +283,32 @@ describe('horizon > 1: train → predict → forecasts.csv', () => {
   })
 })
 
+describe('a stateful model: train → predict', () => {
+  it('predict replays the warm-up stream the manifest records and gives the run’s own future', async () => {
+    const out = join(dir, 'stateful')
+    const io = sink()
+    // Training windows: int(0.5 · 160) − (L − 1) = 75; batch 16 → ⌊75 / 16⌋ = 4 warm-up windows
+    const args = [clean, ...experiment, '--json', '--out', out]
+    args[args.indexOf('dense')] = 'stateful-lstm'
+    args.push('--normalize', 'minmax-sym')
+    expect(await makeTrain({ host })(args, io)).toBe(0)
+    const manifest = JSON.parse(readFileSync(join(out, 'model', 'seqcast.json'), 'utf8'))
+    expect(manifest.model.stateful).toBe(true)
+    expect(manifest.inference.warmup).toBe(4)
+    const run = parseForecastCsv(readFileSync(join(out, 'forecasts.csv'), 'utf8'))
+    const predicted = join(dir, 'stateful-predict.csv')
+    expect(
+      await makePredict({ host })(
+        [join(out, 'model'), clean, '--out', predicted, '--json'],
+        sink(),
+      ),
+    ).toBe(0)
+    const again = parseForecastCsv(readFileSync(predicted, 'utf8'))
+    const future = (rows: typeof run) => rows.filter((r) => r.split === 'future')
+    expect(future(again)).toEqual(future(run))
+  })
+})
+
 describe('outputs are written atomically', () => {
   it('no temporary file is left next to the outputs', () => {
     for (const folder of [join(dir, 'fill-run'), join(dir, 'fill-run', 'model'), join(dir, 'h3')]) {
