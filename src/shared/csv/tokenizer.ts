@@ -79,8 +79,9 @@ export class CsvTokenizer {
   private firstLine = 2
   private breakRows: number[] = []
   private breakDeltas: number[] = []
-  /** Line ends seen, by kind. */
-  readonly lineEnds = { lf: 0, crlf: 0, cr: 0 }
+  private eolLf = 0
+  private eolCrlf = 0
+  private eolCr = 0
 
   /** Issues found while reading rows (the sniffer's first). */
   readonly issues: ImportIssue[] = []
@@ -111,6 +112,11 @@ export class CsvTokenizer {
   /** Where dataset rows came from in the file. */
   get rowLines(): RowLineMap {
     return { firstLine: this.firstLine, breakRows: this.breakRows, breakDeltas: this.breakDeltas }
+  }
+
+  /** Line ends seen, by kind. */
+  get lineEnds(): { lf: number; crlf: number; cr: number } {
+    return { lf: this.eolLf, crlf: this.eolCrlf, cr: this.eolCr }
   }
 
   /** The line the tokenizer is on (after the last row read). */
@@ -259,9 +265,9 @@ export class CsvTokenizer {
     }
     if (!s) return
     this.setup(s)
-    if (s.headerEol === 'lf') this.lineEnds.lf++
-    else if (s.headerEol === 'crlf') this.lineEnds.crlf++
-    else if (s.headerEol === 'cr') this.lineEnds.cr++
+    if (s.headerEol === 'lf') this.eolLf++
+    else if (s.headerEol === 'crlf') this.eolCrlf++
+    else if (s.headerEol === 'cr') this.eolCr++
     this.line += s.headerLines
     this.firstLine = this.line
     this.lineDelta = this.line
@@ -317,8 +323,8 @@ export class CsvTokenizer {
       this.pendingCR = false
       if (buf[p] === LF) {
         p++
-        this.lineEnds.cr--
-        this.lineEnds.crlf++
+        this.eolCr--
+        this.eolCrlf++
       }
     }
 
@@ -330,13 +336,13 @@ export class CsvTokenizer {
           if (p + 1 < end) {
             if (buf[p + 1] === LF) {
               p++
-              this.lineEnds.crlf++
-            } else this.lineEnds.cr++
+              this.eolCrlf++
+            } else this.eolCr++
           } else if (!final) {
-            this.lineEnds.cr++
+            this.eolCr++
             this.pendingCR = true
-          } else this.lineEnds.cr++
-        } else this.lineEnds.lf++
+          } else this.eolCr++
+        } else this.eolLf++
         p++
         this.line++
         continue
@@ -448,14 +454,14 @@ export class CsvTokenizer {
         if (c === CR) {
           if (t + 1 < end) {
             if (buf[t + 1] === LF) {
-              this.lineEnds.crlf++
+              this.eolCrlf++
               t++
-            } else this.lineEnds.cr++
+            } else this.eolCr++
           } else if (!final) {
-            this.lineEnds.cr++
+            this.eolCr++
             this.pendingCR = true
-          } else this.lineEnds.cr++
-        } else this.lineEnds.lf++
+          } else this.eolCr++
+        } else this.eolLf++
         this.endRow(col, extra, rowStart, t)
         p = t + 1
         continue rows
@@ -477,7 +483,11 @@ export class CsvTokenizer {
         this.breakRows.push(row)
         this.breakDeltas.push(this.lineDelta)
       }
-      store.keepRow(line, this.line)
+      if (store.pendingCount === 0) {
+        // the common row: every cell was read where it stands
+        store.rows++
+        store.slot++
+      } else store.keepRow(line, this.line)
       return
     }
     if (fields === 1) {
