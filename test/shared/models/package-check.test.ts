@@ -2,41 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { SeqcastError } from '../../../src/shared/errors'
 import { requestSchemas } from '../../../src/shared/ipc/contract'
 import { checkModelPackage } from '../../../src/shared/models/package-check'
-import type { TfjsModelJson } from '../../../src/shared/run'
-import { runConfig, sampleManifest, spec, window } from '../../core/engine/helpers'
-
-// A hand-written package: Flatten([12, 1]) → Dense(1). Its weights are a 12×1 kernel and one bias,
-// 13 float32 values = 52 bytes, whatever the code under test computes.
-const config = runConfig(spec('linear'), window(12))
-const manifest = sampleManifest(config)
-
-function modelJson(inputShape: (number | null)[] = [null, 12, 1], units = 1): TfjsModelJson {
-  return {
-    format: 'layers-model',
-    modelTopology: {
-      class_name: 'Sequential',
-      config: {
-        name: 'seqcast',
-        layers: [
-          { class_name: 'Flatten', config: { name: 'flatten_1', batch_input_shape: inputShape } },
-          { class_name: 'Dense', config: { name: 'dense_1', units } },
-        ],
-      },
-    },
-    weightsManifest: [
-      {
-        paths: ['./weights.bin'],
-        weights: [
-          { name: 'dense_1/kernel', shape: [(inputShape[1] ?? 1) * (inputShape[2] ?? 1), units], dtype: 'float32' },
-          { name: 'dense_1/bias', shape: [units], dtype: 'float32' },
-        ],
-      },
-    ],
-  }
-}
-
-const weights = (values: number[]) => new Uint8Array(new Float32Array(values).buffer)
-const good = () => weights(Array.from({ length: 13 }, (_, i) => i / 10))
+import { goodWeights as good, manifest, modelJson, weights } from './package-fixture'
 
 function refusal(fn: () => unknown): SeqcastError {
   try {
