@@ -105,7 +105,11 @@ vi.mock('electron', () => ({ ...electron.mod, default: electron.mod }))
 const { state } = electron
 const ours = () => ({ sender: electron.webContents, senderFrame: electron.mainFrame })
 
-async function invoke<T>(channel: string, payload: unknown, event = ours()): Promise<Result<T>> {
+async function invoke<T>(
+  channel: string,
+  payload: unknown,
+  event: { sender: unknown; senderFrame: unknown } = ours(),
+): Promise<Result<T>> {
   return (await state.ipc.get(IPC_INVOKE)!(event, channel, payload)) as Result<T>
 }
 
