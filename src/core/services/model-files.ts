@@ -86,7 +86,7 @@ export async function readModel(path: string, display = path): Promise<ModelPack
   if (!info.isDirectory()) {
     const name = basename(path)
     if (name === MODEL_JSON || name === MANIFEST_JSON || name === WEIGHTS_BIN)
-      return readModel(dirname(path), display === path ? dirname(path) : display)
+      return readModel(dirname(path), display === path ? dirname(path) : basename(dirname(path)))
     const bytes = await readRegular(path, display, LIMITS.modelZipBytes)
     if (!isZip(bytes)) {
       throw new SeqcastError(
