@@ -111,7 +111,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       const length = req.headers['content-length']
       const declared = length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined
       const upload = await uploads.receive(name, req, declared).catch((error: unknown) => {
-        // Refused before the body was read: drain nothing, close the connection after replying.
+        // The rest of a refused body may still be arriving: reply, then close the connection.
         res.setHeader('Connection', 'close')
         throw error
       })
