@@ -27,15 +27,19 @@ const id = z
  * Files cross by opaque handle, never by path: main grants a handle for a file the user picked in
  * its own dialog, dropped on the window, or uploaded to `serve` (see src/core/transport/grants.ts).
  */
+const HANDLE = /^[A-Za-z0-9_-]{16,64}$/
 export const fileHandle = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{16,64}$/, 'expected a file handle from a dialog, a drop or an upload')
-const fileSource = z.strictObject(
-  { handle: fileHandle },
-  {
-    error:
-      'expected { handle } from an open dialog, a dropped file or an upload (files are never opened by path)',
-  },
+  .regex(HANDLE, 'expected a file handle from a dialog, a drop or an upload')
+// One issue, one sentence: whatever else was sent (a path, an upload id), this is what is wanted.
+const fileSource = z.custom<{ handle: string }>(
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    Object.keys(v).length === 1 &&
+    typeof (v as { handle?: unknown }).handle === 'string' &&
+    HANDLE.test((v as { handle: string }).handle),
+  'expected { handle } from an open dialog, a dropped file or an upload (files are never opened by path)',
 )
 
 const float64 = z.instanceof(Float64Array)

@@ -252,7 +252,9 @@ describe('what the browser transport may touch', () => {
       jobId: 'p9',
       source: { path: '/etc/passwd' },
     })) as Fail
-    expect(path.error.message).toContain('files are never opened by path')
+    expect(path.error.message).toBe(
+      'dataset:import: request.source: expected { handle } from an open dialog, a dropped file or an upload (files are never opened by path).',
+    )
     // a well-formed handle that was never granted
     const forged = (await call(ws, 10, 'model:read', {
       source: { handle: 'AAAAAAAAAAAAAAAAAAAAAAAA' },
