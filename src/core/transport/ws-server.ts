@@ -37,6 +37,9 @@ const MIME: Record<string, string> = {
   '.woff2': 'font/woff2',
 }
 
+/** Refused uploads up to this size are read to the end before the reply (see /upload). */
+const DRAIN_BYTES = 16 * 1024 ** 2
+
 export interface BrowserServerOptions {
   port: number
   token: string
@@ -110,9 +113,15 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       const name = url.searchParams.get('name') ?? 'upload.csv'
       const length = req.headers['content-length']
       const declared = length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined
-      const upload = await uploads.receive(name, req, declared).catch((error: unknown) => {
-        // The rest of a refused body may still be arriving: reply, then close the connection.
-        res.setHeader('Connection', 'close')
+      const upload = await uploads.receive(name, req, declared).catch(async (error: unknown) => {
+        // Refused before its body was read. A small body is read and dropped so the browser,
+        // done sending, reads the message; a large one is cut off after the reply.
+        if (!req.destroyed && declared !== undefined && declared <= DRAIN_BYTES) {
+          await new Promise<void>((done) => {
+            req.once('end', done).once('close', done).once('error', done)
+            req.resume()
+          })
+        } else res.setHeader('Connection', 'close')
         throw error
       })
       return send(
