@@ -4,6 +4,8 @@
  * only through handles in `grants` (granted by main's dialogs, a dropped file or an upload):
  * no request names a path.
  */
+import { writeFile } from 'node:fs/promises'
+import { basename } from 'node:path'
 import { SeqcastError } from '../../shared/errors'
 import type { AppInfo, RunData } from '../../shared/ipc/contract'
 import type { Dataset } from '../../shared/series/dataset'
@@ -11,8 +13,6 @@ import type { BackendReport, ForecastSet, ModelPackage } from '../../shared/run'
 import type { Broadcast, Dialogs, Handlers } from './api'
 import { importCsvFile } from './import-file'
 import { RunManager, type TrainFn } from './runs'
-import { writeFile } from 'node:fs/promises'
-import { basename } from 'node:path'
 import { LIMITS } from '../../shared/ipc/limits'
 import { checkWriteTarget, ioError } from '../transport/file-policy'
 import type { FileGrants } from '../transport/grants'
