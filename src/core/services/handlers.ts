@@ -15,7 +15,7 @@ import { importCsvFile } from './import-file'
 import { RunManager, type TrainFn } from './runs'
 import { LIMITS } from '../../shared/ipc/limits'
 import { checkWriteTarget, ioError } from '../transport/file-policy'
-import type { FileGrants } from '../transport/grants'
+import { FileGrants } from '../transport/grants'
 
 /** The engine as the services see it (implemented over the training worker). */
 export interface EngineFacade {
@@ -35,8 +35,8 @@ export interface ServiceDeps {
   engine: EngineFacade
   /** Native dialogs: the desktop shell only. */
   dialogs?: Dialogs
-  /** Handles of files the user chose (dialogs, drops, uploads). */
-  grants: FileGrants
+  /** Handles of files the user chose (dialogs, drops, uploads); default: none granted. */
+  grants?: FileGrants
 }
 
 export interface Services {
@@ -50,7 +50,7 @@ export function createServices(deps: ServiceDeps): Services {
   const runs = new RunManager(deps.engine.train, deps.broadcast)
   const jobs = new Map<string, AbortController>()
 
-  const { grants } = deps
+  const grants = deps.grants ?? new FileGrants()
 
   const needDialogs = (channel: string): Dialogs => {
     if (!deps.dialogs) {
