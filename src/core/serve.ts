@@ -8,10 +8,11 @@ import { randomBytes } from 'node:crypto'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { appInfo } from './app-info'
-import { createApi } from './services/api'
+import { BROWSER_REFUSED, createApi } from './services/api'
 import { createEngineFacade } from './services/engine-facade'
 import { createServices } from './services/handlers'
 import { UploadStore } from './services/uploads'
+import { FileGrants } from './transport/grants'
 import { startBrowserServer, type BrowserServer } from './transport/ws-server'
 
 function portFromArgs(argv: string[]): number {
@@ -30,7 +31,9 @@ function portFromArgs(argv: string[]): number {
 async function main(): Promise<void> {
   const here = dirname(fileURLToPath(import.meta.url))
   const rendererDir = process.env.SEQCAST_RENDERER_DIR ?? join(here, '../renderer')
-  const uploads = new UploadStore()
+  // The page reaches only what it uploads: each upload is a read handle; nothing else is granted.
+  const grants = new FileGrants()
+  const uploads = new UploadStore(grants)
   const engine = createEngineFacade()
   let server: BrowserServer | undefined
   const services = createServices({
@@ -38,9 +41,9 @@ async function main(): Promise<void> {
     transport: 'browser',
     broadcast: (event, payload) => server?.broadcast(event, payload),
     engine,
-    uploads,
+    grants,
   })
-  const api = createApi(services.handlers)
+  const api = createApi(services.handlers, { refused: BROWSER_REFUSED })
   const token = process.env.SEQCAST_TOKEN ?? randomBytes(24).toString('base64url')
   try {
     server = await startBrowserServer({
@@ -70,6 +73,8 @@ async function main(): Promise<void> {
     uploads.dispose()
     process.exit(0)
   }
+  // Exiting any other way still deletes this session's uploads (a crash leaves them to the sweep).
+  process.on('exit', () => uploads.dispose())
   process.on('SIGINT', () => void shutdown())
   process.on('SIGTERM', () => void shutdown())
 }

@@ -14,12 +14,14 @@ import {
   type FileFilter,
   type MenuItemConstructorOptions,
 } from 'electron'
-import { writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { Events } from '../shared/ipc/contract'
 import { appInfo } from '../core/app-info'
 import { createApi, type Dialogs } from '../core/services/api'
+import { APP_ORIGIN, appFileFor } from '../core/transport/app-protocol'
+import { isAllowedExternal } from '../core/transport/external-links'
+import { FileGrants } from '../core/transport/grants'
 import { createEngineFacade } from '../core/services/engine-facade'
 import { createServices } from '../core/services/handlers'
 import { SettingsFile } from './settings'
@@ -28,7 +30,6 @@ import { contentSecurityPolicy } from '../core/transport/security'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const rendererDir = join(here, '../renderer')
-const APP_ORIGIN = 'app://seqcast'
 const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
 
 protocol.registerSchemesAsPrivileged([
@@ -55,33 +56,33 @@ if (!app.requestSingleInstanceLock()) {
     html: [{ name: 'HTML report', extensions: ['html'] }],
   }
 
+  // Paths exist only here: the services turn what the user chose into handles for the renderer.
   const dialogs: Dialogs = {
     async open(kind, multiple) {
-      const folder = kind === 'folder'
-      const props: ('openFile' | 'openDirectory' | 'createDirectory' | 'multiSelections')[] = folder
-        ? ['openDirectory', 'createDirectory']
-        : ['openFile']
+      const props: ('openFile' | 'multiSelections')[] = ['openFile']
       if (multiple) props.push('multiSelections')
       const result = await dialog.showOpenDialog(win!, {
         defaultPath: settings.get().lastFolder,
         properties: props,
-        filters: folder ? [] : filters[kind],
+        filters: filters[kind],
       })
       if (result.canceled || result.filePaths.length === 0) return null
-      settings.update({ lastFolder: folder ? result.filePaths[0] : dirname(result.filePaths[0]) })
+      settings.update({ lastFolder: dirname(result.filePaths[0]) })
       return result.filePaths
     },
-    async save(suggestedName, kind, data) {
+    async save(suggestedName, kind) {
+      // A model folder is saved like a file: the name typed becomes the folder main creates.
       const result = await dialog.showSaveDialog(win!, {
         defaultPath: join(settings.get().lastFolder ?? app.getPath('documents'), suggestedName),
         filters: filters[kind] ?? [],
+        properties: ['createDirectory', 'showOverwriteConfirmation'],
       })
       if (result.canceled || !result.filePath) return null
-      await writeFile(result.filePath, data)
       settings.update({ lastFolder: dirname(result.filePath) })
       return result.filePath
     },
   }
+  const grants = new FileGrants()
 
   const services = createServices({
     info: appInfo({
@@ -92,8 +93,9 @@ if (!app.requestSingleInstanceLock()) {
     broadcast,
     engine,
     dialogs,
+    grants,
   })
-  bindElectronIpc(createApi(services.handlers), getWindow, isAppUrl)
+  bindElectronIpc(createApi(services.handlers), grants, getWindow, isAppUrl)
 
   const command = (c: Events['menu:command']['command']) => () =>
     broadcast('menu:command', { command: c })
@@ -184,7 +186,7 @@ if (!app.requestSingleInstanceLock()) {
       if (!isAppUrl(url)) event.preventDefault()
     })
     contents.setWindowOpenHandler(({ url }) => {
-      if (url.startsWith('https://')) void shell.openExternal(url)
+      if (isAllowedExternal(url)) void shell.openExternal(url)
       return { action: 'deny' }
     })
     contents.on('will-attach-webview', (event) => event.preventDefault())
@@ -201,18 +203,19 @@ if (!app.requestSingleInstanceLock()) {
     const csp = contentSecurityPolicy()
     // The renderer is served from app://seqcast with a strict CSP on every response.
     protocol.handle('app', async (request) => {
-      const { pathname } = new URL(request.url)
-      const file = join(rendererDir, decodeURIComponent(pathname))
-      if (!file.startsWith(rendererDir)) return new Response('Forbidden', { status: 403 })
+      const file = appFileFor(rendererDir, request.url)
+      if (!file) return new Response('Forbidden', { status: 403 })
       const response = await net.fetch(pathToFileURL(file).toString())
       const headers = new Headers(response.headers)
       headers.set('Content-Security-Policy', csp)
       headers.set('X-Content-Type-Options', 'nosniff')
       return new Response(response.body, { status: response.status, headers })
     })
+    // No permission (camera, notifications, clipboard, …) is asked for or granted.
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
       callback(false),
     )
+    session.defaultSession.setPermissionCheckHandler(() => false)
     session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
       // No remote content: only our own scheme, the dev server, devtools and data/blob URLs.
       const url = details.url

@@ -4,7 +4,7 @@
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
 import { isChannelName, isEventName } from '../shared/ipc/names'
-import { IPC_EVENT, IPC_INVOKE, type SeqcastBridge } from '../shared/ipc/bridge'
+import { IPC_EVENT, IPC_GRANT_DROPPED, IPC_INVOKE, type SeqcastBridge } from '../shared/ipc/bridge'
 
 const bridge: SeqcastBridge = {
   invoke(channel, request) {
@@ -28,8 +28,9 @@ const bridge: SeqcastBridge = {
     ipcRenderer.on(IPC_EVENT, handler)
     return () => ipcRenderer.removeListener(IPC_EVENT, handler)
   },
-  pathForFile(file) {
-    return webUtils.getPathForFile(file)
+  grantDropped(file) {
+    // The path goes straight to main, which grants a handle; the page never sees it.
+    return ipcRenderer.invoke(IPC_GRANT_DROPPED, webUtils.getPathForFile(file))
   },
 }
 

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { execFileSync } from 'node:child_process'
 import { afterAll, describe, expect, it } from 'vitest'
 import { importCsvFile } from '../../src/core/services/import-file'
 import { parseCsv } from '../../src/shared/csv'
@@ -23,6 +24,55 @@ async function rejection(promise: Promise<unknown>): Promise<SeqcastError> {
   }
   throw new Error('expected a rejection')
 }
+
+const posix = process.platform !== 'win32'
+
+describe('importCsvFile reads regular files only', () => {
+  it.skipIf(!posix)('refuses a FIFO at once, even four at a time (posix only)', async () => {
+    const fifo = join(dir, 'pipe.csv')
+    execFileSync('mkfifo', [fifo])
+    // Opening a FIFO without a writer used to block a libuv thread each: four hung the server.
+    const errors = await Promise.all(
+      [1, 2, 3, 4].map(() => rejection(importCsvFile(fifo, { fileName: 'pipe.csv' }))),
+    )
+    for (const e of errors) {
+      expect(e.kind).toBe('io')
+      expect(e.message).toBe(
+        'Cannot read pipe.csv: it is a pipe, not a CSV file. Choose a regular CSV file.',
+      )
+    }
+    // and the thread pool is free: a normal import still runs
+    writeFileSync(join(dir, 'ok.csv'), 'a\n1\n')
+    expect((await importCsvFile(join(dir, 'ok.csv'))).dataset.rowCount).toBe(1)
+  })
+
+  it.skipIf(!posix)(
+    'refuses devices and anything under /proc, /sys or /dev (posix only)',
+    async () => {
+      const zero = await rejection(importCsvFile('/dev/zero'))
+      expect(zero.message).toContain('it is under /dev, a system folder')
+      const proc = await rejection(importCsvFile('/proc/self/status'))
+      expect(proc.message).toContain('it is under /proc')
+    },
+  )
+
+  it('refuses a file over the size limit before reading it, naming it by its display name', async () => {
+    const path = join(dir, 'tmp-123-upload.csv')
+    writeFileSync(path, 'a\n' + '1\n'.repeat(100))
+    const e = await rejection(importCsvFile(path, { maxBytes: 100, fileName: 'mine.csv' }))
+    expect(e.kind).toBe('io')
+    expect(e.message).toBe(
+      'Cannot read mine.csv: it is 202 bytes, more than the 100 bytes a CSV file may have here.',
+    )
+    expect(JSON.stringify(e.details)).not.toContain(dir)
+    // and read errors name the display name too, not the path
+    const missing = await rejection(importCsvFile(join(dir, 'gone.csv'), { fileName: 'gone.csv' }))
+    expect(missing.message).toBe(
+      'Cannot open gone.csv: it does not exist. Check the file and try again.',
+    )
+    expect(JSON.stringify(missing.details)).not.toContain(dir)
+  })
+})
 
 describe('importCsvFile', () => {
   it('streams a file in chunks to the same result as parsing it whole, with progress', async () => {
@@ -57,8 +107,8 @@ describe('importCsvFile', () => {
   it('file-system failures are kind io with the path', async () => {
     const missing = await rejection(importCsvFile(join(dir, 'nope.csv')))
     expect(missing.kind).toBe('io')
-    expect(missing.details.path).toBe(join(dir, 'nope.csv'))
-    expect(missing.message).toContain('does not exist')
+    expect(missing.details.file).toBe(join(dir, 'nope.csv'))
+    expect(missing.message).toContain(`Cannot open ${join(dir, 'nope.csv')}: it does not exist`)
     const folder = await rejection(importCsvFile(dir))
     expect(folder.kind).toBe('io')
     expect(folder.message).toContain('folder')

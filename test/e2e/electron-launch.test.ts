@@ -51,7 +51,7 @@ describe.skipIf(!binary)('desktop app (Electron)', () => {
         require: 'undefined',
         process: 'undefined',
         transport: 'electron',
-        keys: ['invoke', 'on', 'pathForFile'],
+        keys: ['grantDropped', 'invoke', 'on'],
       })
       // Navigation away and new windows are denied.
       await page.evaluate(() => window.open('https://example.com'))

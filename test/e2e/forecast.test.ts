@@ -30,6 +30,7 @@ import {
 } from './helpers/app'
 import { tapEvents, type EventTap } from './helpers/events'
 import { notice, openWithPicker, setNumber } from './helpers/flows'
+import { uploadFile } from './helpers/upload'
 
 let server: Server
 let browser: Browser
@@ -230,10 +231,12 @@ describe('Forecast a dataset with a saved or imported model', () => {
       .not.toBeNull()
 
     // The engine's answer to the same request on the test's own connection.
-    const pkg = await ask<ModelPackage>('model:read', { source: { path: zipPath } })
+    const pkg = await ask<ModelPackage>('model:read', {
+      source: await uploadFile(server.url, zipPath),
+    })
     const { dataset } = await ask<{ dataset: Dataset }>('dataset:import', {
       jobId: 'test-import',
-      source: { path: other },
+      source: await uploadFile(server.url, other),
     })
     const names = [
       ...new Set([...pkg.manifest.experiment.features, pkg.manifest.experiment.target]),

@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http'
 import { decodeMessage, encodeMessage, type WireMessage } from '../../src/shared/ipc/codec'
 import { SeqcastError } from '../../src/shared/errors'
 import { BrowserClient } from '../../src/renderer/src/api/browser'
+import { LIMITS } from '../../src/shared/ipc/limits'
 
 // Node 20 has no global WebSocket; `ws` offers the same browser API.
 ;(globalThis as unknown as { WebSocket: unknown }).WebSocket ??= WsClient
@@ -181,5 +182,18 @@ describe('BrowserClient', () => {
     } finally {
       client.close()
     }
+  })
+
+  it('refuses a file over the upload limit before sending a byte', async () => {
+    const client = new BrowserClient('tok', base)
+    await until(() => client.connection === 'open')
+    const huge = { name: 'huge.csv', size: LIMITS.uploadBytes + 1024 ** 3 } as File
+    const error = await client.fileSource({ name: 'huge.csv', file: huge }).catch((e) => e)
+    expect(error).toBeInstanceOf(SeqcastError)
+    expect(error.kind).toBe('quota')
+    expect(error.message).toBe(
+      'huge.csv: 5 GiB is larger than the 4 GiB an upload may have. Import it with the desktop app or the command line.',
+    )
+    client.close()
   })
 })

@@ -6,7 +6,8 @@
  */
 import { unzipSync, zipSync } from 'fflate'
 import { SeqcastError } from '../../shared/errors'
-import { parseManifest, type ModelManifest } from '../../shared/manifest'
+import { formatBytes, LIMITS } from '../../shared/ipc/limits'
+import { checkModelPackage } from '../../shared/models/package-check'
 import type { ModelPackage, TfjsModelJson } from '../../shared/run'
 
 export const MODEL_JSON = 'model.json'
@@ -92,26 +93,11 @@ export function packageFromFiles(
       { paths: [`./${WEIGHTS_BIN}`], weights: modelJson.weightsManifest.flatMap((g) => g.weights) },
     ]
   }
-  const expected = modelJson.weightsManifest
-    .flatMap((g) => g.weights)
-    .reduce(
-      (n, w) =>
-        n +
-        w.shape.reduce((a, b) => a * b, 1) * (w.dtype === 'float32' || w.dtype === 'int32' ? 4 : 1),
-      0,
-    )
-  if (expected !== weights.byteLength) {
-    throw new SeqcastError(
-      'model-mismatch',
-      `${source}/${WEIGHTS_BIN}: expected ${expected} bytes of weights for the layers in ${MODEL_JSON}, received ${weights.byteLength}. The files do not belong together; export the model again.`,
-      { file: `${source}/${WEIGHTS_BIN}`, expected, received: weights.byteLength },
-    )
-  }
-  const manifest: ModelManifest = parseManifest(
-    parseJson(need(MANIFEST_JSON), `${source}/${MANIFEST_JSON}`),
-    `${source}/${MANIFEST_JSON}`,
+  // Schema of all three files, and that they agree (shapes, horizon, weight size, finite weights).
+  return checkModelPackage(
+    { manifest: parseJson(need(MANIFEST_JSON), `${source}/${MANIFEST_JSON}`), modelJson, weights },
+    source,
   )
-  return { manifest, modelJson, weights }
 }
 
 export function zipPackage(pkg: ModelPackage): Uint8Array {
@@ -119,12 +105,39 @@ export function zipPackage(pkg: ModelPackage): Uint8Array {
   return zipSync(files, { level: 6, mtime: new Date(pkg.manifest.createdAt || Date.now()) })
 }
 
-/** Reads a zip holding the three files, at its root or in one folder. */
-export function unzipPackage(bytes: Uint8Array, source: string): ModelPackage {
+/**
+ * Reads a zip holding the three files, at its root or in one folder. Only the model's files are
+ * unpacked, and only while their declared sizes stay within `maxUnpacked` bytes (fflate inflates
+ * each entry into a buffer of its declared size, so a zip bomb cannot grow past it).
+ */
+export function unzipPackage(
+  bytes: Uint8Array,
+  source: string,
+  maxUnpacked: number = LIMITS.unzippedModelBytes,
+): ModelPackage {
   let entries: Record<string, Uint8Array>
+  let unpacked = 0
+  const wanted = (name: string) => {
+    const base = baseName(name)
+    return base === MODEL_JSON || base === MANIFEST_JSON || base.endsWith('.bin')
+  }
   try {
-    entries = unzipSync(bytes)
+    entries = unzipSync(bytes, {
+      filter: (file) => {
+        if (!wanted(file.name)) return false
+        unpacked += file.originalSize
+        if (unpacked > maxUnpacked) {
+          throw new SeqcastError(
+            'model-mismatch',
+            `${source}: the zip unpacks to more than ${formatBytes(maxUnpacked)}, more than a Seqcast model may have. It is not a Seqcast model (or it is damaged); export the model again.`,
+            { file: source, limit: maxUnpacked },
+          )
+        }
+        return true
+      },
+    })
   } catch (error) {
+    if (error instanceof SeqcastError) throw error
     throw new SeqcastError(
       'model-mismatch',
       `${source}: not a readable .zip file (${(error as Error).message}).`,

@@ -13,14 +13,19 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '../../shared/ipc/contract'
+import { DESKTOP_ONLY_CHANNELS } from '../../shared/ipc/names'
 import { describeZodError } from '../../shared/models/validate'
 
 export type Broadcast = <E extends EventName>(event: E, payload: Events[E]) => void
 
-/** What only a desktop shell can do; absent in the browser binding. */
+/**
+ * What only a desktop shell can do; absent in the browser binding. Both return paths chosen by
+ * the user in main's own dialogs; they stay in main (the services grant handles for them).
+ */
 export interface Dialogs {
-  open(kind: 'csv' | 'model' | 'folder', multiple: boolean): Promise<string[] | null>
-  save(suggestedName: string, kind: string, data: string | Uint8Array): Promise<string | null>
+  open(kind: 'csv' | 'model', multiple: boolean): Promise<string[] | null>
+  /** Where to save: a file, or (kind `folder`) a folder to create or fill. */
+  save(suggestedName: string, kind: string): Promise<string | null>
 }
 
 export type Handlers = { [C in Channel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> }
@@ -30,7 +35,20 @@ export interface Api {
   handlers: Handlers
 }
 
-export function createApi(handlers: Handlers): Api {
+export interface ApiOptions {
+  /** Channels this transport does not offer (refused before their payload is even read). */
+  refused?: Partial<Record<Channel, string>>
+}
+
+/** What the browser transport refuses, and why (it writes nothing on the server). */
+export const BROWSER_REFUSED: Partial<Record<Channel, string>> = Object.fromEntries(
+  DESKTOP_ONLY_CHANNELS.map((c) => [
+    c,
+    `${c} is not offered by the browser transport: it writes nothing on the server and has no native dialogs. Files are uploaded from the page, and exports (forecasts, the model as .zip) download to the browser.`,
+  ]),
+)
+
+export function createApi(handlers: Handlers, options: ApiOptions = {}): Api {
   async function dispatch(channel: unknown, payload: unknown): Promise<Result<unknown>> {
     if (!isChannel(channel)) {
       return fail(
@@ -39,6 +57,8 @@ export function createApi(handlers: Handlers): Api {
         }),
       )
     }
+    const refused = options.refused?.[channel]
+    if (refused) return fail(new SeqcastError('invalid-argument', refused, { channel }))
     const parsed = requestSchemas[channel].safeParse(payload)
     if (!parsed.success) {
       return fail(

@@ -16,7 +16,7 @@ export function createEngineFacade(
     backends: () => host.backends(),
     train: (dataset: Dataset, config: RunConfig, options: TrainRunOptions & { runId: string }) =>
       trainRun(dataset, config, { ...options, host }),
-    readModel: (path: string) => readModel(path),
+    readModel: (path: string, display?: string) => readModel(path, display),
     writeModelFolder: (dir: string, pkg: ModelPackage) => writeModelFolder(dir, pkg),
     zipModel: async (pkg: ModelPackage) => zipModel(pkg),
     predict: (pkg: ModelPackage, dataset: Dataset) => predictWithModel(pkg, dataset, { host }),

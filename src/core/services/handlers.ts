@@ -1,7 +1,11 @@
 /**
  * The handlers of every contract channel, over Electron-free services. What differs between
- * the desktop and the browser (native dialogs, uploads, the event sink) is passed in.
+ * the desktop and the browser (native dialogs, the event sink) is passed in. Files are reached
+ * only through handles in `grants` (granted by main's dialogs, a dropped file or an upload):
+ * no request names a path.
  */
+import { writeFile } from 'node:fs/promises'
+import { basename } from 'node:path'
 import { SeqcastError } from '../../shared/errors'
 import type { AppInfo, RunData } from '../../shared/ipc/contract'
 import type { Dataset } from '../../shared/series/dataset'
@@ -9,13 +13,16 @@ import type { BackendReport, ForecastSet, ModelPackage } from '../../shared/run'
 import type { Broadcast, Dialogs, Handlers } from './api'
 import { importCsvFile } from './import-file'
 import { RunManager, type TrainFn } from './runs'
-import type { UploadStore } from './uploads'
+import { LIMITS } from '../../shared/ipc/limits'
+import { checkWriteTarget, ioError } from '../transport/file-policy'
+import { FileGrants } from '../transport/grants'
 
 /** The engine as the services see it (implemented over the training worker). */
 export interface EngineFacade {
   backends(): Promise<BackendReport>
   train: TrainFn
-  readModel(path: string): Promise<ModelPackage>
+  /** `display` names the model in messages (its own name, not a temp path). */
+  readModel(path: string, display?: string): Promise<ModelPackage>
   writeModelFolder(dir: string, pkg: ModelPackage): Promise<string[]>
   zipModel(pkg: ModelPackage): Promise<Uint8Array>
   predict(pkg: ModelPackage, dataset: Dataset): Promise<ForecastSet>
@@ -26,8 +33,10 @@ export interface ServiceDeps {
   transport: AppInfo['transport']
   broadcast: Broadcast
   engine: EngineFacade
+  /** Native dialogs: the desktop shell only. */
   dialogs?: Dialogs
-  uploads?: UploadStore
+  /** Handles of files the user chose (dialogs, drops, uploads); default: none granted. */
+  grants?: FileGrants
 }
 
 export interface Services {
@@ -41,22 +50,14 @@ export function createServices(deps: ServiceDeps): Services {
   const runs = new RunManager(deps.engine.train, deps.broadcast)
   const jobs = new Map<string, AbortController>()
 
-  const resolveSource = (source: { path: string } | { uploadId: string }): string => {
-    if ('path' in source) return source.path
-    if (!deps.uploads) {
-      throw new SeqcastError(
-        'invalid-argument',
-        'Uploads exist only in the browser binding; the desktop app opens files by path.',
-      )
-    }
-    return deps.uploads.resolve(source.uploadId).path
-  }
+  const grants = deps.grants ?? new FileGrants()
 
-  const needDialogs = (): Dialogs => {
+  const needDialogs = (channel: string): Dialogs => {
     if (!deps.dialogs) {
       throw new SeqcastError(
         'invalid-argument',
-        'Native dialogs exist only in the desktop app; the browser uses its own file picker and downloads.',
+        `${channel}: native dialogs exist only in the desktop app; the browser uses its own file picker and downloads.`,
+        { channel },
       )
     }
     return deps.dialogs
@@ -66,24 +67,40 @@ export function createServices(deps: ServiceDeps): Services {
     'app:info': async () => ({ ...deps.info, transport: deps.transport }),
     'engine:backends': () => deps.engine.backends(),
     'dialog:open': async ({ kind, multiple }) => {
-      const paths = await needDialogs().open(kind, multiple)
-      return paths ? { paths } : null
+      const paths = await needDialogs('dialog:open').open(kind, multiple)
+      if (!paths || paths.length === 0) return null
+      return {
+        files: paths.map((path) =>
+          grants.grant({ capability: 'read', path, name: basename(path) }),
+        ),
+      }
     },
-    'dialog:save': async ({ suggestedName, kind, data }) => {
-      const path = await needDialogs().save(suggestedName, kind, data)
-      return path ? { path } : null
+    'dialog:save': async ({ suggestedName, kind }) => {
+      const path = await needDialogs('dialog:save').save(suggestedName, kind)
+      if (!path) return null
+      const capability = kind === 'folder' ? 'write-folder' : 'write-file'
+      return { ...grants.grant({ capability, path, name: basename(path) }), location: path }
+    },
+    'file:write': async ({ handle, data }) => {
+      const { path } = grants.take(handle, 'write-file', 'Save')
+      await checkWriteTarget(path, path, 'file')
+      try {
+        await writeFile(path, data)
+      } catch (error) {
+        throw ioError(path, error, 'write')
+      }
+      return { location: path }
     },
     'dataset:import': async ({ jobId, source, options }) => {
-      const path = resolveSource(source)
-      const fileName =
-        'uploadId' in source ? deps.uploads!.resolve(source.uploadId).name : undefined
+      const file = grants.take(source.handle, 'read', 'Import')
       const abort = new AbortController()
       jobs.set(jobId, abort)
       let last = 0
       try {
-        return await importCsvFile(path, {
+        const result = await importCsvFile(file.path, {
           ...options,
-          fileName,
+          fileName: file.name,
+          maxBytes: LIMITS.csvBytes,
           signal: abort.signal,
           onProgress: (done: number, total: number) => {
             const now = Date.now()
@@ -92,6 +109,9 @@ export function createServices(deps: ServiceDeps): Services {
             deps.broadcast('job:progress', { jobId, phase: 'parse', done, total })
           },
         })
+        // The data now lives in the renderer: an upload's temp file goes at once.
+        grants.release(source.handle)
+        return result
       } finally {
         jobs.delete(jobId)
       }
@@ -107,17 +127,23 @@ export function createServices(deps: ServiceDeps): Services {
     'run:active': async () => runs.active(),
     'run:result': async ({ runId }) => runs.result(runId),
     'run:forget': async ({ runId }) => runs.forget(runId),
-    'model:read': async ({ source }) => deps.engine.readModel(resolveSource(source)),
-    'model:write-folder': async ({ dir, package: pkg }) => ({
-      dir,
-      files: await deps.engine.writeModelFolder(dir, pkg as ModelPackage),
-    }),
+    'model:read': async ({ source }) => {
+      const file = grants.take(source.handle, 'read', 'Import model')
+      const pkg = await deps.engine.readModel(file.path, file.name)
+      grants.release(source.handle)
+      return pkg
+    },
+    'model:write-folder': async ({ handle, package: pkg }) => {
+      const { path } = grants.take(handle, 'write-folder', 'Export model folder')
+      const files = await deps.engine.writeModelFolder(path, pkg)
+      return { location: path, files: files.map((f) => basename(f)) }
+    },
     'model:zip': async ({ package: pkg }) => ({
-      bytes: await deps.engine.zipModel(pkg as ModelPackage),
-      suggestedName: `${String((pkg.manifest as { name?: string }).name ?? 'seqcast-model').replace(/[^\w.-]+/g, '_')}.zip`,
+      bytes: await deps.engine.zipModel(pkg),
+      suggestedName: `${pkg.manifest.name.replace(/[^\w.-]+/g, '_') || 'seqcast-model'}.zip`,
     }),
     'model:predict': async ({ package: pkg, data }) =>
-      deps.engine.predict(pkg as ModelPackage, datasetFromRunData(data)),
+      deps.engine.predict(pkg, datasetFromRunData(data)),
   }
 
   return {

@@ -1,10 +1,13 @@
 /**
  * Exported models on disk: a folder (model.json, weights.bin, seqcast.json) or one .zip with
- * the same files. Reading accepts the folder, the zip, or the path of any of the three files.
+ * the same files. Reading accepts the folder, the zip, or the path of any of the three files;
+ * every file is opened as a regular file within a size limit, a zip unpacks within a limit, and
+ * the package is checked as a whole (shapes, horizon, finite weights) before anyone uses it.
  */
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { readdir, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { SeqcastError } from '../../shared/errors'
+import { LIMITS } from '../../shared/ipc/limits'
 import type { ModelPackage } from '../../shared/run'
 import {
   isZip,
@@ -17,26 +20,14 @@ import {
   zipPackage,
 } from '../engine/artifacts'
 import { makeDirs, writeFileAtomic } from '../files/atomic-write'
-
-function ioError(path: string, error: unknown, action: string): SeqcastError {
-  if (error instanceof SeqcastError) return error // already names its path (atomic writes)
-  const code = (error as NodeJS.ErrnoException)?.code
-  const reason =
-    code === 'ENOENT'
-      ? 'it does not exist'
-      : code === 'EACCES' || code === 'EPERM'
-        ? 'permission denied'
-        : code === 'ENOSPC'
-          ? 'the disk is full'
-          : (error as Error)?.message
-  return new SeqcastError('io', `Cannot ${action} ${path}: ${reason}.`, { path, code })
-}
+import { checkWriteTarget, ioError, openRegularFile } from '../transport/file-policy'
 
 /**
  * Writes the three files into `dir` (created if needed), each atomically (temporary file +
  * rename), so a full disk never leaves a truncated one; returns their paths.
  */
 export async function writeModelFolder(dir: string, pkg: ModelPackage): Promise<string[]> {
+  await checkWriteTarget(dir, dir, 'folder')
   try {
     await makeDirs(dir)
     const written: string[] = []
@@ -56,6 +47,7 @@ export function zipModel(pkg: ModelPackage): Uint8Array {
 }
 
 export async function writeModelZip(path: string, pkg: ModelPackage): Promise<string> {
+  await checkWriteTarget(path, path, 'file')
   try {
     await writeFileAtomic(path, zipModel(pkg))
     return path
@@ -64,44 +56,68 @@ export async function writeModelZip(path: string, pkg: ModelPackage): Promise<st
   }
 }
 
-/** Reads a model folder, a .zip, or the folder of a given model.json / seqcast.json. */
-export async function readModel(path: string): Promise<ModelPackage> {
+/** A regular file's bytes, within `maxBytes`. */
+async function readRegular(path: string, display: string, maxBytes: number): Promise<Uint8Array> {
+  const { handle, size } = await openRegularFile(path, { display, maxBytes, what: 'model file' })
+  try {
+    const bytes = new Uint8Array(size)
+    let at = 0
+    while (at < size) {
+      const { bytesRead } = await handle.read(bytes, at, size - at, at)
+      if (bytesRead === 0) break
+      at += bytesRead
+    }
+    return at === size ? bytes : bytes.subarray(0, at)
+  } catch (error) {
+    throw ioError(display, error, 'read')
+  } finally {
+    await handle.close().catch(() => undefined)
+  }
+}
+
+/**
+ * Reads a model folder, a .zip, or the folder of a given model.json / seqcast.json. `display`
+ * names it in messages (an upload's own name rather than its temp path).
+ */
+export async function readModel(path: string, display = path): Promise<ModelPackage> {
   let info
   try {
     info = await stat(path)
   } catch (error) {
-    throw ioError(path, error, 'read the model at')
+    throw ioError(display, error, 'read the model at')
   }
-  if (info.isFile()) {
+  if (!info.isDirectory()) {
     const name = basename(path)
     if (name === MODEL_JSON || name === MANIFEST_JSON || name === WEIGHTS_BIN)
-      return readModel(dirname(path))
-    let bytes: Uint8Array
-    try {
-      bytes = await readFile(path)
-    } catch (error) {
-      throw ioError(path, error, 'read')
-    }
+      return readModel(dirname(path), display === path ? dirname(path) : basename(dirname(path)))
+    const bytes = await readRegular(path, display, LIMITS.modelZipBytes)
     if (!isZip(bytes)) {
       throw new SeqcastError(
         'model-mismatch',
-        `${path}: expected a Seqcast model folder or .zip (holding ${MODEL_JSON}, ${WEIGHTS_BIN} and ${MANIFEST_JSON}).`,
-        { path },
+        `${display}: expected a Seqcast model folder or .zip (holding ${MODEL_JSON}, ${WEIGHTS_BIN} and ${MANIFEST_JSON}).`,
+        { file: display },
       )
     }
-    return unzipPackage(bytes, name)
+    return unzipPackage(bytes, display === path ? name : display)
   }
   let names: string[]
   try {
     names = await readdir(path)
   } catch (error) {
-    throw ioError(path, error, 'read the folder')
+    throw ioError(display, error, 'read the folder')
   }
   const files: Record<string, Uint8Array> = {}
+  let total = 0
   for (const name of names) {
     if (name === MODEL_JSON || name === MANIFEST_JSON || name.endsWith('.bin')) {
-      files[name] = await readFile(join(path, name))
+      const bytes = await readRegular(
+        join(path, name),
+        `${display}/${name}`,
+        LIMITS.unzippedModelBytes - total,
+      )
+      total += bytes.byteLength
+      files[name] = bytes
     }
   }
-  return packageFromFiles(files, path)
+  return packageFromFiles(files, display)
 }

@@ -3,13 +3,16 @@
  * Only messages from our own window's main frame, loaded from our own origin, are answered.
  */
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
-import { fail, SeqcastError } from '../../shared/errors'
-import { IPC_EVENT, IPC_INVOKE } from '../../shared/ipc/bridge'
+import { fail, ok, SeqcastError } from '../../shared/errors'
+import { IPC_EVENT, IPC_GRANT_DROPPED, IPC_INVOKE } from '../../shared/ipc/bridge'
 import type { EventName, Events } from '../../shared/ipc/contract'
 import type { Api } from '../../core/services/api'
+import { grantDropped } from '../../core/transport/dropped-files'
+import type { FileGrants } from '../../core/transport/grants'
 
 export function bindElectronIpc(
   api: Api,
+  grants: FileGrants,
   getWindow: () => BrowserWindow | null,
   isAppUrl: (url: string) => boolean,
 ): () => void {
@@ -34,7 +37,23 @@ export function bindElectronIpc(
     }
     return api.dispatch(channel, payload)
   })
-  return () => ipcMain.removeHandler(IPC_INVOKE)
+  // The preload's grantDropped: a dropped file's path, recorded as chosen (see dropped-files.ts).
+  ipcMain.handle(IPC_GRANT_DROPPED, async (event, path: unknown) => {
+    if (!trusted(event)) {
+      return fail(
+        new SeqcastError('invalid-payload', 'Refused a dropped file from an unknown sender.'),
+      )
+    }
+    try {
+      return ok(await grantDropped(grants, path))
+    } catch (error) {
+      return fail(error)
+    }
+  })
+  return () => {
+    ipcMain.removeHandler(IPC_INVOKE)
+    ipcMain.removeHandler(IPC_GRANT_DROPPED)
+  }
 }
 
 export function electronBroadcast(getWindow: () => BrowserWindow | null) {

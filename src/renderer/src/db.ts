@@ -33,7 +33,6 @@ import type {
 } from '@shared/run'
 import type { Column, ColumnKind, Dataset } from '@shared/series/dataset'
 import { formatBytes } from './lib/format'
-import type { RequestOf } from '@shared/ipc/contract'
 
 export const DB_NAME = 'seqcast'
 
@@ -528,12 +527,8 @@ export function modelRecord(
 }
 
 /** A stored model as the package the contract's model channels take. */
-export function modelPackage(model: ModelRecord): RequestOf<'model:zip'>['package'] {
-  return {
-    manifest: model.manifest as unknown as Record<string, unknown>,
-    modelJson: model.modelJson as unknown as Record<string, unknown>,
-    weights: model.weights as Uint8Array<ArrayBuffer>,
-  }
+export function modelPackage(model: ModelRecord): ModelPackage {
+  return { manifest: model.manifest, modelJson: model.modelJson, weights: model.weights }
 }
 
 // ───────────────────────────── predictions ─────────────────────────────

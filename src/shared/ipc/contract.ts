@@ -9,6 +9,7 @@ import type { ErrorInfo } from '../errors'
 import { runConfigSchema } from '../experiment'
 import type { ImportReport } from '../csv'
 import type { Dataset } from '../series/dataset'
+import { modelPackageSchema } from '../models/package-check'
 import { isChannelName, type ChannelName, type EventNameOf } from './names'
 import type {
   BackendReport,
@@ -22,11 +23,24 @@ import type {
 const id = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected an id of 1–64 letters, digits, _ or -')
-const filePath = z.string().min(1).max(4096)
-const fileSource = z.union([
-  z.object({ path: filePath }).strict(),
-  z.object({ uploadId: id }).strict(),
-])
+/**
+ * Files cross by opaque handle, never by path: main grants a handle for a file the user picked in
+ * its own dialog, dropped on the window, or uploaded to `serve` (see src/core/transport/grants.ts).
+ */
+const HANDLE = /^[A-Za-z0-9_-]{16,64}$/
+export const fileHandle = z
+  .string()
+  .regex(HANDLE, 'expected a file handle from a dialog, a drop or an upload')
+// One issue, one sentence: whatever else was sent (a path, an upload id), this is what is wanted.
+const fileSource = z.custom<{ handle: string }>(
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    Object.keys(v).length === 1 &&
+    typeof (v as { handle?: unknown }).handle === 'string' &&
+    HANDLE.test((v as { handle: string }).handle),
+  'expected { handle } from an open dialog, a dropped file or an upload (files are never opened by path)',
+)
 
 const float64 = z.instanceof(Float64Array)
 
@@ -107,14 +121,6 @@ export const runDataSchema = z
 
 export type RunData = z.infer<typeof runDataSchema>
 
-const modelPackageSchema = z
-  .object({
-    manifest: z.record(z.string(), z.unknown()),
-    modelJson: z.record(z.string(), z.unknown()),
-    weights: z.instanceof(Uint8Array),
-  })
-  .strict()
-
 const fileKind = z.enum(['csv', 'model', 'zip', 'png', 'json', 'html'])
 
 /** Request schemas, one per channel. */
@@ -124,19 +130,24 @@ export const requestSchemas = {
   /** Which TensorFlow.js backend runs, and why each other one does not. */
   'engine:backends': z.object({}).strict(),
   /**
-   * Native open dialog (Electron only; the browser uses <input type=file> and uploads).
-   * `folder` picks (or creates) a directory, e.g. for `model:write-folder`.
+   * Native open dialog (Electron only; the browser uses <input type=file> and uploads). Returns
+   * a read handle per chosen file.
    */
-  'dialog:open': z
-    .object({ kind: z.enum(['csv', 'model', 'folder']), multiple: z.boolean() })
-    .strict(),
-  /** Native save dialog, then write `data` there (Electron only; the browser downloads). */
+  'dialog:open': z.object({ kind: z.enum(['csv', 'model']), multiple: z.boolean() }).strict(),
+  /**
+   * Native save dialog (Electron only; the browser downloads). Returns a one-use write handle for
+   * what the user chose: a file for `file:write`, or (kind `folder`) a folder for
+   * `model:write-folder`.
+   */
   'dialog:save': z
     .object({
       suggestedName: z.string().min(1).max(255),
-      kind: fileKind,
-      data: z.union([z.string(), z.instanceof(Uint8Array)]),
+      kind: z.union([fileKind, z.literal('folder')]),
     })
+    .strict(),
+  /** Writes `data` to a file the user chose in `dialog:save` (Electron only). */
+  'file:write': z
+    .object({ handle: fileHandle, data: z.union([z.string(), z.instanceof(Uint8Array)]) })
     .strict(),
   /** Parse a CSV file into a dataset with its report; progress as `job:progress`. */
   'dataset:import': z
@@ -165,8 +176,11 @@ export const requestSchemas = {
   'run:forget': z.object({ runId: id }).strict(),
   /** Read an exported model folder or .zip. */
   'model:read': z.object({ source: fileSource }).strict(),
-  /** Write a model folder (model.json, weights.bin, seqcast.json) into a chosen directory. */
-  'model:write-folder': z.object({ dir: filePath, package: modelPackageSchema }).strict(),
+  /**
+   * Write a model folder (model.json, weights.bin, seqcast.json) where the user chose in
+   * `dialog:save` with kind `folder` (Electron only: the browser downloads the .zip).
+   */
+  'model:write-folder': z.object({ handle: fileHandle, package: modelPackageSchema }).strict(),
   /** A model package as one .zip (bytes), for saving or downloading. */
   'model:zip': z.object({ package: modelPackageSchema }).strict(),
   /** Forecast with a model package on data with the same schema. */
@@ -174,7 +188,10 @@ export const requestSchemas = {
 } as const
 
 export type Channel = keyof typeof requestSchemas
+/** A request as its handler receives it (parsed: model packages checked and typed). */
 export type RequestOf<C extends Channel> = z.infer<(typeof requestSchemas)[C]>
+/** A request as a client sends it. */
+export type RequestInputOf<C extends Channel> = z.input<(typeof requestSchemas)[C]>
 
 export interface AppInfo {
   name: string
@@ -207,8 +224,10 @@ export interface ActiveRun {
 export interface Responses {
   'app:info': AppInfo
   'engine:backends': BackendReport
-  'dialog:open': { paths: string[] } | null
-  'dialog:save': { path: string } | null
+  'dialog:open': { files: FileGrant[] } | null
+  /** `location` is where the user chose, for messages only (requests never carry paths). */
+  'dialog:save': (FileGrant & { location: string }) | null
+  'file:write': { location: string }
   'dataset:import': { dataset: Dataset; report: ImportReport }
   'job:cancel': { cancelled: boolean }
   'run:start': { runId: string }
@@ -217,12 +236,18 @@ export interface Responses {
   'run:result': RunResult
   'run:forget': { forgotten: boolean }
   'model:read': ModelPackage
-  'model:write-folder': { dir: string; files: string[] }
+  'model:write-folder': { location: string; files: string[] }
   'model:zip': { bytes: Uint8Array; suggestedName: string }
   'model:predict': ForecastSet
 }
 
 export type ResponseOf<C extends Channel> = Responses[C]
+
+/** A file main opened for the renderer: an opaque handle and the file's own name. */
+export interface FileGrant {
+  handle: string
+  name: string
+}
 
 /** Events from the main process to every window / browser tab. */
 export interface Events {

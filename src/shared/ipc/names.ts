@@ -7,6 +7,7 @@ export const CHANNEL_NAMES = [
   'engine:backends',
   'dialog:open',
   'dialog:save',
+  'file:write',
   'dataset:import',
   'job:cancel',
   'run:start',
@@ -31,6 +32,18 @@ export const EVENT_NAMES = [
   'run:failed',
   'menu:command',
 ] as const
+
+/**
+ * Channels only the desktop shell offers: they open native dialogs or write where the user chose.
+ * The browser transport writes nothing on the server and refuses them (downloads go to the
+ * browser instead).
+ */
+export const DESKTOP_ONLY_CHANNELS = [
+  'dialog:open',
+  'dialog:save',
+  'file:write',
+  'model:write-folder',
+] as const satisfies readonly (typeof CHANNEL_NAMES)[number][]
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number]
 export type EventNameOf = (typeof EVENT_NAMES)[number]

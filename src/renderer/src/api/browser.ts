@@ -5,7 +5,15 @@
  */
 import { decodeMessage, encodeMessage, type WireMessage } from '@shared/ipc/codec'
 import { SeqcastError, fromErrorInfo, isErrorInfo, type Result } from '@shared/errors'
-import type { Channel, EventName, Events, RequestOf, ResponseOf } from '@shared/ipc/contract'
+import type {
+  Channel,
+  EventName,
+  Events,
+  RequestInputOf,
+  RequestOf,
+  ResponseOf,
+} from '@shared/ipc/contract'
+import { formatBytes, LIMITS } from '@shared/ipc/limits'
 import type { ConnectionState, PickedFile, SaveKind, SeqcastClient, UploadProgress } from './types'
 
 const TOKEN_KEY = 'seqcast.token'
@@ -128,9 +136,19 @@ export class BrowserClient implements SeqcastClient {
     }
   }
 
-  invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
+  invoke<C extends Channel>(channel: C, request: RequestInputOf<C>): Promise<ResponseOf<C>> {
     const id = this.nextId++
     const frame = encodeMessage({ t: 'req', id, channel, payload: request } satisfies WireMessage)
+    if (frame.byteLength > LIMITS.frameBytes) {
+      // The server would close the socket on it (maxPayload): say why instead.
+      return Promise.reject(
+        new SeqcastError(
+          'quota',
+          `${channel}: the request is ${formatBytes(frame.byteLength)}, more than the ${formatBytes(LIMITS.frameBytes)} the browser transport carries. Use fewer columns or rows (or the desktop app or the command line).`,
+          { channel, bytes: frame.byteLength, limit: LIMITS.frameBytes },
+        ),
+      )
+    }
     return new Promise<ResponseOf<C>>((resolve, reject) => {
       this.pending.set(id, { channel, resolve: resolve as (v: unknown) => void, reject })
       if (this.socket && this.socket.readyState === WebSocket.OPEN) this.socket.send(frame)
@@ -151,7 +169,7 @@ export class BrowserClient implements SeqcastClient {
     return () => this.connectionListeners.delete(listener)
   }
 
-  fromDropped(files: File[]): PickedFile[] {
+  async fromDropped(files: File[]): Promise<PickedFile[]> {
     return files.map((file) => ({ name: file.name, file }))
   }
 
@@ -160,12 +178,21 @@ export class BrowserClient implements SeqcastClient {
     onProgress?: UploadProgress,
     signal?: AbortSignal,
   ): Promise<RequestOf<'dataset:import'>['source']> {
-    if (file.path !== undefined) return Promise.resolve({ path: file.path })
-    return this.upload(file.file, onProgress, signal).then((uploadId) => ({ uploadId }))
+    if (file.handle !== undefined) return Promise.resolve({ handle: file.handle })
+    return this.upload(file.file, onProgress, signal).then((handle) => ({ handle }))
   }
 
   /** POST /upload?token=…&name=… with the file as the body; XHR for upload progress. */
   private upload(file: File, onProgress?: UploadProgress, signal?: AbortSignal): Promise<string> {
+    if (file.size > LIMITS.uploadBytes) {
+      return Promise.reject(
+        new SeqcastError(
+          'quota',
+          `${file.name}: ${formatBytes(file.size)} is larger than the ${formatBytes(LIMITS.uploadBytes)} an upload may have. Import it with the desktop app or the command line.`,
+          { file: file.name, bytes: file.size, limit: LIMITS.uploadBytes },
+        ),
+      )
+    }
     return new Promise((resolve, reject) => {
       const url = new URL('/upload', this.base)
       url.searchParams.set('token', this.token)
@@ -186,9 +213,9 @@ export class BrowserClient implements SeqcastClient {
         } catch {
           // not JSON: use the text below
         }
-        const b = body as { uploadId?: unknown; error?: unknown; ok?: boolean } | null
-        if (xhr.status >= 200 && xhr.status < 300 && b && typeof b.uploadId === 'string') {
-          resolve(b.uploadId)
+        const b = body as { handle?: unknown; error?: unknown; ok?: boolean } | null
+        if (xhr.status >= 200 && xhr.status < 300 && b && typeof b.handle === 'string') {
+          resolve(b.handle)
           return
         }
         if (b && isErrorInfo(b.error)) reject(fromErrorInfo(b.error))

@@ -1,10 +1,17 @@
 /**
- * The Electron transport: the preload's narrow `window.seqcast` bridge. Files have real paths,
- * dialogs are native.
+ * The Electron transport: the preload's narrow `window.seqcast` bridge. Dialogs are native and
+ * run in main; the renderer only ever holds handles main granted for what the user chose.
  */
 import { SeqcastError, fromErrorInfo, isErrorInfo } from '@shared/errors'
 import type { SeqcastBridge } from '@shared/ipc/bridge'
-import type { Channel, EventName, Events, RequestOf, ResponseOf } from '@shared/ipc/contract'
+import type {
+  Channel,
+  EventName,
+  Events,
+  RequestInputOf,
+  RequestOf,
+  ResponseOf,
+} from '@shared/ipc/contract'
 import type { ConnectionState, PickedFile, SaveKind, SeqcastClient } from './types'
 
 declare global {
@@ -19,7 +26,7 @@ export class ElectronClient implements SeqcastClient {
 
   constructor(private readonly bridge: SeqcastBridge) {}
 
-  async invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
+  async invoke<C extends Channel>(channel: C, request: RequestInputOf<C>): Promise<ResponseOf<C>> {
     const result = await this.bridge.invoke(channel, request)
     if (result.ok) return result.value
     throw isErrorInfo(result.error)
@@ -35,41 +42,43 @@ export class ElectronClient implements SeqcastClient {
     return () => {}
   }
 
-  fromDropped(files: File[]): PickedFile[] {
-    return files.map((file) => {
-      const path = this.bridge.pathForFile(file)
-      if (!path) {
-        throw new SeqcastError(
-          'io',
-          `${file.name}: this item has no file on disk (drop a file from a folder, not from a web page or an archive).`,
-          { file: file.name },
-        )
+  async fromDropped(files: File[]): Promise<PickedFile[]> {
+    const picked: PickedFile[] = []
+    for (const file of files) {
+      const result = await this.bridge.grantDropped(file)
+      if (!result.ok) {
+        throw isErrorInfo(result.error)
+          ? fromErrorInfo(result.error)
+          : new SeqcastError('internal', `${file.name}: malformed answer from the main process.`)
       }
-      return { name: file.name, path }
-    })
+      picked.push({ name: file.name, handle: result.value.handle })
+    }
+    return picked
   }
 
   async fileSource(file: PickedFile): Promise<RequestOf<'dataset:import'>['source']> {
-    if (file.path !== undefined) return { path: file.path }
-    return { path: this.fromDropped([file.file])[0].path as string }
+    if (file.handle !== undefined) return { handle: file.handle }
+    return { handle: (await this.fromDropped([file.file]))[0].handle as string }
   }
 
   async openFilePicker(kind: 'csv' | 'model', multiple: boolean): Promise<PickedFile[] | null> {
     const result = await this.invoke('dialog:open', { kind, multiple })
-    if (!result || result.paths.length === 0) return null
-    return result.paths.map((path) => ({ path, name: path.split(/[\\/]/).pop() || path }))
+    if (!result || result.files.length === 0) return null
+    return result.files.map(({ handle, name }) => ({ handle, name }))
   }
 
+  /** Main's save dialog, then main writes there; returns where it went (for the message). */
   async saveFile(
     suggestedName: string,
     data: string | Uint8Array,
     kind: SaveKind,
   ): Promise<string | null> {
-    const result = await this.invoke('dialog:save', {
-      suggestedName,
-      kind,
+    const target = await this.invoke('dialog:save', { suggestedName, kind })
+    if (!target) return null
+    const { location } = await this.invoke('file:write', {
+      handle: target.handle,
       data: data as string | Uint8Array<ArrayBuffer>,
     })
-    return result ? result.path : null
+    return location
   }
 }

@@ -116,14 +116,17 @@ export function useExports() {
           'not-found',
           'Export model: this run has no model (no epoch finished). Train it again.',
         )
-      const picked = await client.invoke('dialog:open', { kind: 'folder', multiple: false })
-      const dir = picked?.paths[0]
-      if (!dir) return
-      const { dir: written, files } = await client.invoke('model:write-folder', {
-        dir,
+      // Main's save dialog picks the folder; main writes there (the renderer names no path).
+      const target = await client.invoke('dialog:save', {
+        suggestedName: safeFileName(model.name),
+        kind: 'folder',
+      })
+      if (!target) return
+      const { location, files } = await client.invoke('model:write-folder', {
+        handle: target.handle,
         package: modelPackage(model),
       })
-      success(`Model written to ${written} (${files.join(', ')}).`, 'Exported')
+      success(`Model written to ${location} (${files.join(', ')}).`, 'Exported')
     } catch (e) {
       error(e, 'Could not export the model')
     }

@@ -38,7 +38,7 @@ export function useImport() {
     jobs.unshift({
       id,
       name: file.name,
-      phase: file.path ? 'reading' : 'uploading',
+      phase: file.handle ? 'reading' : 'uploading',
       detail: '',
       done: 0,
       total: 0,
@@ -145,7 +145,7 @@ export function useImport() {
 
   async function dropped(files: File[]): Promise<void> {
     try {
-      await importFiles(getClient().fromDropped(files))
+      await importFiles(await getClient().fromDropped(files))
     } catch (e) {
       error(e, 'Could not open the dropped file')
     }
