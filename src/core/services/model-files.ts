@@ -12,6 +12,7 @@ import {
   MODEL_JSON,
   packageFiles,
   packageFromFiles,
+  STATS_JSON,
   unzipPackage,
   WEIGHTS_BIN,
   zipPackage,
@@ -30,7 +31,7 @@ function ioError(path: string, error: unknown, action: string): SeqcastError {
   return new SeqcastError('io', `Cannot ${action} ${path}: ${reason}.`, { path, code })
 }
 
-/** Writes the three files into `dir` (created if needed); returns their paths. */
+/** Writes the package's files into `dir` (created if needed); returns their paths. */
 export async function writeModelFolder(dir: string, pkg: ModelPackage): Promise<string[]> {
   try {
     await mkdir(dir, { recursive: true })
@@ -70,7 +71,12 @@ export async function readModel(path: string): Promise<ModelPackage> {
   }
   if (info.isFile()) {
     const name = basename(path)
-    if (name === MODEL_JSON || name === MANIFEST_JSON || name === WEIGHTS_BIN)
+    if (
+      name === MODEL_JSON ||
+      name === MANIFEST_JSON ||
+      name === WEIGHTS_BIN ||
+      name === STATS_JSON
+    )
       return readModel(dirname(path))
     let bytes: Uint8Array
     try {
@@ -95,7 +101,12 @@ export async function readModel(path: string): Promise<ModelPackage> {
   }
   const files: Record<string, Uint8Array> = {}
   for (const name of names) {
-    if (name === MODEL_JSON || name === MANIFEST_JSON || name.endsWith('.bin')) {
+    if (
+      name === MODEL_JSON ||
+      name === MANIFEST_JSON ||
+      name === STATS_JSON ||
+      name.endsWith('.bin')
+    ) {
       files[name] = await readFile(join(path, name))
     }
   }

@@ -110,8 +110,10 @@ export type RunData = z.infer<typeof runDataSchema>
 const modelPackageSchema = z
   .object({
     manifest: z.record(z.string(), z.unknown()),
-    modelJson: z.record(z.string(), z.unknown()),
+    // null with `stats` for a statistical model (seqcast.json + stats.json, no tfjs files).
+    modelJson: z.record(z.string(), z.unknown()).nullable(),
     weights: z.instanceof(Uint8Array),
+    stats: z.string().max(50_000_000).optional(),
   })
   .strict()
 
