@@ -8,6 +8,9 @@ export interface ModelPreset {
   spec: ModelSpec
 }
 
+/** What the app and the CLI say about every statistical preset. */
+export const STATISTICAL_NOTE = 'forecasts the target from its own past'
+
 const direct = { kind: 'direct', activation: 'linear' } as const
 
 function preset(
@@ -119,9 +122,6 @@ export const MODEL_PRESETS: readonly ModelPreset[] = [
     'MSTL decomposition over every season, ETS on the seasonally adjusted series',
   ),
 ]
-
-/** What the app and the CLI say about every statistical preset. */
-export const STATISTICAL_NOTE = 'forecasts the target from its own past'
 
 /**
  * A statistical preset: no layers (it reads no windows of features), a direct head of H outputs.
