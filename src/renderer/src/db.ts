@@ -121,6 +121,8 @@ export interface ModelRecord {
   manifest: ModelPackage['manifest']
   modelJson: ModelPackage['modelJson']
   weights: Uint8Array
+  /** stats.json of a statistical model (not indexed: no schema change). */
+  stats?: string
   bytes: number
   createdAt: number
   updatedAt: number
@@ -521,7 +523,8 @@ export function modelRecord(
     manifest: pkg.manifest,
     modelJson: pkg.modelJson,
     weights,
-    bytes: weights.byteLength,
+    ...(pkg.stats !== undefined ? { stats: pkg.stats } : {}),
+    bytes: weights.byteLength + (pkg.stats?.length ?? 0),
     createdAt: now,
     updatedAt: now,
   }
@@ -533,6 +536,7 @@ export function modelPackage(model: ModelRecord): RequestOf<'model:zip'>['packag
     manifest: model.manifest as unknown as Record<string, unknown>,
     modelJson: model.modelJson as unknown as Record<string, unknown>,
     weights: model.weights as Uint8Array<ArrayBuffer>,
+    ...(model.stats !== undefined ? { stats: model.stats } : {}),
   }
 }
 

@@ -133,7 +133,8 @@ function create() {
 
   const summary = computed<{ value: ModelSummary | null; error: ErrorInfo | null }>(() => {
     const d = draft.value
-    if (!d) return { value: null, error: null }
+    // A statistical model has no layers to summarize.
+    if (!d || d.model.statistical) return { value: null, error: null }
     const w = d.experiment.window
     return attempt(() =>
       summarizeModel(d.model, w.sequenceLength, d.experiment.features.length, w.horizon),
