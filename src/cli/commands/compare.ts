@@ -53,6 +53,12 @@ const options: OptionSpecs = {
     value: '<B>',
     description: `windows per batch (default ${DEFAULT_TRAINING.batchSize})`,
   },
+  optimizer: { type: 'string', value: '<name>', description: 'rmsprop (default) | adam | sgd' },
+  'learning-rate': {
+    type: 'string',
+    value: '<x>',
+    description: `learning rate of the window models (default ${DEFAULT_TRAINING.learningRate})`,
+  },
   backend: { type: 'string', value: '<name>', description: 'auto (default) | wasm | cpu | …' },
   seed: { type: 'string', value: '<n>', description: 'seed of the window models' },
   out: {
