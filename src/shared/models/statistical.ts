@@ -4,7 +4,7 @@
  * the data (`suggestSeasons`); a spec that already names its seasons keeps them.
  */
 import type { ExperimentConfig } from '../experiment'
-import { suggestSeasons } from '../seasonality/suggest'
+import { suggestSeasons, type SeasonSuggestion } from '../seasonality/suggest'
 import type { Dataset } from '../series/dataset'
 import { splitRows } from '../series/split'
 import type { ModelSpec } from './spec'
@@ -48,4 +48,14 @@ export function statisticalSpecForRun(
   const trainEnd = splitRows(dataset.rowCount, experiment.split).train.end
   const suggestion = suggestSeasons(column.values.subarray(0, trainEnd), cadence)
   return withSeasons(spec, null, suggestion.seasons)
+}
+
+/** What the app says next to the Season field: "suggested from the training rows: 96 (day), 672 (week)". */
+export function seasonSuggestionText(suggestion: SeasonSuggestion): string {
+  const kept = suggestion.candidates.filter((c) => c.kept)
+  if (kept.length > 0)
+    return `suggested from the training rows: ${kept.map((c) => `${c.period} (${c.label})`).join(', ')}`
+  return suggestion.candidates.length > 0
+    ? `no clear season in the training rows (tried ${suggestion.candidates.map((c) => `${c.period} (${c.label})`).join(', ')})`
+    : 'no calendar season to suggest for this time axis'
 }

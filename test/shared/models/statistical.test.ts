@@ -2,7 +2,12 @@
 import { describe, expect, it } from 'vitest'
 import { parseCsv } from '../../../src/shared/csv'
 import { presetSpec, STATISTICAL_PRESET_IDS } from '../../../src/shared/models/presets'
-import { statisticalSeasons, statisticalSpecForRun } from '../../../src/shared/models/statistical'
+import {
+  seasonSuggestionText,
+  statisticalSeasons,
+  statisticalSpecForRun,
+} from '../../../src/shared/models/statistical'
+import { suggestSeasons } from '../../../src/shared/seasonality/suggest'
 import { parseModelSpec } from '../../../src/shared/models/validate'
 
 const ets = () => presetSpec('ets')!
@@ -52,5 +57,19 @@ describe('statistical presets', () => {
     expect(statisticalSeasons(ets(), 7)).toEqual([7])
     expect(statisticalSeasons(ets(), 1)).toEqual([])
     expect(statisticalSeasons(ets(), null)).toEqual([])
+  })
+
+  it('says which season it suggests, or that none is clear, in words', () => {
+    const column = dataset.columns.find((c) => c.name === 'y')!.values as Float64Array
+    expect(seasonSuggestionText(suggestSeasons(column.subarray(0, 60), monthly))).toBe(
+      'suggested from the training rows: 12 (year)',
+    )
+    const flat = Float64Array.from({ length: 60 }, (_, t) => (t * 7919) % 13)
+    expect(seasonSuggestionText(suggestSeasons(flat, monthly))).toBe(
+      'no clear season in the training rows (tried 12 (year))',
+    )
+    expect(seasonSuggestionText(suggestSeasons(flat, null))).toBe(
+      'no calendar season to suggest for this time axis',
+    )
   })
 })
