@@ -60,7 +60,7 @@ describe('statistical presets', () => {
   })
 
   it('says which season it suggests, or that none is clear, in words', () => {
-    const column = dataset.columns.find((c) => c.name === 'y')!.values as Float64Array
+    const column = (dataset.columns.find((c) => c.name === 'y') as { values: Float64Array }).values
     expect(seasonSuggestionText(suggestSeasons(column.subarray(0, 60), monthly))).toBe(
       'suggested from the training rows: 12 (year)',
     )
