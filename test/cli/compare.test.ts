@@ -129,6 +129,39 @@ describe('compare --json', () => {
   })
 })
 
+describe('compare --season 1 and bad sets', () => {
+  it('--season 1: no seasonal naive, and the statistical models fit without a season', async () => {
+    const sink = io()
+    const out = join(dir, 'no-season')
+    const code = await makeCompare({ host })(
+      [csv, ...experiment, '--models', 'ets', '--season', '1', '--out', out, '--json'],
+      sink,
+    )
+    expect(code).toBe(0)
+    const result = JSON.parse(sink.out().trim().split('\n').pop()!)
+    expect(result.baselines.seasonalNaive).toBeNull()
+    expect(result.leaderboard.map((e: { model: string }) => e.model).sort()).toEqual([
+      'ets',
+      'naive',
+    ])
+    // One model: no ensemble. The ETS fitted has no seasonal component (…,N).
+    const saved = JSON.parse(readFileSync(join(out, 'leaderboard.json'), 'utf8'))
+    const ets = saved.details.entries.find((e: { model: string }) => e.model === 'ets')
+    expect(ets.name).toMatch(/^ETS\([AM],(N|A|Ad),N\)$/)
+  })
+
+  it('an unknown model is refused by name before anything runs', async () => {
+    const sink = io()
+    await expect(
+      makeCompare({ host })(
+        [csv, ...experiment, '--models', 'ets,prophet', '--out', join(dir, 'bad')],
+        sink,
+      ),
+    ).rejects.toThrow(/--models: .*\(unknown: prophet\)/)
+    expect(existsSync(join(dir, 'bad'))).toBe(false)
+  })
+})
+
 describe('runArena', () => {
   let arena: ArenaResult
   const { dataset, report } = parseCsv(readFileSync(csv, 'utf8'), { fileName: 'monthly.csv' })
