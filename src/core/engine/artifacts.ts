@@ -150,7 +150,7 @@ function statsPackageFromFiles(
   if (kind !== fitted.kind) {
     throw new SeqcastError(
       'model-mismatch',
-      `${source}: ${STATS_JSON} holds a ${fitted.kind} model, but ${MANIFEST_JSON} describes ${kind ? `a ${kind} model` : `the window model "${manifest.model.name}"`}. The files do not belong together; export the model again.`,
+      `${source}: ${STATS_JSON} holds a model of kind "${fitted.kind}", but ${MANIFEST_JSON} describes ${kind ? `one of kind "${kind}"` : `the window model "${manifest.model.name}"`}. The files do not belong together; export the model again.`,
       { file: source, expected: kind ?? 'window model', received: fitted.kind },
     )
   }
