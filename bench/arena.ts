@@ -33,8 +33,12 @@ const csv = join(dir, 'load_15min.csv')
 writeFileSync(csv, lines.slice(0, ROWS + 1).join('\n') + '\n')
 const out = join(dir, 'arena')
 
+// CPU seconds of the whole process (user + sys) through GNU time where it exists: on a shared
+// machine the wall time says more about the neighbours than about Seqcast.
+const gnuTime = existsSync('/usr/bin/time')
+const cpuFile = join(dir, 'cpu.txt')
 const started = performance.now()
-const run = spawnSync(
+const command = [
   process.execPath,
   [
     cli,
@@ -55,8 +59,13 @@ const run = spawnSync(
     '--out',
     out,
   ],
-  { cwd: root, encoding: 'utf8' },
-)
+] as const
+const run = gnuTime
+  ? spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', cpuFile, command[0], ...command[1]], {
+      cwd: root,
+      encoding: 'utf8',
+    })
+  : spawnSync(command[0], [...command[1]], { cwd: root, encoding: 'utf8' })
 const wall = (performance.now() - started) / 1000
 if (run.status !== 0) {
   console.error(run.stderr)
@@ -93,5 +102,15 @@ for (const r of board.leaderboard) {
   )
 }
 for (const s of board.details.skipped) console.log(`skipped ${s.model}: ${s.reason}`)
-console.log(`\nwhole process: ${wall.toFixed(1)} s on ${ROWS.toLocaleString('en-US')} rows`)
+const cpu = gnuTime
+  ? readFileSync(cpuFile, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .slice(-2)
+      .reduce((a, b) => a + Number(b), 0)
+  : NaN
+const load = (await import('node:os')).loadavg()[0]
+console.log(
+  `\nwhole process: ${wall.toFixed(1)} s wall, ${Number.isFinite(cpu) ? `${cpu.toFixed(1)} s CPU (user + sys)` : 'CPU time unknown (no /usr/bin/time)'} on ${ROWS.toLocaleString('en-US')} rows; load average ${load.toFixed(1)} on ${(await import('node:os')).availableParallelism()} cores`,
+)
 rmSync(dir, { recursive: true, force: true })
