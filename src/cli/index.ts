@@ -14,6 +14,10 @@ const commands: Record<string, { run: () => Promise<Command>; summary: string }>
     run: async () => (await import('./commands/train')).train,
     summary: 'train a model, write the model folder, forecasts.csv and metrics.json',
   },
+  compare: {
+    run: async () => (await import('./commands/compare')).compare,
+    summary: 'rank every model (statistical, neural, baselines, an ensemble) on the same windows',
+  },
   predict: {
     run: async () => (await import('./commands/predict')).predict,
     summary: 'forecast a CSV with an exported model',

@@ -130,12 +130,18 @@ export type TfjsModelJson = {
   }[]
 }
 
-/** An exported model: tfjs artifacts plus the Seqcast manifest (`seqcast.json`). */
+/**
+ * An exported model: the Seqcast manifest (`seqcast.json`) plus, for a window model, the tfjs
+ * artifacts, or, for a statistical model, its parameters and initial state (`stats.json`).
+ */
 export type ModelPackage = {
   manifest: ModelManifest
-  modelJson: TfjsModelJson
-  /** `weights.bin`. */
+  /** `model.json`; null for a statistical model. */
+  modelJson: TfjsModelJson | null
+  /** `weights.bin`; empty for a statistical model. */
   weights: Uint8Array
+  /** `stats.json` of a statistical model (its text); absent for window models. */
+  stats?: string
 }
 
 export type SplitMetricsRecord = Partial<Record<SplitName, Metrics>>

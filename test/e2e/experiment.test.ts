@@ -218,6 +218,21 @@ describe('Experiment view', () => {
     await expect.poll(() => page.getByTestId('total-params').innerText()).toBe('2,001')
   })
 
+  it('a statistical preset says it forecasts the target from its own past, without layers; the season suggestion shows', async () => {
+    const { page } = browser
+    await page.getByLabel('Preset').selectOption('ets')
+    await expect
+      .poll(() => page.getByTestId('statistical-note').innerText())
+      .toContain('ETS forecasts the target from its own past')
+    expect(await page.getByLabel('Add a layer').count()).toBe(0)
+    expect(await page.getByTestId('season-suggestion').innerText()).toMatch(
+      /suggested from the training rows: 144 \(day\)|no clear season in the training rows/,
+    )
+    expect(await page.getByTestId('start-training').isDisabled()).toBe(false)
+    await page.getByLabel('Preset').selectOption('lstm')
+    await expect.poll(() => page.getByTestId('total-params').innerText()).toBe('2,001')
+  })
+
   it('takes a typed season, keeps it and clears it to none', async () => {
     const { page } = browser
     const season = page.getByLabel('Season (rows)', { exact: true })

@@ -423,3 +423,34 @@ describe('Train and Results', () => {
     expect(browser.errors.filter((e) => /Content Security Policy|pageerror/i.test(e))).toEqual([])
   })
 })
+
+describe('A statistical model in the app', () => {
+  it('ETS trains from the Experiment view, shows its metrics next to naive and exports seqcast.json + stats.json', async () => {
+    const { page } = browser
+    await setUpExperiment(page, 1)
+    await page.getByLabel('Preset').selectOption('ets')
+    await page.getByTestId('statistical-note').waitFor()
+    const known = new Set(tap.events.map((e) => (e.payload as { runId?: string }).runId))
+    await page.getByTestId('start-training').click()
+    const done = await tap.waitFor('run:done', (d) => !known.has(d.runId), 120_000)
+    const result = done.result as RunResult
+    expect(result.history).toEqual([])
+    expect(result.artifacts!.stats).toBeDefined()
+    await expect
+      .poll(() => page.getByTestId('run-status-chip').innerText(), { timeout: 60_000 })
+      .toBe('done')
+    await page.getByTestId('see-results').click()
+    await page.getByTestId('forecast-chart').waitFor()
+    const model = page.getByTestId('metrics').locator('tr[data-row="Model"]').first()
+    expect(Number((await model.locator('td').nth(1).innerText()).trim())).toBeCloseTo(
+      result.metrics.val!.mae,
+      3,
+    )
+    const zip = await download(page, 'export-model')
+    const entries = unzipSync(new Uint8Array(zip.bytes))
+    expect(Object.keys(entries).sort()).toEqual(['seqcast.json', 'stats.json'])
+    const manifest = JSON.parse(new TextDecoder().decode(entries['seqcast.json']))
+    expect(manifest.model.statistical.kind).toBe('ets')
+    expect(browser.errors.filter((e) => /pageerror/i.test(e))).toEqual([])
+  })
+})

@@ -15,8 +15,9 @@ import {
   type RunConfig,
   type TrainingConfig,
 } from '../../shared/experiment'
-import { MODEL_PRESETS, presetSpec } from '../../shared/models/presets'
+import { MODEL_PRESETS, presetSpec, STATISTICAL_NOTE } from '../../shared/models/presets'
 import type { ModelSpec } from '../../shared/models/spec'
+import { statisticalSpecForRun } from '../../shared/models/statistical'
 import { parseModelSpec } from '../../shared/models/validate'
 import { STATEFUL_EXPLANATION, type BackendReport, type RunResult } from '../../shared/run'
 import type { Dataset } from '../../shared/series/dataset'
@@ -48,7 +49,7 @@ const options: OptionSpecs = {
   model: {
     type: 'string',
     value: '<preset|spec.json>',
-    description: `a preset (${MODEL_PRESETS.map((p) => p.id).join(', ')}) or a model spec file`,
+    description: `a preset (${MODEL_PRESETS.map((p) => p.id).join(', ')}) or a model spec file; ets, arima, theta and mstl ${STATISTICAL_NOTE} (seasons: --season, 1 = none, else suggested from the training rows)`,
     required: true,
   },
   epochs: {
@@ -251,6 +252,11 @@ const fmt = (x: number | null | undefined, digits = 4) =>
 function summaryText(result: RunResult, out: string): string {
   const lines: string[] = []
   const b = result.backend
+  if (result.config.model.statistical) {
+    // No backend, no epochs: say what was fitted (stopMessage names the model and its time).
+    lines.push(b.routed ?? '', result.stopMessage ?? '')
+    return [...lines, '', ...metricsTable(result), '', `Wrote ${out}`].join('\n')
+  }
   lines.push(
     `Backend: ${b.used}${b.forced ? ' (forced)' : ''}. ${Object.entries(b.skipped)
       .map(([k, v]) => `${k}: ${v}`)
@@ -262,6 +268,13 @@ function summaryText(result: RunResult, out: string): string {
   if (result.stopMessage) lines.push(result.stopMessage)
   lines.push(`Best epoch ${result.bestEpoch ?? '—'} of ${result.history.length}.`)
   lines.push('')
+  lines.push(...metricsTable(result))
+  lines.push('', `Wrote ${out}`)
+  return lines.join('\n')
+}
+
+function metricsTable(result: RunResult): string[] {
+  const lines: string[] = []
   lines.push(
     ['', 'MAE', 'RMSE', 'sMAPE %', 'MASE', 'vs naive']
       .map((h, i) => (i === 0 ? h.padEnd(22) : h.padStart(i === 5 ? 0 : 11)))
@@ -294,8 +307,7 @@ function summaryText(result: RunResult, out: string): string {
         )
     }
   }
-  lines.push('', `Wrote ${out}`)
-  return lines.join('\n')
+  return lines
 }
 
 export interface TrainDeps {
@@ -318,9 +330,16 @@ export function makeTrain(deps: TrainDeps = {}): Command {
     if (args.options.stateful) model.stateful = true
     const training = trainingFromArgs(args.options, model.stateful)
     const { dataset, report } = await loadCsv(file, io, { quiet: json, args: args.options })
+    const experiment = experimentFromArgs(args.options, dataset, report, 'numeric')
     const config: RunConfig = {
-      experiment: experimentFromArgs(args.options, dataset, report, 'numeric'),
-      model,
+      experiment,
+      model: statisticalSpecForRun(
+        model,
+        dataset,
+        experiment,
+        report?.timeAxis?.cadence ?? null,
+        args.options.season !== undefined ? experiment.seasonRows : null,
+      ),
       training,
     }
     // before training: an --out that cannot take the results must not cost a trained model

@@ -9,10 +9,13 @@ import { SeqcastError } from '../../shared/errors'
 import { formatBytes, LIMITS } from '../../shared/ipc/limits'
 import { checkModelPackage } from '../../shared/models/package-check'
 import type { ModelPackage, TfjsModelJson } from '../../shared/run'
+import { STATS_FILE, statsFromJson } from '../stats/stats-json'
 
 export const MODEL_JSON = 'model.json'
 export const WEIGHTS_BIN = 'weights.bin'
 export const MANIFEST_JSON = 'seqcast.json'
+/** The parameters and initial state of a statistical model (no model.json, no weights.bin). */
+export const STATS_JSON = STATS_FILE
 
 /** What the worker sends: the tfjs artifacts of a model. */
 export interface WorkerArtifacts {
@@ -38,8 +41,17 @@ export function modelJsonFrom(
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
-/** The three files of a model package, as bytes. */
+/**
+ * The files of a model package, as bytes: model.json, weights.bin and seqcast.json for a window
+ * model; stats.json and seqcast.json for a statistical one.
+ */
 export function packageFiles(pkg: ModelPackage): Record<string, Uint8Array> {
+  if (pkg.stats !== undefined || pkg.modelJson === null) {
+    return {
+      [STATS_JSON]: encoder.encode(pkg.stats ?? ''),
+      [MANIFEST_JSON]: encoder.encode(JSON.stringify(pkg.manifest, null, 2)),
+    }
+  }
   return {
     [MODEL_JSON]: encoder.encode(JSON.stringify(pkg.modelJson)),
     [WEIGHTS_BIN]: pkg.weights,
@@ -57,12 +69,13 @@ export function packageFromFiles(
     if (!bytes) {
       throw new SeqcastError(
         'model-mismatch',
-        `${source}: ${name} is missing. A Seqcast model holds ${MODEL_JSON}, ${WEIGHTS_BIN} and ${MANIFEST_JSON}; export it again from Seqcast.`,
+        `${source}: ${name} is missing. A Seqcast model holds ${MODEL_JSON}, ${WEIGHTS_BIN} and ${MANIFEST_JSON} (a statistical model ${STATS_JSON} and ${MANIFEST_JSON}); export it again from Seqcast.`,
         { file: source, missing: name },
       )
     }
     return bytes
   }
+  if (files[STATS_JSON] && !files[MODEL_JSON]) return statsPackageFromFiles(files, source)
   const modelJson = parseJson(need(MODEL_JSON), `${source}/${MODEL_JSON}`) as TfjsModelJson
   if (
     !modelJson ||
@@ -98,6 +111,36 @@ export function packageFromFiles(
     { manifest: parseJson(need(MANIFEST_JSON), `${source}/${MANIFEST_JSON}`), modelJson, weights },
     source,
   )
+}
+
+/** A statistical model's package: seqcast.json naming a statistical model, and its stats.json. */
+function statsPackageFromFiles(
+  files: Record<string, Uint8Array | undefined>,
+  source: string,
+): ModelPackage {
+  const manifestBytes = files[MANIFEST_JSON]
+  if (!manifestBytes) {
+    throw new SeqcastError(
+      'model-mismatch',
+      `${source}: ${MANIFEST_JSON} is missing. A Seqcast statistical model holds ${STATS_JSON} and ${MANIFEST_JSON}; export it again from Seqcast.`,
+      { file: source, missing: MANIFEST_JSON },
+    )
+  }
+  const manifest = parseManifest(
+    parseJson(manifestBytes, `${source}/${MANIFEST_JSON}`),
+    `${source}/${MANIFEST_JSON}`,
+  )
+  const stats = decoder.decode(files[STATS_JSON])
+  const fitted = statsFromJson(stats, `${source}/${STATS_JSON}`)
+  const kind = manifest.model.statistical?.kind
+  if (kind !== fitted.kind) {
+    throw new SeqcastError(
+      'model-mismatch',
+      `${source}: ${STATS_JSON} holds a model of kind "${fitted.kind}", but ${MANIFEST_JSON} describes ${kind ? `one of kind "${kind}"` : `the window model "${manifest.model.name}"`}. The files do not belong together; export the model again.`,
+      { file: source, expected: kind ?? 'window model', received: fitted.kind },
+    )
+  }
+  return { manifest, modelJson: null, weights: new Uint8Array(0), stats }
 }
 
 export function zipPackage(pkg: ModelPackage): Uint8Array {

@@ -6,10 +6,21 @@
  */
 import { checkDatasetFits } from '../../shared/checks/dataset-fit'
 import { naiveForecast, seasonalNaiveForecast } from '../../shared/baselines'
-import { futureForecast, futureWindowStart, windowForecast } from '../../shared/forecast/assemble'
+import {
+  futureForecast,
+  futureWindowStart,
+  latestWindowStart,
+  windowForecast,
+} from '../../shared/forecast/assemble'
 import { checkManifest } from '../../shared/manifest'
 import { computeMetrics } from '../../shared/metrics'
-import { compareWithBaselines, type ForecastSet, type ModelPackage } from '../../shared/run'
+import {
+  compareWithBaselines,
+  type ForecastSet,
+  type ModelPackage,
+  type TfjsModelJson,
+} from '../../shared/run'
+import { SeqcastError } from '../../shared/errors'
 import { findColumn, timeValues, type Dataset } from '../../shared/series/dataset'
 import { denormalizeArray, normalizeColumn, normalizedMatrix } from '../../shared/series/normalize'
 import { rowsReservedForTargets } from '../../shared/windows/config'
@@ -18,6 +29,7 @@ import { toArrayBuffer } from '../engine/artifacts'
 import type { EngineHost } from '../engine/host'
 import { readModel } from './model-files'
 import { sharedHost } from './shared-host'
+import { fittedOfPackage, statisticalWindowForecasts } from './families/stat-model'
 
 export interface PredictRunOptions {
   /** The engine to use; default: the process' shared one. */
@@ -55,24 +67,35 @@ export async function predictWithModel(
           samplingRate: w.samplingRate,
         })
       : new Int32Array(0)
-  const futureStart = futureWindowStart(features, featureColumns.length, dataset.rowCount, w)
-  const host = options.host ?? sharedHost()
-  const outcome = await host.predict({
-    modelJson: pkg.modelJson,
-    weights: toArrayBuffer(pkg.weights.slice()),
-    spec: manifest.model,
-    window: w,
-    batchSize: manifest.inference.batchSize,
-    backend: manifest.training.backend,
-    fused: manifest.training.fusedKernels,
-    features,
-    featureCount: featureColumns.length,
-    target: normalizeColumn(normalization, experiment.target, target),
-    starts: starts.slice(),
-    futureStart,
-    warmup: manifest.model.stateful ? (manifest.inference.warmup ?? 0) : 0,
-  })
-  const predicted = denormalizeArray(normalization, experiment.target, outcome.predictions)
+  // A statistical model reads the target alone: its future needs no feature row.
+  const futureStart = manifest.model.statistical
+    ? latestWindowStart(dataset.rowCount, w)
+    : futureWindowStart(features, featureColumns.length, dataset.rowCount, w)
+  const toData = (normalized: Float32Array) =>
+    denormalizeArray(normalization, experiment.target, normalized)
+  const outcome = manifest.model.statistical
+    ? statisticalOutcome(pkg, target, starts, futureStart)
+    : await (options.host ?? sharedHost())
+        .predict({
+          modelJson: windowModelJson(pkg),
+          weights: toArrayBuffer(pkg.weights.slice()),
+          spec: manifest.model,
+          window: w,
+          batchSize: manifest.inference.batchSize,
+          backend: manifest.training.backend,
+          fused: manifest.training.fusedKernels,
+          features,
+          featureCount: featureColumns.length,
+          target: normalizeColumn(normalization, experiment.target, target),
+          starts: starts.slice(),
+          futureStart,
+          warmup: manifest.model.stateful ? (manifest.inference.warmup ?? 0) : 0,
+        })
+        .then((o) => ({
+          predictions: toData(o.predictions),
+          future: o.future ? toData(o.future) : null,
+        }))
+  const predicted = outcome.predictions
   const forecast = windowForecast({ target, timestamps: timeValues(dataset) }, starts, w, predicted)
   // Manifests before version 2 carry no scale: their MASE is unknown (NaN), never rescaled here.
   const scale = manifest.maseScale ?? NaN
@@ -93,12 +116,7 @@ export async function predictWithModel(
   }
   const future =
     outcome.future && futureStart !== null
-      ? futureForecast(
-          dataset,
-          futureStart,
-          w,
-          denormalizeArray(normalization, experiment.target, outcome.future),
-        )
+      ? futureForecast(dataset, futureStart, w, outcome.future)
       : null
   return {
     dataset: { name: dataset.name, rowCount: dataset.rowCount },
@@ -107,5 +125,35 @@ export async function predictWithModel(
     metrics,
     baselines,
     comparison,
+  }
+}
+
+function windowModelJson(pkg: ModelPackage): TfjsModelJson {
+  if (pkg.modelJson) return pkg.modelJson
+  throw new SeqcastError(
+    'model-mismatch',
+    `${pkg.manifest.name}: the manifest names a window model, but model.json is missing. Export the model again.`,
+    { file: 'model.json' },
+  )
+}
+
+/**
+ * A statistical model's forecasts of every window and of the future, in the data's units: its
+ * filter starts at row 0 of this file with the fitted initial state and runs forward.
+ */
+function statisticalOutcome(
+  pkg: ModelPackage,
+  target: Float64Array,
+  starts: Int32Array,
+  futureStart: number | null,
+): { predictions: Float64Array; future: Float64Array | null } {
+  const fitted = fittedOfPackage(pkg)
+  const w = pkg.manifest.experiment.window
+  return {
+    predictions: statisticalWindowForecasts(fitted, target, starts, w),
+    future:
+      futureStart !== null
+        ? statisticalWindowForecasts(fitted, target, Int32Array.of(futureStart), w)
+        : null,
   }
 }

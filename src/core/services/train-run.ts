@@ -25,6 +25,7 @@ import type { Dataset } from '../../shared/series/dataset'
 import type { RunStage } from '../../shared/ipc/contract'
 import { appInfo } from '../app-info'
 import type { EngineHost } from '../engine/host'
+import { fitStatisticalModel } from './families/stat-model'
 import { fitWindowModel } from './families/window-model'
 import { sharedHost } from './shared-host'
 
@@ -72,7 +73,9 @@ export async function trainRun(
   if (options.signal?.aborted)
     throw new SeqcastError('cancelled', 'Training was cancelled before it started.')
   const ctx = { runId, host: options.host ?? sharedHost(), options }
-  const fitted = await fitWindowModel(dataset, config, prepared, manifestInput, ctx)
+  const fitted = config.model.statistical
+    ? await fitStatisticalModel(config, prepared, ctx)
+    : await fitWindowModel(dataset, config, prepared, manifestInput, ctx)
 
   const { metrics, forecasts, comparison } = evaluateSplits(
     { ...prepared, starts: prepared.windows.starts },

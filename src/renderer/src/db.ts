@@ -120,6 +120,8 @@ export interface ModelRecord {
   manifest: ModelPackage['manifest']
   modelJson: ModelPackage['modelJson']
   weights: Uint8Array
+  /** stats.json of a statistical model (not indexed: no schema change). */
+  stats?: string
   bytes: number
   createdAt: number
   updatedAt: number
@@ -520,15 +522,26 @@ export function modelRecord(
     manifest: pkg.manifest,
     modelJson: pkg.modelJson,
     weights,
-    bytes: weights.byteLength,
+    ...(pkg.stats !== undefined ? { stats: pkg.stats } : {}),
+    bytes: weights.byteLength + (pkg.stats?.length ?? 0),
     createdAt: now,
     updatedAt: now,
   }
 }
 
 /** A stored model as the package the contract's model channels take. */
+<<<<<<< HEAD
 export function modelPackage(model: ModelRecord): ModelPackage {
   return { manifest: model.manifest, modelJson: model.modelJson, weights: model.weights }
+=======
+export function modelPackage(model: ModelRecord): RequestOf<'model:zip'>['package'] {
+  return {
+    manifest: model.manifest as unknown as Record<string, unknown>,
+    modelJson: model.modelJson as unknown as Record<string, unknown>,
+    weights: model.weights as Uint8Array<ArrayBuffer>,
+    ...(model.stats !== undefined ? { stats: model.stats } : {}),
+  }
+>>>>>>> i9-arena
 }
 
 // ───────────────────────────── predictions ─────────────────────────────

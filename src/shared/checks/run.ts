@@ -83,6 +83,8 @@ export function checkTrainingBatches(
 export function checkRun(config: RunConfig, trainWindows?: number): void {
   const { model: spec, experiment, training } = config
   const w = experiment.window
+  // A statistical model has no layers or batches: it reads the target's own past, row by row.
+  if (spec.statistical) return
   checkSpec(spec, {
     inputShape: [w.sequenceLength, experiment.features.length],
     horizon: w.horizon,

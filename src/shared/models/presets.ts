@@ -1,4 +1,4 @@
-import type { ModelSpec } from './spec'
+import type { ModelSpec, StatisticalKind } from './spec'
 
 export interface ModelPreset {
   id: string
@@ -7,6 +7,9 @@ export interface ModelPreset {
   source: string
   spec: ModelSpec
 }
+
+/** What the app and the CLI say about every statistical preset. */
+export const STATISTICAL_NOTE = 'forecasts the target from its own past'
 
 const direct = { kind: 'direct', activation: 'linear' } as const
 
@@ -102,7 +105,44 @@ export const MODEL_PRESETS: readonly ModelPreset[] = [
     head: direct,
     stateful: false,
   }),
+  statistical(
+    'ets',
+    'ETS',
+    'Automatic exponential smoothing: error, trend (damped allowed) and season chosen by AICc',
+  ),
+  statistical('arima', 'ARIMA', 'Automatic seasonal ARIMA (orders by AIC)'),
+  statistical(
+    'theta',
+    'Theta',
+    'The Theta method (Assimakopoulos & Nikolopoulos), optimized theta line',
+  ),
+  statistical(
+    'mstl',
+    'MSTL + ETS',
+    'MSTL decomposition over every season, ETS on the seasonally adjusted series',
+  ),
 ]
+
+/**
+ * A statistical preset: no layers (it reads no windows of features), a direct head of H outputs.
+ * Its seasons are resolved when a run is set up (`--season`, or the suggestion from the data).
+ */
+function statistical(id: StatisticalKind, label: string, source: string): ModelPreset {
+  return preset(id, label, `${source}; ${STATISTICAL_NOTE}`, {
+    layers: [],
+    head: direct,
+    stateful: false,
+    statistical: { kind: id },
+  })
+}
+
+/** Preset ids of the window models (`neural`) and of the statistical models. */
+export const NEURAL_PRESET_IDS: readonly string[] = MODEL_PRESETS.filter(
+  (p) => !p.spec.statistical,
+).map((p) => p.id)
+export const STATISTICAL_PRESET_IDS: readonly string[] = MODEL_PRESETS.filter(
+  (p) => p.spec.statistical,
+).map((p) => p.id)
 
 export function findPreset(id: string): ModelPreset | undefined {
   return MODEL_PRESETS.find((p) => p.id === id)

@@ -88,6 +88,31 @@ export interface ModelSpec {
    * batch size and no shuffling.
    */
   stateful: boolean
+  /**
+   * Set for a statistical model (ETS, ARIMA, Theta, MSTL): it forecasts the target from its own
+   * past, so `layers` is empty, the head is direct and the features are not read. Absent for
+   * window models (and in every manifest written before statistical models existed).
+   */
+  statistical?: StatisticalSpec
+}
+
+export type StatisticalKind = 'ets' | 'arima' | 'theta' | 'mstl'
+export const STATISTICAL_KINDS: readonly StatisticalKind[] = ['ets', 'arima', 'theta', 'mstl']
+
+export interface StatisticalSpec {
+  kind: StatisticalKind
+  /**
+   * Seasons in rows, shortest first (ETS, ARIMA and Theta use the first, MSTL all); [] for none.
+   * Absent: the experiment's season (`seasonRows`) when it is above 1.
+   */
+  seasons?: number[]
+}
+
+/** Window models read windows of features; statistical models only the target's own past. */
+export type ModelFamily = 'neural' | 'statistical'
+
+export function modelFamily(spec: Pick<ModelSpec, 'statistical'>): ModelFamily {
+  return spec.statistical ? 'statistical' : 'neural'
 }
 
 export const RECURRENT_TYPES: readonly RecurrentType[] = ['lstm', 'gru', 'simplernn']

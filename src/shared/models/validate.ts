@@ -46,6 +46,13 @@ export const modelSpecSchema = z
     layers: z.array(layerSpecSchema).max(64),
     head: z.object({ kind: z.enum(['direct', 'recursive', 'every-step']), activation }).strict(),
     stateful: z.boolean(),
+    statistical: z
+      .object({
+        kind: z.enum(['ets', 'arima', 'theta', 'mstl']),
+        seasons: z.array(z.number().int().min(2).max(1_000_000)).max(8).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
 

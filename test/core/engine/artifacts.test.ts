@@ -83,7 +83,7 @@ describe('model files', () => {
     const back = await readModel(join(dir, 'model'))
     expect(back.manifest.model).toEqual(config.model)
     expect(Number.isNaN(back.manifest.metrics.val!.mape)).toBe(true) // JSON null → NaN
-    const loaded = await artifactsToModel(back.modelJson, back.weights.slice().buffer)
+    const loaded = await artifactsToModel(back.modelJson!, back.weights.slice().buffer)
     const predict = () =>
       predictWindows(loaded, data.source, starts, {
         spec: config.model,

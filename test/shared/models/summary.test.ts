@@ -51,8 +51,8 @@ describe('parameter counts (Keras formulas, Chollet ch. 10 summaries)', () => {
     expect(s.layers.map((l) => l.params)).toEqual([0, 1680 * 16 + 16, 17 * 10])
   })
 
-  it('every preset summarizes on the Jena shapes', () => {
-    for (const p of MODEL_PRESETS)
+  it('every window-model preset summarizes on the Jena shapes', () => {
+    for (const p of MODEL_PRESETS.filter((q) => !q.spec.statistical))
       expect(summarizeModel(p.spec, 120, 14, 1).totalParams).toBeGreaterThan(0)
   })
 })

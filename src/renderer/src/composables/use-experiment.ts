@@ -7,7 +7,9 @@ import { computed, effectScope, reactive, ref, shallowRef, watch } from 'vue'
 import { toErrorInfo, type ErrorInfo } from '@shared/errors'
 import type { RunConfig } from '@shared/experiment'
 import { summarizeModel, type ModelSummary } from '@shared/models'
+import { seasonSuggestionText } from '@shared/models/statistical'
 import { prepareExperiment, type PreparedExperiment } from '@shared/prepare'
+import { suggestSeasons } from '@shared/seasonality/suggest'
 import { analyzeTimeAxis } from '@shared/series/time-axis'
 import { describeWindow, type WindowDescription } from '@shared/windows/describe'
 import { experimentWindows, type ExperimentWindows } from '@shared/windows/experiment'
@@ -113,6 +115,14 @@ function create() {
     { immediate: true, deep: true },
   )
 
+  /** Seasons found in the training rows of the target (what the statistical models would use). */
+  const seasonSuggestion = computed<string | null>(() => {
+    const p = prepared.value.value
+    if (!p) return null
+    const train = p.target.subarray(0, p.windows.ranges.train.end)
+    return seasonSuggestionText(suggestSeasons(train, cadence.value))
+  })
+
   /**
    * Windows per split on their own (Keras' counts), shown even when the experiment as a whole
    * does not validate yet, e.g. a split that gets no window: the counts say which one.
@@ -133,7 +143,8 @@ function create() {
 
   const summary = computed<{ value: ModelSummary | null; error: ErrorInfo | null }>(() => {
     const d = draft.value
-    if (!d) return { value: null, error: null }
+    // A statistical model has no layers to summarize.
+    if (!d || d.model.statistical) return { value: null, error: null }
     const w = d.experiment.window
     return attempt(() =>
       summarizeModel(d.model, w.sequenceLength, d.experiment.features.length, w.horizon),
@@ -165,7 +176,18 @@ function create() {
     if (dataset) draft.value = reactive(defaultDraft(dataset, cadence.value)) as Draft
   }
 
-  return { draft, cadence, prepared, windows, description, summary, memory, runConfig, reset }
+  return {
+    draft,
+    cadence,
+    prepared,
+    seasonSuggestion,
+    windows,
+    description,
+    summary,
+    memory,
+    runConfig,
+    reset,
+  }
 }
 
 let instance: ReturnType<typeof create> | null = null

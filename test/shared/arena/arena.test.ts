@@ -1,0 +1,64 @@
+/** The arena's rules: model sets, ranking by validation MAE, the ensemble's members and mean. */
+import { describe, expect, it } from 'vitest'
+import {
+  arenaModels,
+  ensembleMembers,
+  meanForecast,
+  percentBetter,
+  rankBoard,
+  type BoardEntry,
+} from '../../../src/shared/arena'
+import type { Metrics } from '../../../src/shared/metrics'
+
+const m = (mae: number): Metrics => ({ mae, rmse: mae, mape: NaN, smape: NaN, mase: NaN, n: 1 })
+const entry = (model: string, family: BoardEntry['family'], val: number | null): BoardEntry => ({
+  model,
+  family,
+  val: val === null ? null : m(val),
+  test: m(1),
+  seconds: 0,
+})
+
+describe('arena', () => {
+  it('model sets: statistical, neural, all, a list; unknown names are refused by name', () => {
+    expect(arenaModels('statistical')).toEqual(['ets', 'arima', 'theta', 'mstl'])
+    expect(arenaModels('neural')).toContain('lstm')
+    expect(arenaModels('neural')).not.toContain('ets')
+    expect(arenaModels('all')).toEqual([...arenaModels('statistical'), ...arenaModels('neural')])
+    expect(arenaModels('ets, lstm,ets')).toEqual(['ets', 'lstm'])
+    expect(() => arenaModels('ets,prophet')).toThrow(/--models: .*unknown: prophet/)
+  })
+
+  it('ranks by validation MAE, lower first; no or NaN validation last; ties keep run order', () => {
+    const board = rankBoard([
+      entry('a', 'neural', 3),
+      entry('b', 'statistical', NaN),
+      entry('c', 'baseline', 1),
+      entry('d', 'neural', null),
+      entry('e', 'statistical', 2),
+      entry('f', 'statistical', 2),
+    ])
+    expect(board.map((e) => e.model)).toEqual(['c', 'e', 'f', 'a', 'b', 'd'])
+  })
+
+  it('the ensemble takes the k best fitted models, never baselines, and needs two', () => {
+    const all = [
+      entry('naive', 'baseline', 0.5),
+      entry('a', 'neural', 4),
+      entry('b', 'statistical', 1),
+      entry('c', 'statistical', 3),
+      entry('d', 'neural', 2),
+      entry('e', 'neural', NaN),
+    ]
+    expect(ensembleMembers(all).map((e) => e.model)).toEqual(['b', 'd', 'c'])
+    expect(ensembleMembers(all, 2).map((e) => e.model)).toEqual(['b', 'd'])
+    expect(ensembleMembers([all[0], all[1], all[5]])).toEqual([])
+  })
+
+  it('the mean forecast is the element-wise mean; percent better than a reference', () => {
+    expect(Array.from(meanForecast([Float64Array.of(1, 2), Float64Array.of(3, 6)]))).toEqual([2, 4])
+    expect(percentBetter(8, 10)).toBeCloseTo(20, 12)
+    expect(percentBetter(12, 10)).toBeCloseTo(-20, 12)
+    expect(percentBetter(1, 0)).toBeNull()
+  })
+})
