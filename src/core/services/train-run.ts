@@ -55,9 +55,13 @@ export async function trainRun(
   options: TrainRunOptions = {},
 ): Promise<RunResult> {
   const started = performance.now()
-  const config = parseRunConfig(runConfig)
+  const requested = parseRunConfig(runConfig)
   const runId = options.runId ?? `run-${randomBytes(6).toString('hex')}`
-  const prepared = prepareExperiment(dataset, config.experiment)
+  const prepared = prepareExperiment(dataset, requested.experiment, {
+    recursive: requested.model.head.kind === 'recursive',
+  })
+  // What the run stores: the transform and calendar features chosen for 'auto'.
+  const config: RunConfig = { ...requested, experiment: prepared.config }
   checkRun(config, prepared.sampleCounts.train)
   const { normalization, baselines } = prepared
   const w = config.experiment.window

@@ -5,6 +5,7 @@
  */
 import { SeqcastError } from '../errors'
 import type { RunConfig } from '../experiment'
+import { inputColumnNames, learnsLevels, transformOf } from '../features/inputs'
 import { isRecurrent, type ModelSpec } from '../models/spec'
 import { summarizeModel } from '../models/summary'
 import { checkTrainingMemory } from '../models/memory'
@@ -83,8 +84,14 @@ export function checkTrainingBatches(
 export function checkRun(config: RunConfig, trainWindows?: number): void {
   const { model: spec, experiment, training } = config
   const w = experiment.window
+  // A config prepared from 'auto' holds concrete settings; an unprepared one is checked as none.
+  const resolved = {
+    ...experiment,
+    transform: experiment.transform === 'auto' ? undefined : experiment.transform,
+    calendar: experiment.calendar === 'auto' ? undefined : experiment.calendar,
+  }
   checkSpec(spec, {
-    inputShape: [w.sequenceLength, experiment.features.length],
+    inputShape: [w.sequenceLength, inputColumnNames(resolved).length],
     horizon: w.horizon,
     batchSize: spec.stateful ? training.batchSize : null,
   })
@@ -93,6 +100,15 @@ export function checkRun(config: RunConfig, trainWindows?: number): void {
     if (experiment.features.length !== 1 || experiment.features[0] !== experiment.target) {
       problems.push(
         `the target "${experiment.target}" must be the only feature (features: ${experiment.features.join(', ')})`,
+      )
+    }
+    if (inputColumnNames(resolved).length !== experiment.features.length) {
+      problems.push('calendar features must be off (--calendar none)')
+    }
+    const t = transformOf(resolved)
+    if (!learnsLevels(t)) {
+      problems.push(
+        `the transform must be none, because the predictions it feeds back are values, not changes (it is ${t.kind}${t.log ? ',log' : ''})`,
       )
     }
     if (w.samplingRate !== 1) problems.push(`the sampling rate must be 1 (it is ${w.samplingRate})`)
