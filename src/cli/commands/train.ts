@@ -33,6 +33,8 @@ import {
   type ParsedArgs,
 } from '../args'
 import { experimentFromArgs, experimentOptions } from '../experiment-args'
+import { calendarOf, transformOf } from '../../shared/features/inputs'
+import { formatTargetTransform } from '../../shared/transforms/spec'
 import { EXIT, progressBar, type Command } from '../io'
 import { loadCsv } from '../load'
 import { forecastsCsv } from '../../shared/forecast-csv'
@@ -218,6 +220,10 @@ export function resultJson(result: RunResult, out: string, files: string[]) {
     bestEpoch: result.bestEpoch,
     stopReason: result.stopReason,
     stopMessage: result.stopMessage,
+    transform: formatTargetTransform(transformOf(result.config.experiment)),
+    calendar: calendarOf(result.config.experiment),
+    choices: result.choices ?? [],
+    warnings: result.warnings ?? [],
     metrics: Object.fromEntries(
       Object.entries(result.metrics).map(([s, m]) => [s, metricsJson(m)]),
     ),
@@ -256,6 +262,7 @@ function summaryText(result: RunResult, out: string): string {
   if (b.routed) lines.push(b.routed)
   const kernels = kernelsLine(b)
   if (kernels) lines.push(kernels)
+  lines.push(...(result.choices ?? []), ...(result.warnings ?? []).map((w) => `Warning: ${w}`))
   if (result.stopMessage) lines.push(result.stopMessage)
   lines.push(`Best epoch ${result.bestEpoch ?? '—'} of ${result.history.length}.`)
   lines.push('')

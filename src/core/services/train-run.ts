@@ -107,6 +107,7 @@ export async function trainRun(
     bestEpoch: fitted.bestEpoch,
     stopReason: fitted.stopReason,
     stopMessage: fitted.stopMessage,
+    choices: [prepared.transformReason, prepared.calendar.reason],
     metrics,
     baselines,
     comparison,
