@@ -115,6 +115,8 @@ export function experimentFromArgs(
       transformText.trim().toLowerCase() === 'auto'
         ? 'auto'
         : parseTargetTransform(transformText, seasonRows),
-    calendar: parseCalendarSetting(options.calendar === undefined ? 'auto' : String(options.calendar)),
+    calendar: parseCalendarSetting(
+      options.calendar === undefined ? 'auto' : String(options.calendar),
+    ),
   }
 }

@@ -110,10 +110,7 @@ export const experimentConfigSchema = z
       ])
       .optional(),
     calendar: z
-      .union([
-        z.enum(['auto', 'none']),
-        z.array(z.enum(['hour', 'dow', 'doy', 'month'])).max(4),
-      ])
+      .union([z.enum(['auto', 'none']), z.array(z.enum(['hour', 'dow', 'doy', 'month'])).max(4)])
       .optional(),
   })
   .strict()

@@ -124,7 +124,11 @@ export function prepareExperiment(
   if (learnedName !== config.target) {
     // Normalization of what the model outputs: fitted on the training rows of the learned target.
     const values = learnedTrainingValues(learned, trainEnd, config.window)
-    const own = fitNormalization(config.normalization, [{ name: learnedName, values }], values.length)
+    const own = fitNormalization(
+      config.normalization,
+      [{ name: learnedName, values }],
+      values.length,
+    )
     normalization.columns.push(learnedName)
     normalization.center.push(own.center[0])
     normalization.scale.push(own.scale[0])
@@ -191,8 +195,7 @@ function resolveCalendar(
   if (setting === 'none') return chooseCalendarFeatures('none', null, 0)
   const cadence = analyzeTimeAxis(dataset)?.cadence ?? null
   const trainEnd = windows.ranges.train.end
-  const spanMs =
-    timestamps && trainEnd >= 1 ? timestamps[trainEnd - 1] - timestamps[0] : Number.NaN
+  const spanMs = timestamps && trainEnd >= 1 ? timestamps[trainEnd - 1] - timestamps[0] : Number.NaN
   const choice = chooseCalendarFeatures(setting, cadence, spanMs)
   return { ...choice, features: choice.features as CalendarFeature[] }
 }

@@ -97,7 +97,13 @@ export async function predictWithModel(
   })
   // Back to data units with rows ≤ each window's last row (the transform's anchors).
   const toData = (normalized: Float32Array, at: Int32Array) =>
-    inverseTargets(denormalizeArray(normalization, learnedName, normalized), target, at, w, transform)
+    inverseTargets(
+      denormalizeArray(normalization, learnedName, normalized),
+      target,
+      at,
+      w,
+      transform,
+    )
   const predicted = toData(outcome.predictions, starts)
   const forecast = windowForecast({ target, timestamps: timeValues(dataset) }, starts, w, predicted)
   // Manifests before version 2 carry no scale: their MASE is unknown (NaN), never rescaled here.
@@ -119,12 +125,7 @@ export async function predictWithModel(
   }
   const future =
     outcome.future && futureStart !== null
-      ? futureForecast(
-          dataset,
-          futureStart,
-          w,
-          toData(outcome.future, Int32Array.of(futureStart)),
-        )
+      ? futureForecast(dataset, futureStart, w, toData(outcome.future, Int32Array.of(futureStart)))
       : null
   return {
     dataset: { name: dataset.name, rowCount: dataset.rowCount },

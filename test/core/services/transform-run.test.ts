@@ -125,7 +125,14 @@ process.stdout.write(JSON.stringify(out))
 function stockForecasts(name: string, starts: number[]): number[] {
   const out = execFileSync(
     process.execPath,
-    ['--input-type=module', '-e', SCRIPT, join(dir, name, 'model'), dataFile, JSON.stringify(starts)],
+    [
+      '--input-type=module',
+      '-e',
+      SCRIPT,
+      join(dir, name, 'model'),
+      dataFile,
+      JSON.stringify(starts),
+    ],
     {
       cwd: process.cwd(),
       env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
@@ -164,7 +171,16 @@ describe.each(CASES)('transform $name with month features', ({ name, transform }
     const out = join(dir, name, 'predicted.csv')
     execFileSync(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'predict', join(dir, name, 'model'), dataFile, '--out', out],
+      [
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'predict',
+        join(dir, name, 'model'),
+        dataFile,
+        '--out',
+        out,
+      ],
       { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] },
     )
     const predicted = csvPredictions(readFileSync(out, 'utf8'), 'all')
