@@ -33,6 +33,7 @@ import {
   type ParsedArgs,
 } from '../args'
 import { experimentFromArgs, experimentOptions } from '../experiment-args'
+import { outputNormalization } from '../../shared/checks/nonsense'
 import { calendarOf, transformOf } from '../../shared/features/inputs'
 import { formatTargetTransform } from '../../shared/transforms/spec'
 import { EXIT, progressBar, type Command } from '../io'
@@ -322,11 +323,11 @@ export function makeTrain(deps: TrainDeps = {}): Command {
     if (args.options.stateful) model.stateful = true
     const training = trainingFromArgs(args.options, model.stateful)
     const { dataset, report } = await loadCsv(file, io, json)
-    const config: RunConfig = {
-      experiment: experimentFromArgs(args.options, dataset, report, 'numeric'),
-      model,
-      training,
-    }
+    const experiment = experimentFromArgs(args.options, dataset, report, 'numeric')
+    // A tanh output needs its target in [−1, 1]: the model's own normalization unless one is set.
+    const needed = outputNormalization(model)
+    if (needed && args.options.normalize === undefined) experiment.normalization = needed
+    const config: RunConfig = { experiment, model, training }
     if (model.stateful && !json) io.stderr.write(`${STATEFUL_EXPLANATION}\n`)
     const result = await trainWithProgress(dataset, config, io, json, deps.host)
     const files: string[] = []

@@ -6,6 +6,7 @@
  * the future, and the model package with its manifest.
  */
 import { randomBytes } from 'node:crypto'
+import { naiveVerdict, runWarnings } from '../../shared/checks/nonsense'
 import { checkRun } from '../../shared/checks/run'
 import { SeqcastError } from '../../shared/errors'
 import { parseRunConfig, type RunConfig } from '../../shared/experiment'
@@ -78,6 +79,15 @@ export async function trainRun(
   const ctx = { runId, host: options.host ?? sharedHost(), options }
   const fitted = await fitWindowModel(dataset, config, prepared, manifestInput, ctx)
 
+  const warnings = runWarnings({
+    experiment: config.experiment,
+    model: config.model,
+    batchSize: config.training.batchSize,
+    target: prepared.target,
+    ranges: prepared.windows.ranges,
+    valWindows: prepared.sampleCounts.val,
+    constantInputs: normalization.constant.filter((c) => c !== prepared.learnedName),
+  })
   const { metrics, forecasts, comparison } = evaluateSplits(
     { ...prepared, starts: prepared.windows.starts },
     w,
@@ -108,6 +118,18 @@ export async function trainRun(
     stopReason: fitted.stopReason,
     stopMessage: fitted.stopMessage,
     choices: [prepared.transformReason, prepared.calendar.reason],
+    warnings: [
+      ...warnings,
+      ...[
+        naiveVerdict({
+          experiment: config.experiment,
+          target: prepared.target,
+          ranges: prepared.windows.ranges,
+          model: metrics.val,
+          naive: baselines.naive.val,
+        }),
+      ].filter((v): v is string => v !== null),
+    ],
     metrics,
     baselines,
     comparison,

@@ -11,6 +11,7 @@ import { summarizeModel } from '../models/summary'
 import { checkTrainingMemory } from '../models/memory'
 import { gapAfterWindow } from '../windows/config'
 import { batchesPerEpoch } from '../windows/batches'
+import { checkOutputRange } from './nonsense'
 
 export interface SpecShape {
   /** Timesteps L and features F of one window. */
@@ -95,6 +96,7 @@ export function checkRun(config: RunConfig, trainWindows?: number): void {
     horizon: w.horizon,
     batchSize: spec.stateful ? training.batchSize : null,
   })
+  checkOutputRange(spec, experiment.normalization)
   if (spec.head.kind === 'recursive') {
     const problems: string[] = []
     if (experiment.features.length !== 1 || experiment.features[0] !== experiment.target) {
