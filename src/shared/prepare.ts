@@ -162,7 +162,11 @@ function resolveTransform(
   windows: ExperimentWindows,
   options: PrepareOptions,
 ): { transform: TargetTransform; reason: string } {
-  const setting = config.transform ?? NO_TRANSFORM
+  let setting = config.transform ?? NO_TRANSFORM
+  // `seasonal` without its own season takes the experiment's (the Experiment view's Season field).
+  if (setting !== 'auto' && setting.kind === 'seasonal' && setting.seasonRows === null) {
+    setting = { ...setting, seasonRows: config.seasonRows }
+  }
   if (setting !== 'auto') {
     return { transform: setting, reason: `Transform: ${formatTargetTransform(setting)} (as set).` }
   }
