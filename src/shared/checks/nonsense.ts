@@ -15,6 +15,7 @@
  */
 import { SeqcastError } from '../errors'
 import { formatNumber } from '../csv/bytes'
+import type { ImportIssue } from '../csv/report'
 import type { ExperimentConfig } from '../experiment'
 import { learnsLevels, transformOf } from '../features/inputs'
 import type { Metrics } from '../metrics'
@@ -48,6 +49,18 @@ export function constantColumnMessage(dataset: Dataset, name: string): string {
     `Column "${name}" is constant (every value is ${formatNumber(v)}): it cannot be forecast or help a forecast. ` +
     `It is not offered as the default target; check the file (a meter that read nothing?) or leave it out.`
   )
+}
+
+/** Constant columns as Data view warnings (the same list as the import's). */
+export function constantColumnIssues(dataset: Dataset): ImportIssue[] {
+  return constantColumns(dataset).map((column) => ({
+    code: 'constant-column',
+    severity: 'warning' as const,
+    message: constantColumnMessage(dataset, column),
+    file: dataset.name,
+    column,
+    fix: 'Leave the column out of the target and the features, or check the file.',
+  }))
 }
 
 /** The default target: the first numeric column that is not constant (else the first numeric). */

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   checkOutputRange,
+  constantColumnIssues,
   constantColumnMessage,
   constantColumns,
   defaultTargetColumn,
@@ -186,5 +187,19 @@ describe('naiveVerdict', () => {
     expect(level).toMatch(
       /Likely cause: 1 row ahead the last value is already a close forecast.*calendar features, or a longer window\.$/,
     )
+  })
+})
+
+describe('constantColumnIssues', () => {
+  it('one Data view warning per constant column, naming file and column', () => {
+    expect(constantColumnIssues(meters)).toEqual([
+      expect.objectContaining({
+        code: 'constant-column',
+        severity: 'warning',
+        file: 'load.csv',
+        column: 'meter0',
+        message: expect.stringMatching(/^Column "meter0" is constant/),
+      }),
+    ])
   })
 })
