@@ -146,7 +146,7 @@ export function runWarnings(input: WarningInput): string[] {
       if (r.outside / r.count <= OUTSIDE_SHARE) continue
       out.push(
         `${pct(r.outside / r.count)} of the ${r.split === 'val' ? 'validation' : 'test'} values of "${e.target}" lie outside ` +
-          `the training range ${range(r.min, r.max)}, which a model of the levels cannot reach. ` +
+          `the training range ${range(r.min, r.max)}, which a model of the levels reaches only by extrapolating (saturating layers such as LSTM or tanh cannot). ` +
           `Use the transform change (--transform change) so windows learn the change from their last value.`,
       )
     }
@@ -194,7 +194,7 @@ export function naiveVerdict(input: VerdictInput): string | null {
   const share = outside.length > 0 ? outside[0].outside / outside[0].count : 0
   const gap = gapAfterWindow(e.window)
   if (learnsLevels(t) && share > OUTSIDE_SHARE) {
-    return `${head} Likely cause: ${pct(share)} of the validation values lie outside the training range ${range(outside[0].min, outside[0].max)}, which a model of the levels cannot reach. Try the transform change.`
+    return `${head} Likely cause: ${pct(share)} of the validation values lie outside the training range ${range(outside[0].min, outside[0].max)}, which a model of the levels reaches only by extrapolating (saturating layers such as LSTM or tanh cannot). Try the transform change.`
   }
   if (learnsLevels(t) && r2 >= TREND_R2) {
     return `${head} Likely cause: the target trends (a straight line explains ${pct(r2)} of the training rows' variance). Try the transform change.`

@@ -164,7 +164,7 @@ describe('naiveVerdict', () => {
     })
     expect(outside).toBe(
       'Worse than naive on validation: MAE 3 against 2 for repeating the last value (50 % worse). ' +
-        'Likely cause: 100 % of the validation values lie outside the training range 1 … 4, which a model of the levels cannot reach. Try the transform change.',
+        'Likely cause: 100 % of the validation values lie outside the training range 1 … 4, which a model of the levels reaches only by extrapolating (saturating layers such as LSTM or tanh cannot). Try the transform change.',
     )
     // Training rows 1, 2, 3, 4 lie on a line (R² = 100 %); validation values inside the range.
     const trend = naiveVerdict({
