@@ -91,6 +91,14 @@ export function checkRun(config: RunConfig, trainWindows?: number): void {
     transform: experiment.transform === 'auto' ? undefined : experiment.transform,
     calendar: experiment.calendar === 'auto' ? undefined : experiment.calendar,
   }
+  if (spec.head.kind === 'every-step' && transformOf(resolved).kind === 'seasonal') {
+    // Early timesteps' targets lie less than a season after row 0 for the first windows.
+    throw new SeqcastError(
+      'config',
+      `Model "${spec.name}" learns a target at every timestep, and the transform "seasonal" has no value one season before the first rows those targets reach. Use --transform change or a direct head (Dense(H)).`,
+      { setting: 'transform', settings: ['transform', 'head'] },
+    )
+  }
   checkSpec(spec, {
     inputShape: [w.sequenceLength, inputColumnNames(resolved).length],
     horizon: w.horizon,

@@ -203,3 +203,37 @@ describe('constantColumnIssues', () => {
     ])
   })
 })
+
+describe('checkRun with transforms and calendar features', () => {
+  const run = (model: string, over: Partial<ExperimentConfig>) => ({
+    experiment: experiment({
+      window: { sequenceLength: 4, samplingRate: 1, sequenceStride: 1, delay: 4, horizon: 2 },
+      seasonRows: 4,
+      ...over,
+    }),
+    model: presetSpec(model)!,
+    training: { ...DEFAULT_TRAINING },
+  })
+  it('a recursive roll-out refuses a transform and calendar features; every-step refuses seasonal', () => {
+    const recursive = (over: Partial<ExperimentConfig>) => {
+      const c = run('linear', over)
+      c.model = { ...c.model, head: { kind: 'recursive', activation: 'linear' } }
+      return c
+    }
+    expect(() => checkRun(recursive({}))).not.toThrow()
+    expect(() =>
+      checkRun(recursive({ transform: { kind: 'change', log: false, seasonRows: null } })),
+    ).toThrow(/the transform must be none/)
+    expect(() => checkRun(recursive({ calendar: ['month'] }))).toThrow(
+      /calendar features must be off/,
+    )
+    const everyStep = run('linear', { transform: { kind: 'seasonal', log: false, seasonRows: 4 } })
+    everyStep.model = { ...everyStep.model, head: { kind: 'every-step', activation: 'linear' } }
+    expect(() => checkRun(everyStep)).toThrow(/transform "seasonal" has no value one season before/)
+  })
+
+  it('the input count includes the calendar columns (4 per feature: sin/cos of row and target)', () => {
+    const c = run('linear', { calendar: ['month', 'dow'] })
+    expect(() => checkRun(c)).not.toThrow()
+  })
+})
