@@ -56,8 +56,11 @@ export interface PreparedExperiment {
   calendar: CalendarChoice
   /** Name of the learned target's statistics in `normalization` (the target's own for none). */
   learnedName: string
-  /** What windows learn, rowCount × H (learnedTargetRows); in data units for none. */
-  learned: Float64Array
+  /**
+   * What windows learn, rowCount × H (learnedTargetRows), made on first use: the live preview
+   * never needs it, and for H = 24 on 420k rows it is 80 MB.
+   */
+  learnedRows(): Float64Array
   /** Epoch ms per row, or null when the dataset has no time column. */
   timestamps: Float64Array | null
   normalization: NormalizationStats
@@ -119,11 +122,15 @@ export function prepareExperiment(
     uniqueColumns([...inputs, { name: config.target, values: target }]),
     trainEnd,
   )
-  const learned = learnedTargetRows(target, config.window, transform)
   const learnedName = learnedTargetName(config.target, transform)
+  const window = config.window
+  let learned: Float64Array | null = null
+  const learnedRows = () => (learned ??= learnedTargetRows(target, window, transform))
   if (learnedName !== config.target) {
-    // Normalization of what the model outputs: fitted on the training rows of the learned target.
-    const values = learnedTrainingValues(learned, trainEnd, config.window)
+    // Normalization of what the model outputs: fitted on the training rows of the learned target
+    // (rows before trainEnd depend only on rows before it).
+    const trainRows = learnedTargetRows(target.subarray(0, trainEnd), window, transform)
+    const values = learnedTrainingValues(trainRows, trainEnd, window)
     const own = fitNormalization(
       config.normalization,
       [{ name: learnedName, values }],
@@ -149,7 +156,7 @@ export function prepareExperiment(
     transformReason,
     calendar,
     learnedName,
-    learned,
+    learnedRows,
     timestamps,
     normalization,
     baselines: baselineReport(target, windows, config.seasonRows),

@@ -83,7 +83,7 @@ describe('prepareExperiment with a transform', () => {
     expect(p.sampleCounts.train).toBe(base.sampleCounts.train - 4)
     expect(p.sampleCounts.val).toBe(base.sampleCounts.val)
     // learned at row r: r² − (r − 6)² = 12r − 36
-    expect(p.learned[10]).toBe(84)
+    expect(p.learnedRows()[10]).toBe(84)
   })
 
   it('log of a column with a zero is refused, naming the row', () => {
@@ -143,7 +143,7 @@ describe('BatchFiller over learned rows', () => {
         transform: { kind: 'change', log: false, seasonRows: null },
       }),
     )
-    const target = normalizeColumn(p.normalization, p.learnedName, p.learned)
+    const target = normalizeColumn(p.normalization, p.learnedName, p.learnedRows())
     const filler = new BatchFiller(
       { features: new Float32Array(40), featureCount: 1, target, targetWidth: 2 },
       p.config.window,

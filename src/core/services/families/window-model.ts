@@ -48,7 +48,7 @@ export async function fitWindowModel(
     featureCount,
     target: levels
       ? normalizeColumn(normalization, target, prepared.target)
-      : normalizeColumn(normalization, learnedName, prepared.learned),
+      : normalizeColumn(normalization, learnedName, prepared.learnedRows()),
     targetWidth: levels ? 1 : w.horizon,
     starts: {
       train: prepared.windows.starts.train.slice(),
