@@ -2,6 +2,8 @@
 import { defaultSeasonRows } from '../shared/series/season'
 import type { ImportReport } from '../shared/csv'
 import type { ExperimentConfig } from '../shared/experiment'
+import { parseCalendarSetting } from '../shared/features/calendar'
+import { parseTargetTransform } from '../shared/transforms/spec'
 import type { Dataset } from '../shared/series/dataset'
 import type { NormalizationKind } from '../shared/series/normalize'
 import { DEFAULT_SPLIT } from '../shared/series/split'
@@ -60,6 +62,18 @@ export const experimentOptions: OptionSpecs = {
     value: '<rows>',
     description: 'season of the seasonal-naive baseline in rows (default from the time axis)',
   },
+  transform: {
+    type: 'string',
+    value: '<kind>',
+    description:
+      'what window models learn: none | change | seasonal, optionally ",log" (default auto: change when the training target trends or validation leaves its range)',
+  },
+  calendar: {
+    type: 'string',
+    value: '<list>',
+    description:
+      'calendar inputs (UTC): auto (default, by cadence) | none | a list of hour,dow,doy,month',
+  },
 }
 
 const NORMALIZATIONS: NormalizationKind[] = ['zscore', 'minmax', 'minmax-sym', 'none']
@@ -81,6 +95,9 @@ export function experimentFromArgs(
     )
   }
   const cadence = report?.timeAxis?.cadence ?? null
+  const seasonRows =
+    options.season !== undefined ? intOption(options, 'season', 1) : defaultSeasonRows(cadence)
+  const transformText = options.transform === undefined ? 'auto' : String(options.transform)
   return {
     target,
     features,
@@ -93,7 +110,13 @@ export function experimentFromArgs(
     },
     split: splitOption(options, DEFAULT_SPLIT),
     normalization,
-    seasonRows:
-      options.season !== undefined ? intOption(options, 'season', 1) : defaultSeasonRows(cadence),
+    seasonRows,
+    transform:
+      transformText.trim().toLowerCase() === 'auto'
+        ? 'auto'
+        : parseTargetTransform(transformText, seasonRows),
+    calendar: parseCalendarSetting(
+      options.calendar === undefined ? 'auto' : String(options.calendar),
+    ),
   }
 }

@@ -110,6 +110,9 @@ function sunspotConfig(epochs: number, backend: RunConfig['training']['backend']
       split: { train: 0.7287, val: 0.1618 },
       normalization: 'minmax-sym',
       seasonRows: null,
+      // The book's setting: no target transform, no calendar inputs.
+      transform: { kind: 'none', log: false, seasonRows: null },
+      calendar: 'none',
     },
     model,
     training: {
@@ -140,6 +143,9 @@ function electricityConfig(
       split: { train: 0.7, val: 0.15 },
       normalization: 'minmax',
       seasonRows: 96,
+      // The book's setting: no target transform, no calendar inputs.
+      transform: { kind: 'none', log: false, seasonRows: null },
+      calendar: 'none',
     },
     model,
     training: {
@@ -174,6 +180,9 @@ function jenaConfig(
       split: { train: 0.5, val: 0.25 },
       normalization: 'zscore',
       seasonRows: 144,
+      // The book's setting: no target transform, no calendar inputs.
+      transform: { kind: 'none', log: false, seasonRows: null },
+      calendar: 'none',
     },
     model: presetSpec('lstm')!,
     training: {

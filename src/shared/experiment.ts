@@ -9,6 +9,8 @@ import type { ModelSpec } from './models/spec'
 import type { NormalizationKind } from './series/normalize'
 import type { SplitFractions } from './series/split'
 import type { WindowConfig } from './windows/config'
+import type { TargetTransform } from './transforms/spec'
+import type { CalendarSetting } from './features/calendar'
 
 export interface ExperimentConfig {
   target: string
@@ -19,6 +21,17 @@ export interface ExperimentConfig {
   normalization: NormalizationKind
   /** Season in rows for the seasonal-naive baseline; null when none applies. */
   seasonRows: number | null
+  /**
+   * What window models learn instead of the target's level (transforms/spec.ts). 'auto' is
+   * chosen by `chooseTargetTransform` when the experiment is prepared; a prepared (stored) config
+   * holds the transform it chose. Absent: none (runs and models made before it existed).
+   */
+  transform?: TargetTransform | 'auto'
+  /**
+   * Calendar features appended to the inputs (features/calendar.ts). 'auto' is chosen by cadence
+   * when prepared; a prepared config holds the list. Absent: none.
+   */
+  calendar?: CalendarSetting
 }
 
 export type OptimizerName = 'rmsprop' | 'adam' | 'sgd'
@@ -84,6 +97,21 @@ export const experimentConfigSchema = z
     split: z.object({ train: z.number().gt(0).lt(1), val: z.number().min(0).lt(1) }).strict(),
     normalization: z.enum(['zscore', 'minmax', 'minmax-sym', 'none']),
     seasonRows: whole(1, 10_000_000).nullable(),
+    transform: z
+      .union([
+        z.literal('auto'),
+        z
+          .object({
+            kind: z.enum(['none', 'change', 'seasonal']),
+            log: z.boolean(),
+            seasonRows: whole(1, 10_000_000).nullable(),
+          })
+          .strict(),
+      ])
+      .optional(),
+    calendar: z
+      .union([z.enum(['auto', 'none']), z.array(z.enum(['hour', 'dow', 'doy', 'month'])).max(4)])
+      .optional(),
   })
   .strict()
 

@@ -13,7 +13,9 @@ import {
   type RunConfig,
   type TrainingConfig,
 } from './experiment'
+import { inputColumnNames, transformOf } from './features/inputs'
 import type { ModelSpec } from './models/spec'
+import { learnedTargetName } from './transforms/spec'
 import { describeZodError, modelSpecSchema } from './models/validate'
 import {
   outputUnits,
@@ -128,7 +130,7 @@ export function manifestFor(
     model: config.model,
     training: config.training,
     inference: {
-      inputShape: [w.sequenceLength, config.experiment.features.length],
+      inputShape: [w.sequenceLength, inputColumnNames(config.experiment).length],
       batchSize: config.model.stateful ? config.training.batchSize : null,
       outputUnits: outputUnits(config.model, w.horizon),
       ...(config.model.stateful
@@ -288,10 +290,16 @@ export function checkManifest(manifest: ModelManifest, source = 'seqcast.json'):
       { setting: 'sequenceLength', expected: steps, received: w.sequenceLength },
     )
   }
-  if (features !== experiment.features.length) {
+  if (experiment.transform === 'auto' || experiment.calendar === 'auto') {
+    refuse('experiment.transform and experiment.calendar hold what was chosen, not "auto".', {
+      setting: experiment.transform === 'auto' ? 'transform' : 'calendar',
+    })
+  }
+  const inputs = inputColumnNames(experiment)
+  if (features !== inputs.length) {
     refuse(
-      `the model's input takes ${features} feature${features === 1 ? '' : 's'} (inference.inputShape), but experiment.features lists ${experiment.features.length}.`,
-      { setting: 'features', expected: features, received: experiment.features.length },
+      `the model's input takes ${features} feature${features === 1 ? '' : 's'} (inference.inputShape), but ${inputs.length === experiment.features.length ? `experiment.features lists ${inputs.length}` : `experiment.features and experiment.calendar make ${inputs.length}`}.`,
+      { setting: 'features', expected: features, received: inputs.length },
     )
   }
   const units = outputUnits(model, w.horizon)
@@ -308,7 +316,8 @@ export function checkManifest(manifest: ModelManifest, source = 'seqcast.json'):
       { setting: 'delay', expected: least, received: w.delay },
     )
   }
-  for (const column of new Set([...experiment.features, experiment.target])) {
+  const learned = learnedTargetName(experiment.target, transformOf(experiment))
+  for (const column of new Set([...inputs, experiment.target, learned])) {
     if (!manifest.normalization.columns.includes(column)) {
       refuse(
         `the experiment reads column "${column}", but the normalization has no statistics for it.`,

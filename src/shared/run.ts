@@ -158,6 +158,10 @@ export type RunResult = {
   stopReason: StopReason
   /** A sentence for the user when the run did not simply complete (NaN, early stop, cancel). */
   stopMessage: string | null
+  /** Why the transform and calendar features are what they are (absent in runs before them). */
+  choices?: string[]
+  /** What the checks (checks/run-warnings.ts) found suspicious, each with what to do. */
+  warnings?: string[]
   /** Empty after a cancel (the checkpoint is kept, evaluation is skipped to stop at once). */
   metrics: SplitMetricsRecord
   baselines: BaselineReport

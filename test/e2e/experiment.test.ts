@@ -206,6 +206,21 @@ describe('Experiment view', () => {
   it('counts parameters per layer with the course formula', async () => {
     const { page } = browser
     await page.getByLabel('Preset').selectOption('lstm')
+    // Calendar features auto on 10-minute data spanning 34 days: hour of day and day of week, as
+    // sin/cos of the rows' and the target's time, 8 inputs more than the 14 columns:
+    // LSTM(16) 4·(16·(16+22)+16) = 2,496; Dense(1): 17.
+    await expect.poll(() => page.getByTestId('total-params').innerText()).toBe('2,513')
+    expect(await page.getByTestId('calendar-reason').innerText()).toMatch(
+      /^Calendar features: hour of day, day of week, as sin\/cos .*not day of year \(the training rows span less than a year\)/,
+    )
+    expect(await page.getByTestId('window-calendar').innerText()).toMatch(
+      /reads cal:hour_sin, cal:hour_cos, cal:dow_sin, cal:dow_cos, cal:target_hour_sin, .*cal:target_dow_cos \(UTC/,
+    )
+    expect(await page.getByTestId('transform-reason').innerText()).toMatch(/^(None|Change): /)
+    await page.getByLabel('Calendar features').selectOption('none')
+    await expect
+      .poll(() => page.getByTestId('window-calendar').innerText())
+      .toBe('No calendar features.')
     // LSTM(16) on 14 features: 4·(16·(16+14)+16) = 1,984; Dense(1): 17.
     await expect.poll(() => page.getByTestId('total-params').innerText()).toBe('2,001')
     expect(await page.getByTestId('model-summary').innerText()).toContain(

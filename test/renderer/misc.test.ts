@@ -226,6 +226,18 @@ describe('run report', () => {
     // LSTM(16) on the 2 numeric features: 4·(16·(16+2)+16) = 1,216 parameters.
     expect(html).toContain('4·(16·(16+2)+16) = 1,216')
     expect(html).toContain('<th>Total</th><td></td><th>1,233</th>')
+    // A new draft leaves the transform and the calendar to auto.
+    expect(html).toContain('<tr><th>Target transform</th><td>auto</td></tr>')
+    expect(html).toContain('<tr><th>Calendar features (UTC)</th><td>auto</td></tr>')
+  })
+  it('counts the calendar columns of a resolved run among the inputs', () => {
+    const resolved = structuredClone(run)
+    resolved.config.experiment.calendar = ['hour']
+    resolved.config.experiment.transform = { kind: 'change', log: true, seasonRows: null }
+    const html = runReportHtml(resolved, { ms: 10 * MIN })
+    // 2 features + sin/cos of the row's and the target's hour: 4·(16·(16+6)+16) = 1,472.
+    expect(html).toContain('4·(16·(16+6)+16) = 1,472')
+    expect(html).toContain('<tr><th>Target transform</th><td>change,log</td></tr>')
   })
   it('draws one polyline per series with a point per epoch', () => {
     const svg = curvesSvg(run.history, [{ key: 'loss', label: 'loss', color: '#000' }])

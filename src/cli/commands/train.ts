@@ -35,6 +35,9 @@ import {
   type ParsedArgs,
 } from '../args'
 import { experimentFromArgs, experimentOptions } from '../experiment-args'
+import { outputNormalization } from '../../shared/checks/nonsense'
+import { calendarOf, transformOf } from '../../shared/features/inputs'
+import { formatTargetTransform } from '../../shared/transforms/spec'
 import { EXIT, progressBar, type Command } from '../io'
 import { loadCsv } from '../load'
 import { repairOptions } from '../repair-args'
@@ -222,6 +225,10 @@ export function resultJson(result: RunResult, out: string, files: string[]) {
     bestEpoch: result.bestEpoch,
     stopReason: result.stopReason,
     stopMessage: result.stopMessage,
+    transform: formatTargetTransform(transformOf(result.config.experiment)),
+    calendar: calendarOf(result.config.experiment),
+    choices: result.choices ?? [],
+    warnings: result.warnings ?? [],
     metrics: Object.fromEntries(
       Object.entries(result.metrics).map(([s, m]) => [s, metricsJson(m)]),
     ),
@@ -265,6 +272,7 @@ function summaryText(result: RunResult, out: string): string {
   if (b.routed) lines.push(b.routed)
   const kernels = kernelsLine(b)
   if (kernels) lines.push(kernels)
+  lines.push(...(result.choices ?? []), ...(result.warnings ?? []).map((w) => `Warning: ${w}`))
   if (result.stopMessage) lines.push(result.stopMessage)
   lines.push(`Best epoch ${result.bestEpoch ?? '—'} of ${result.history.length}.`)
   lines.push('')
@@ -331,6 +339,9 @@ export function makeTrain(deps: TrainDeps = {}): Command {
     const training = trainingFromArgs(args.options, model.stateful)
     const { dataset, report } = await loadCsv(file, io, { quiet: json, args: args.options })
     const experiment = experimentFromArgs(args.options, dataset, report, 'numeric')
+    // A tanh output needs its target in [−1, 1]: the model's own normalization unless one is set.
+    const needed = outputNormalization(model)
+    if (needed && args.options.normalize === undefined) experiment.normalization = needed
     const config: RunConfig = {
       experiment,
       model: statisticalSpecForRun(

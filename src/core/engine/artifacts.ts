@@ -8,6 +8,7 @@ import { unzipSync, zipSync } from 'fflate'
 import { SeqcastError } from '../../shared/errors'
 import { formatBytes, LIMITS } from '../../shared/ipc/limits'
 import { checkModelPackage } from '../../shared/models/package-check'
+import { parseManifest } from '../../shared/manifest'
 import type { ModelPackage, TfjsModelJson } from '../../shared/run'
 import { STATS_FILE, statsFromJson } from '../stats/stats-json'
 

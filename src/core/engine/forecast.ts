@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { SeqcastError } from '../../shared/errors'
 import type { ModelSpec } from '../../shared/models/spec'
-import { BatchFiller, type BatchSource } from '../../shared/windows/batches'
+import { BatchFiller, sourceRows, type BatchSource } from '../../shared/windows/batches'
 import type { WindowConfig } from '../../shared/windows/config'
 import { warmupStream } from '../../shared/windows/stateful'
 
@@ -184,10 +184,16 @@ export async function predictFuture(
   // insists that every window's targets exist; their values are not used here).
   const base = stream[0]
   const rows = start - base + window.delay + H
-  const available = Math.min(rows, source.target.length - base)
+  const available = Math.min(rows, sourceRows(source) - base)
   const features = new Float32Array(rows * F)
   features.set(source.features.subarray(base * F, (base + available) * F))
-  const local: BatchSource = { features, featureCount: F, target: new Float32Array(rows) }
+  const width = source.targetWidth ?? 1
+  const local: BatchSource = {
+    features,
+    featureCount: F,
+    target: new Float32Array(rows * width),
+    targetWidth: width,
+  }
   if (!spec.stateful) {
     return predictWindows(model, local, Int32Array.of(0), { ...options, batchSize: 1 })
   }

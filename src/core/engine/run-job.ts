@@ -44,8 +44,9 @@ export interface TrainJob {
   /** Normalized features, row-major rows × featureCount. */
   features: Float32Array
   featureCount: number
-  /** Normalized target, one value per row. */
+  /** Normalized target, one value per row (or learned rows, rows × H: see BatchSource). */
   target: Float32Array
+  targetWidth?: number
   starts: Record<SplitName, Int32Array>
   targetScale: number
   /** Splits to forecast after training (skipped after a cancel). */
@@ -91,6 +92,7 @@ export interface PredictJob {
   features: Float32Array
   featureCount: number
   target: Float32Array
+  targetWidth?: number
   starts: Int32Array
   futureStart: number | null
   /** Windows a stateful model runs before the latest one to carry its state. */
@@ -276,6 +278,7 @@ export async function runTrainJob(
     features: job.features,
     featureCount: job.featureCount,
     target: job.target,
+    targetWidth: job.targetWidth,
   }
   try {
     const loop = await trainModel(
@@ -371,6 +374,7 @@ export async function runPredictJob(job: PredictJob): Promise<PredictOutcome> {
       features: job.features,
       featureCount: job.featureCount,
       target: job.target,
+      targetWidth: job.targetWidth,
     }
     const options = {
       spec: job.spec,

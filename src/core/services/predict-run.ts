@@ -12,7 +12,14 @@ import {
   latestWindowStart,
   windowForecast,
 } from '../../shared/forecast/assemble'
+import { inputColumns, learnsLevels, transformOf } from '../../shared/features/inputs'
 import { checkManifest } from '../../shared/manifest'
+import { learnedTargetName, validateTargetTransform } from '../../shared/transforms/spec'
+import {
+  firstTransformableStart,
+  inverseTargets,
+  learnedTargetRows,
+} from '../../shared/transforms/target'
 import { computeMetrics } from '../../shared/metrics'
 import {
   compareWithBaselines,
@@ -53,11 +60,22 @@ export async function predictWithModel(
   const { experiment, normalization } = manifest
   const w = experiment.window
   const values = (name: string) => (findColumn(dataset, name) as { values: Float64Array }).values
-  const featureColumns = experiment.features.map((name) => ({ name, values: values(name) }))
+  // The inputs as in training: the features, then calendar columns of this file's times.
+  const featureColumns = inputColumns(
+    experiment,
+    dataset,
+    experiment.features.map((name) => ({ name, values: values(name) })),
+  )
   const target = values(experiment.target)
+  const transform = transformOf(experiment)
+  const learnedName = learnedTargetName(experiment.target, transform)
+  const levels = learnsLevels(transform)
   const features = normalizedMatrix(normalization, featureColumns)
+  validateTargetTransform(transform, w, { name: experiment.target, values: target })
   const dataLength = dataset.rowCount - rowsReservedForTargets(w)
-  const starts =
+  // `seasonal` forecasts only windows whose targets have a value one season earlier.
+  const first = firstTransformableStart(transform, w)
+  const allStarts =
     dataLength > 0
       ? timeseriesStarts({
           dataLength,
@@ -67,12 +85,20 @@ export async function predictWithModel(
           samplingRate: w.samplingRate,
         })
       : new Int32Array(0)
+  const starts = first > 0 ? allStarts.filter((s) => s >= first) : allStarts
   // A statistical model reads the target alone: its future needs no feature row.
   const futureStart = manifest.model.statistical
     ? latestWindowStart(dataset.rowCount, w)
     : futureWindowStart(features, featureColumns.length, dataset.rowCount, w)
-  const toData = (normalized: Float32Array) =>
-    denormalizeArray(normalization, experiment.target, normalized)
+  // Back to data units with rows ≤ each window's last row (the transform's anchors).
+  const toData = (normalized: Float32Array, at: Int32Array) =>
+    inverseTargets(
+      denormalizeArray(normalization, learnedName, normalized),
+      target,
+      at,
+      w,
+      transform,
+    )
   const outcome = manifest.model.statistical
     ? statisticalOutcome(pkg, target, starts, futureStart)
     : await (options.host ?? sharedHost())
@@ -86,14 +112,19 @@ export async function predictWithModel(
           fused: manifest.training.fusedKernels,
           features,
           featureCount: featureColumns.length,
-          target: normalizeColumn(normalization, experiment.target, target),
+          // Targets are not learned here; the engine's batches read them, so they have the learned shape.
+          target: levels
+            ? normalizeColumn(normalization, experiment.target, target)
+            : normalizeColumn(normalization, learnedName, learnedTargetRows(target, w, transform)),
+          targetWidth: levels ? 1 : w.horizon,
           starts: starts.slice(),
           futureStart,
           warmup: manifest.model.stateful ? (manifest.inference.warmup ?? 0) : 0,
         })
         .then((o) => ({
-          predictions: toData(o.predictions),
-          future: o.future ? toData(o.future) : null,
+          predictions: toData(o.predictions, starts),
+          future:
+            o.future && futureStart !== null ? toData(o.future, Int32Array.of(futureStart)) : null,
         }))
   const predicted = outcome.predictions
   const forecast = windowForecast({ target, timestamps: timeValues(dataset) }, starts, w, predicted)

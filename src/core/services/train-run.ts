@@ -6,6 +6,7 @@
  * the future, and the model package with its manifest.
  */
 import { randomBytes } from 'node:crypto'
+import { naiveVerdict, runWarnings } from '../../shared/checks/nonsense'
 import { checkRun } from '../../shared/checks/run'
 import { SeqcastError } from '../../shared/errors'
 import { parseRunConfig, type RunConfig } from '../../shared/experiment'
@@ -13,6 +14,7 @@ import { futureForecast } from '../../shared/forecast/assemble'
 import { evaluateSplits } from '../../shared/forecast/evaluate'
 import { manifestFor, type ManifestInput } from '../../shared/manifest'
 import { prepareExperiment } from '../../shared/prepare'
+import { NO_TRANSFORM } from '../../shared/transforms/spec'
 import type {
   BackendReport,
   EpochRecord,
@@ -56,9 +58,18 @@ export async function trainRun(
   options: TrainRunOptions = {},
 ): Promise<RunResult> {
   const started = performance.now()
-  const config = parseRunConfig(runConfig)
+  const requested = parseRunConfig(runConfig)
   const runId = options.runId ?? `run-${randomBytes(6).toString('hex')}`
-  const prepared = prepareExperiment(dataset, config.experiment)
+  // Statistical models forecast the target's own levels from its own past: no target transform
+  // and no calendar inputs, whatever the experiment asked of window models.
+  const experiment = requested.model.statistical
+    ? { ...requested.experiment, transform: NO_TRANSFORM, calendar: 'none' as const }
+    : requested.experiment
+  const prepared = prepareExperiment(dataset, experiment, {
+    recursive: requested.model.head.kind === 'recursive',
+  })
+  // What the run stores: the transform and calendar features chosen for 'auto'.
+  const config: RunConfig = { ...requested, experiment: prepared.config }
   checkRun(config, prepared.sampleCounts.train)
   const { normalization, baselines } = prepared
   const w = config.experiment.window
@@ -77,6 +88,15 @@ export async function trainRun(
     ? await fitStatisticalModel(config, prepared, ctx)
     : await fitWindowModel(dataset, config, prepared, manifestInput, ctx)
 
+  const warnings = runWarnings({
+    experiment: config.experiment,
+    model: config.model,
+    batchSize: config.training.batchSize,
+    target: prepared.target,
+    ranges: prepared.windows.ranges,
+    valWindows: prepared.sampleCounts.val,
+    constantInputs: normalization.constant.filter((c) => c !== prepared.learnedName),
+  })
   const { metrics, forecasts, comparison } = evaluateSplits(
     { ...prepared, starts: prepared.windows.starts },
     w,
@@ -106,6 +126,19 @@ export async function trainRun(
     bestEpoch: fitted.bestEpoch,
     stopReason: fitted.stopReason,
     stopMessage: fitted.stopMessage,
+    choices: [prepared.transformReason, prepared.calendar.reason],
+    warnings: [
+      ...warnings,
+      ...[
+        naiveVerdict({
+          experiment: config.experiment,
+          target: prepared.target,
+          ranges: prepared.windows.ranges,
+          model: metrics.val,
+          naive: baselines.naive.val,
+        }),
+      ].filter((v): v is string => v !== null),
+    ],
     metrics,
     baselines,
     comparison,

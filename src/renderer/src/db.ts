@@ -530,18 +530,13 @@ export function modelRecord(
 }
 
 /** A stored model as the package the contract's model channels take. */
-<<<<<<< HEAD
 export function modelPackage(model: ModelRecord): ModelPackage {
-  return { manifest: model.manifest, modelJson: model.modelJson, weights: model.weights }
-=======
-export function modelPackage(model: ModelRecord): RequestOf<'model:zip'>['package'] {
   return {
-    manifest: model.manifest as unknown as Record<string, unknown>,
-    modelJson: model.modelJson as unknown as Record<string, unknown>,
-    weights: model.weights as Uint8Array<ArrayBuffer>,
+    manifest: model.manifest,
+    modelJson: model.modelJson,
+    weights: model.weights,
     ...(model.stats !== undefined ? { stats: model.stats } : {}),
   }
->>>>>>> i9-arena
 }
 
 // ───────────────────────────── predictions ─────────────────────────────

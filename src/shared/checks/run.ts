@@ -5,11 +5,13 @@
  */
 import { SeqcastError } from '../errors'
 import type { RunConfig } from '../experiment'
+import { inputColumnNames, learnsLevels, transformOf } from '../features/inputs'
 import { isRecurrent, type ModelSpec } from '../models/spec'
 import { summarizeModel } from '../models/summary'
 import { checkTrainingMemory } from '../models/memory'
 import { gapAfterWindow } from '../windows/config'
 import { batchesPerEpoch } from '../windows/batches'
+import { checkOutputRange } from './nonsense'
 
 export interface SpecShape {
   /** Timesteps L and features F of one window. */
@@ -85,16 +87,40 @@ export function checkRun(config: RunConfig, trainWindows?: number): void {
   const w = experiment.window
   // A statistical model has no layers or batches: it reads the target's own past, row by row.
   if (spec.statistical) return
+  // A config prepared from 'auto' holds concrete settings; an unprepared one is checked as none.
+  const resolved = {
+    ...experiment,
+    transform: experiment.transform === 'auto' ? undefined : experiment.transform,
+    calendar: experiment.calendar === 'auto' ? undefined : experiment.calendar,
+  }
+  if (spec.head.kind === 'every-step' && transformOf(resolved).kind === 'seasonal') {
+    // Early timesteps' targets lie less than a season after row 0 for the first windows.
+    throw new SeqcastError(
+      'config',
+      `Model "${spec.name}" learns a target at every timestep, and the transform "seasonal" has no value one season before the first rows those targets reach. Use --transform change or a direct head (Dense(H)).`,
+      { setting: 'transform', settings: ['transform', 'head'] },
+    )
+  }
   checkSpec(spec, {
-    inputShape: [w.sequenceLength, experiment.features.length],
+    inputShape: [w.sequenceLength, inputColumnNames(resolved).length],
     horizon: w.horizon,
     batchSize: spec.stateful ? training.batchSize : null,
   })
+  checkOutputRange(spec, experiment.normalization)
   if (spec.head.kind === 'recursive') {
     const problems: string[] = []
     if (experiment.features.length !== 1 || experiment.features[0] !== experiment.target) {
       problems.push(
         `the target "${experiment.target}" must be the only feature (features: ${experiment.features.join(', ')})`,
+      )
+    }
+    if (inputColumnNames(resolved).length !== experiment.features.length) {
+      problems.push('calendar features must be off (--calendar none)')
+    }
+    const t = transformOf(resolved)
+    if (!learnsLevels(t)) {
+      problems.push(
+        `the transform must be none, because the predictions it feeds back are values, not changes (it is ${t.kind}${t.log ? ',log' : ''})`,
       )
     }
     if (w.samplingRate !== 1) problems.push(`the sampling rate must be 1 (it is ${w.samplingRate})`)

@@ -121,19 +121,6 @@ export const runDataSchema = z
 
 export type RunData = z.infer<typeof runDataSchema>
 
-<<<<<<< HEAD
-=======
-const modelPackageSchema = z
-  .object({
-    manifest: z.record(z.string(), z.unknown()),
-    // null with `stats` for a statistical model (seqcast.json + stats.json, no tfjs files).
-    modelJson: z.record(z.string(), z.unknown()).nullable(),
-    weights: z.instanceof(Uint8Array),
-    stats: z.string().max(50_000_000).optional(),
-  })
-  .strict()
-
->>>>>>> i9-arena
 const fileKind = z.enum(['csv', 'model', 'zip', 'png', 'json', 'html'])
 
 /** Request schemas, one per channel. */

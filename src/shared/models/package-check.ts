@@ -42,15 +42,19 @@ export const tfjsModelJsonSchema = z.object({
 export const modelPackageSchema = z
   .object({
     manifest: z.record(z.string(), z.unknown()),
-    modelJson: tfjsModelJsonSchema,
+    // null with `stats` for a statistical model (seqcast.json + stats.json, no tfjs files).
+    modelJson: tfjsModelJsonSchema.nullable(),
     weights: z.custom<Uint8Array>(
       (v) => v instanceof Uint8Array,
       'expected the bytes of weights.bin',
     ),
+    stats: z.string().max(50_000_000).optional(),
   })
   .strict()
   .transform((value, ctx): ModelPackage => {
     try {
+      if (value.modelJson === null || value.stats !== undefined)
+        return checkStatisticalPackage(value, 'the model package')
       return checkModelPackage(
         {
           manifest: value.manifest,
@@ -200,6 +204,42 @@ export function checkModelPackage(
     )
   }
   return { manifest, modelJson, weights: pkg.weights }
+}
+
+/**
+ * A statistical model's package: seqcast.json naming a statistical model, and its stats.json (as
+ * text) naming the same kind, with no tfjs files. stats.json's parameters are read (and checked)
+ * by the core's stats reader when the model forecasts.
+ */
+export function checkStatisticalPackage(
+  pkg: { manifest: unknown; modelJson: unknown; weights: Uint8Array; stats?: string },
+  source: string,
+): ModelPackage {
+  const refuse = (problem: string): never => {
+    throw new SeqcastError('model-mismatch', `${source}: ${problem}`, { file: source })
+  }
+  const manifest = parseManifest(jsonRoundTrip(pkg.manifest), `${source} (seqcast.json)`)
+  const kind = manifest.model.statistical?.kind
+  if (!kind)
+    refuse(
+      `seqcast.json describes the window model "${manifest.model.name}", but the package holds no model.json. Export the model again.`,
+    )
+  if (pkg.modelJson !== null || pkg.weights.byteLength !== 0)
+    refuse(`a statistical model holds no model.json or weights. Export the model again.`)
+  if (pkg.stats === undefined)
+    refuse(`the manifest names a statistical model, but its stats.json is missing. Export the model again.`)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(pkg.stats as string)
+  } catch {
+    refuse('stats.json is not valid JSON. Export the model again.')
+  }
+  const statsKind = (parsed as { kind?: unknown } | null)?.kind
+  if (statsKind !== kind)
+    refuse(
+      `stats.json holds a model of kind "${String(statsKind)}", but seqcast.json describes one of kind "${kind}". The files do not belong together; export the model again.`,
+    )
+  return { manifest, modelJson: null, weights: pkg.weights, stats: pkg.stats }
 }
 
 function jsonRoundTrip(value: unknown): unknown {

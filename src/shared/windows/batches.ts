@@ -2,11 +2,22 @@ import { SeqcastError, expectArg } from '../errors'
 import { gapAfterWindow, type WindowConfig } from './config'
 import { shuffled } from './random'
 
-/** Normalized model inputs: features row-major (rowCount × featureCount) and the target per row. */
+/**
+ * Normalized model inputs: features row-major (rowCount × featureCount) and the target: one value
+ * per row, or (with `targetWidth` H) the learned rows of a target transform, rowCount × H, where
+ * entry r·H + j is what step j learns when it targets row r (transforms/target.ts).
+ */
 export interface BatchSource {
   features: Float32Array
   featureCount: number
   target: Float32Array
+  /** 1 (default): one target value per row; H: learned rows of a transform. */
+  targetWidth?: number
+}
+
+/** Rows of a batch source. */
+export function sourceRows(source: BatchSource): number {
+  return source.target.length / (source.targetWidth ?? 1)
 }
 
 /**
@@ -41,10 +52,17 @@ export class BatchFiller {
       batchSize,
       'config',
     )
+    const width = source.targetWidth ?? 1
     expectArg(
-      source.features.length === source.target.length * source.featureCount,
+      width === 1 || width === window.horizon,
       'batch source',
-      `features of length rows × featureCount = ${source.target.length * source.featureCount}`,
+      `a target width of 1 or the horizon ${window.horizon}`,
+      width,
+    )
+    expectArg(
+      source.features.length === sourceRows(source) * source.featureCount,
+      'batch source',
+      `features of length rows × featureCount = ${sourceRows(source) * source.featureCount}`,
       source.features.length,
     )
     this.source = source
@@ -61,7 +79,10 @@ export class BatchFiller {
     const count = Math.max(0, Math.min(this.batchSize, order.length - offset))
     const { features, featureCount: F, target } = this.source
     const { sequenceLength: L, samplingRate: R, delay, horizon: H } = this.window
-    const rowCount = target.length
+    const rowCount = sourceRows(this.source)
+    // Row r, step h of the target: r with one value per row, r·H + h for learned rows.
+    const W = this.source.targetWidth ?? 1
+    const step = W === 1 ? 0 : 1
     const gap = gapAfterWindow(this.window)
     const x = this.x
     const y = this.y
@@ -87,12 +108,12 @@ export class BatchFiller {
       }
       if (this.mode === 'last') {
         const yo = b * H
-        for (let h = 0; h < H; h++) y[yo + h] = target[s + delay + h]
+        for (let h = 0; h < H; h++) y[yo + h] = target[(s + delay + h) * W + h * step]
       } else {
         for (let t = 0; t < L; t++) {
           const yo = (b * L + t) * H
           const first = s + t * R + gap
-          for (let h = 0; h < H; h++) y[yo + h] = target[first + h]
+          for (let h = 0; h < H; h++) y[yo + h] = target[(first + h) * W + h * step]
         }
       }
     }

@@ -170,12 +170,13 @@ describe('a run sent as the app sends it, with its validation and test rows chan
 describe('a stateful model', () => {
   // Bonaccorso's stateful LSTM(4), batch 20, no shuffling: 120 − 11 = 109 training windows
   // make ⌊109 / 20⌋ = 5 batches, the stream the future forecast replays.
-  const config = runConfig(spec('stateful-lstm'), window(12), {
-    epochs: 1,
-    batchSize: 20,
-    shuffle: false,
-    backend: 'auto',
-  })
+  // Min-max to [−1, 1], as the preset's tanh output needs (checkOutputRange).
+  const config = runConfig(
+    spec('stateful-lstm'),
+    window(12),
+    { epochs: 1, batchSize: 20, shuffle: false, backend: 'auto' },
+    'minmax-sym',
+  )
   const checkpoints: RunResult['artifacts'][] = []
   let run: RunResult
 

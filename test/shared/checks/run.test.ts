@@ -26,7 +26,8 @@ function config(
         horizon: window.horizon ?? 1,
       },
       split: { train: 0.5, val: 0.25 },
-      normalization: 'zscore',
+      // A tanh output needs min-max to [−1, 1] (checkOutputRange, tested in nonsense.test.ts).
+      normalization: model.head.activation === 'tanh' ? 'minmax-sym' : 'zscore',
       seasonRows: null,
     },
     model,

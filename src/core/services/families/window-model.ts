@@ -4,6 +4,7 @@
  * units, with the training history and the model package (also one per best checkpoint).
  */
 import type { RunConfig } from '../../../shared/experiment'
+import { learnsLevels } from '../../../shared/features/inputs'
 import { futureWindowStart } from '../../../shared/forecast/assemble'
 import { manifestFor, type ManifestInput, type ModelManifest } from '../../../shared/manifest'
 import type { PreparedExperiment } from '../../../shared/prepare'
@@ -14,6 +15,7 @@ import {
   normalizeColumn,
   normalizedMatrix,
 } from '../../../shared/series/normalize'
+import { inverseTargets } from '../../../shared/transforms/target'
 import type { WorkerArtifacts } from '../../engine/artifacts'
 import type { TrainJob } from '../../engine/run-job'
 import type { FamilyContext, FamilyOutcome } from './family'
@@ -29,9 +31,11 @@ export async function fitWindowModel(
   manifestInput: ManifestInput,
   ctx: FamilyContext,
 ): Promise<FamilyOutcome> {
-  const { normalization, baselines } = prepared
+  const { normalization, baselines, transform, learnedName } = prepared
   const w = config.experiment.window
   const target = config.experiment.target
+  // The model learns the target's values, or (with a transform) the learned rows, rows × H.
+  const levels = learnsLevels(transform)
   const features = normalizedMatrix(normalization, prepared.features)
   const featureCount = prepared.features.length
   const futureStart = futureWindowStart(features, featureCount, dataset.rowCount, w)
@@ -42,13 +46,18 @@ export async function fitWindowModel(
     window: w,
     features,
     featureCount,
-    target: normalizeColumn(normalization, target, prepared.target),
+    target: levels
+      ? normalizeColumn(normalization, target, prepared.target)
+      : normalizeColumn(normalization, learnedName, prepared.learnedRows()),
+    targetWidth: levels ? 1 : w.horizon,
     starts: {
       train: prepared.windows.starts.train.slice(),
       val: prepared.windows.starts.val.slice(),
       test: prepared.windows.starts.test.slice(),
     },
-    targetScale: normalization.scale[normalization.columns.indexOf(target)],
+    // Learned units × scale: data units for none, change and seasonal (their inverse adds an
+    // anchor, so errors are unchanged); log units with ",log".
+    targetScale: normalization.scale[normalization.columns.indexOf(learnedName)],
     evaluate: (['val', 'test'] as const).filter((s) => prepared.windows.starts[s].length > 0),
     futureStart,
     progressIntervalMs: ctx.options.progressIntervalMs,
@@ -83,11 +92,28 @@ export async function fitWindowModel(
         }
       : undefined,
   })
-  const toData = (normalized: Float32Array | undefined) =>
-    normalized ? denormalizeArray(normalization, target, normalized) : undefined
+  // Back to the data's units: denormalize the learned values, then undo the transform with rows
+  // ≤ each window's last row.
+  const toData = (normalized: Float32Array | undefined, starts: Int32Array) =>
+    normalized
+      ? inverseTargets(
+          denormalizeArray(normalization, learnedName, normalized),
+          prepared.target,
+          starts,
+          w,
+          transform,
+        )
+      : undefined
+  const { starts } = prepared.windows
   return {
-    predictions: { val: toData(outcome.predictions.val), test: toData(outcome.predictions.test) },
-    future: futureStart !== null ? (toData(outcome.predictions.future) ?? null) : null,
+    predictions: {
+      val: toData(outcome.predictions.val, starts.val),
+      test: toData(outcome.predictions.test, starts.test),
+    },
+    future:
+      futureStart !== null
+        ? (toData(outcome.predictions.future, Int32Array.of(futureStart)) ?? null)
+        : null,
     futureStart,
     history: outcome.history,
     bestEpoch: outcome.bestEpoch,

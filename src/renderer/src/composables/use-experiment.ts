@@ -103,14 +103,16 @@ function create() {
     error: null,
   })
   watch(
-    () => [workspace.dataset.value, draft.value?.experiment] as const,
-    ([dataset, experiment]) => {
+    () => [workspace.dataset.value, draft.value?.experiment, draft.value?.model.head.kind] as const,
+    ([dataset, experiment, head]) => {
       if (!dataset || !experiment) {
         prepared.value = { value: null, error: null }
         return
       }
       const config = clone(experiment)
-      prepared.value = attempt(() => prepareExperiment(dataset, config))
+      prepared.value = attempt(() =>
+        prepareExperiment(dataset, config, { recursive: head === 'recursive' }),
+      )
     },
     { immediate: true, deep: true },
   )
@@ -146,9 +148,9 @@ function create() {
     // A statistical model has no layers to summarize.
     if (!d || d.model.statistical) return { value: null, error: null }
     const w = d.experiment.window
-    return attempt(() =>
-      summarizeModel(d.model, w.sequenceLength, d.experiment.features.length, w.horizon),
-    )
+    // Inputs: the features and the calendar columns the experiment resolved to.
+    const inputs = prepared.value.value?.features.length ?? d.experiment.features.length
+    return attempt(() => summarizeModel(d.model, w.sequenceLength, inputs, w.horizon))
   })
 
   const memory = computed<MemoryEstimate | null>(() => {
@@ -168,7 +170,10 @@ function create() {
     if (!d) return { value: null, error: null }
     if (p.error) return { value: null, error: p.error }
     if (summary.value.error) return { value: null, error: summary.value.error }
-    return attempt(() => runConfigOf(clone(d), p.value?.sampleCounts.train))
+    // Checked with what 'auto' resolved to (the preview's transform and calendar), as the
+    // training service checks it.
+    const resolved = p.value ? { ...clone(d), experiment: p.value.config } : clone(d)
+    return attempt(() => runConfigOf(resolved, p.value?.sampleCounts.train))
   })
 
   function reset(): void {

@@ -2,6 +2,7 @@
  * Pure helpers of the Experiment view: a sensible first draft for a dataset, the checked run it
  * starts, one sample's rows for the window chart, and a memory estimate. No DOM, no Vue: unit-tested in test/renderer.
  */
+import { defaultTargetColumn } from '@shared/checks/nonsense'
 import { checkRun } from '@shared/checks/run'
 import {
   DEFAULT_TRAINING,
@@ -75,7 +76,8 @@ export function defaultDraft(
   cadence: Pick<TimeCadence, 'ms' | 'months'> | null,
 ): Draft {
   const numeric = numericColumns(dataset)
-  const target = numeric[0] ?? ''
+  // Never a constant column (a meter that reads 0 all year) as the default target.
+  const target = defaultTargetColumn(dataset)
   const trainRows = Math.floor(dataset.rowCount * DEFAULT_SPLIT.train)
   let window: WindowConfig
   if (cadence && !cadence.months && cadence.ms === 10 * MINUTE && trainRows >= 10 * 858) {
@@ -97,6 +99,8 @@ export function defaultDraft(
       split: { ...DEFAULT_SPLIT },
       normalization: 'zscore',
       seasonRows: defaultSeasonRows(cadence),
+      transform: 'auto',
+      calendar: 'auto',
     },
     model,
     training: { ...DEFAULT_TRAINING, batchSize, earlyStopping: null },

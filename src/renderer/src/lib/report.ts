@@ -2,6 +2,8 @@
  * A short, self-contained HTML report of a run: settings, metrics against the baselines, and the
  * training curves as inline SVG (no scripts, no remote content). Pure: unit-tested in node.
  */
+import { inputColumnNames } from '@shared/features/inputs'
+import { formatTargetTransform } from '@shared/transforms/spec'
 import { describeWindow } from '@shared/windows/describe'
 import { summarizeModel } from '@shared/models'
 import type { Metrics } from '@shared/metrics'
@@ -96,7 +98,11 @@ export function runReportHtml(
   const window = describeWindow(w, cadence)
   let layers: string
   try {
-    const s = summarizeModel(model, w.sequenceLength, x.features.length, w.horizon)
+    // Inputs: the features and, in a run's resolved config, the calendar columns.
+    const inputs = Array.isArray(x.calendar)
+      ? inputColumnNames({ features: x.features, calendar: x.calendar }).length
+      : x.features.length
+    const s = summarizeModel(model, w.sequenceLength, inputs, w.horizon)
     layers =
       s.layers
         .map(
@@ -143,7 +149,11 @@ ${stop}
 <tr><th>Split</th><td>train ${x.split.train}, validation ${x.split.val}, test the rest — ${run.sampleCounts.train.toLocaleString('en-US')} / ${run.sampleCounts.val.toLocaleString('en-US')} / ${run.sampleCounts.test.toLocaleString('en-US')} samples</td></tr>
 <tr><th>Normalization</th><td>${esc(x.normalization)}</td></tr>
 <tr><th>Season (seasonal naive)</th><td>${x.seasonRows === null ? 'none' : `${x.seasonRows} rows`}</td></tr>
+<tr><th>Target transform</th><td>${esc(x.transform === undefined ? 'none' : typeof x.transform === 'string' ? x.transform : formatTargetTransform(x.transform))}</td></tr>
+<tr><th>Calendar features (UTC)</th><td>${esc(Array.isArray(x.calendar) ? x.calendar.join(', ') || 'none' : (x.calendar ?? 'none'))}</td></tr>
+${(result?.choices ?? []).map((c) => `<tr><th></th><td>${esc(c)}</td></tr>`).join('')}
 </table>
+${(result?.warnings ?? []).map((w) => `<p><strong>Warning:</strong> ${esc(w)}</p>`).join('\n')}
 <h2>Model: ${esc(model.name)}${model.stateful ? ' (stateful)' : ''}</h2>
 <table><tr><th>Layer</th><th>Output</th><th>Parameters</th><th>g·(n·(n+i)+n)</th></tr>${layers}</table>
 <h2>Training</h2>
