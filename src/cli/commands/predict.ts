@@ -15,6 +15,7 @@ import { readModel } from '../../core/services/model-files'
 import { parseArgs, usage, usageError, type OptionSpecs } from '../args'
 import { EXIT, type Command } from '../io'
 import { loadCsv } from '../load'
+import { forecastIntervalsJson, intervalLevelFromArgs, intervalLevelOption } from '../interval-args'
 
 const options: OptionSpecs = {
   out: {
@@ -23,6 +24,7 @@ const options: OptionSpecs = {
     description: 'where to write the forecasts',
     required: true,
   },
+  ...intervalLevelOption,
   json: { type: 'boolean', description: 'print one JSON object on stdout' },
   help: { type: 'boolean', description: 'show this help' },
 }
@@ -72,12 +74,13 @@ export function makePredict(deps: { host?: EngineHost } = {}): Command {
     }
     const json = Boolean(args.options.json)
     const out = resolve(String(args.options.out))
+    const intervalLevel = intervalLevelFromArgs(args.options)
     const pkg = await readModel(modelPath)
     const { dataset } = await loadCsv(file, io, json)
     const host = deps.host ?? new EngineHost()
     let set: ForecastSet
     try {
-      set = await predictWithModel(pkg, dataset, { host })
+      set = await predictWithModel(pkg, dataset, { host, intervalLevel })
     } finally {
       if (!deps.host) await host.dispose()
     }
@@ -91,6 +94,7 @@ export function makePredict(deps: { host?: EngineHost } = {}): Command {
         Object.entries(set.baselines).map(([k, m]) => [k, metricsJson(m)]),
       ),
       comparison: Object.fromEntries(Object.entries(set.comparison).map(([k, c]) => [k, c.text])),
+      intervals: forecastIntervalsJson(set.intervals),
       future: set.future
         ? {
             rows: Array.from(set.future.rowIndex),
@@ -98,6 +102,9 @@ export function makePredict(deps: { host?: EngineHost } = {}): Command {
               ? Array.from(set.future.timestamps, (t) => new Date(t).toISOString())
               : null,
             predicted: Array.from(set.future.predicted),
+            ...(set.future.lower && set.future.upper
+              ? { lower: bounds(set.future.lower), upper: bounds(set.future.upper) }
+              : {}),
           }
         : null,
       out,
@@ -115,6 +122,15 @@ export function makePredict(deps: { host?: EngineHost } = {}): Command {
         `MAE ${set.metrics.mae.toFixed(4)} (naive ${naive ? naive.mae.toFixed(4) : '—'}): ${set.comparison.naive?.text ?? ''}`,
       )
     }
+    if (set.intervals) {
+      const c = set.intervals.coverage
+      lines.push(
+        `${Number((set.intervals.level * 100).toPrecision(6))} % intervals from the model's validation calibration` +
+          (c
+            ? `: coverage ${(c.coverage * 100).toFixed(1)} %, mean width ${c.width.toFixed(4)}.`
+            : '.'),
+      )
+    }
     if (set.future) {
       lines.push(
         `Next: ${Array.from(set.future.predicted, (v, h) => `${summary.future!.times?.[h] || `row ${set.future!.rowIndex[h]}`} ${v.toFixed(4)}`).join(', ')}`,
@@ -124,6 +140,11 @@ export function makePredict(deps: { host?: EngineHost } = {}): Command {
     io.stdout.write(lines.join('\n') + '\n')
     return EXIT.ok
   }
+}
+
+/** Interval bounds for JSON: ±Infinity (unbounded) → null. */
+function bounds(values: Float64Array): (number | null)[] {
+  return Array.from(values, (x) => (Number.isFinite(x) ? x : null))
 }
 
 export const predict: Command = makePredict()

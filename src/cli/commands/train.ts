@@ -37,6 +37,7 @@ import { EXIT, progressBar, type Command } from '../io'
 import { loadCsv } from '../load'
 import { forecastsCsv } from '../../shared/forecast-csv'
 import { metricsJson, writeText } from './predict'
+import { intervalOptions, intervalsFromArgs, runIntervalsJson } from '../interval-args'
 
 const BACKENDS = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const
 
@@ -94,6 +95,7 @@ const options: OptionSpecs = {
     value: '<n>',
     description: `seed of weights, shuffles and dropout (default ${DEFAULT_TRAINING.seed})`,
   },
+  ...intervalOptions,
   out: {
     type: 'string',
     value: '<dir>',
@@ -233,6 +235,7 @@ export function resultJson(result: RunResult, out: string, files: string[]) {
         ),
       ]),
     ),
+    intervals: runIntervalsJson(result.intervals ?? null),
     history: result.history,
     samples: result.sampleCounts,
     model: result.config.model.name,
@@ -291,6 +294,23 @@ function summaryText(result: RunResult, out: string): string {
         )
     }
   }
+  const iv = result.intervals
+  if (iv) {
+    lines.push('')
+    const pct = (x: number | undefined) =>
+      x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(1)} %`
+    lines.push(
+      `${pct(iv.level)} intervals (${iv.method === 'aci' ? 'adaptive conformal' : 'split conformal'}): ` +
+        (['val', 'test'] as const)
+          .filter((s) => iv.coverage[s])
+          .map(
+            (s) =>
+              `${s} coverage ${pct(iv.coverage[s]!.coverage)}, mean width ${fmt(iv.coverage[s]!.width)}`,
+          )
+          .join('; '),
+    )
+    if (iv.note) lines.push(iv.note)
+  }
   lines.push('', `Wrote ${out}`)
   return lines.join('\n')
 }
@@ -319,6 +339,7 @@ export function makeTrain(deps: TrainDeps = {}): Command {
       experiment: experimentFromArgs(args.options, dataset, report, 'numeric'),
       model,
       training,
+      intervals: intervalsFromArgs(args.options),
     }
     if (model.stateful && !json) io.stderr.write(`${STATEFUL_EXPLANATION}\n`)
     const result = await trainWithProgress(dataset, config, io, json, deps.host)

@@ -11,6 +11,11 @@ import { SeqcastError } from '../../shared/errors'
 import { parseRunConfig, type RunConfig } from '../../shared/experiment'
 import { futureForecast } from '../../shared/forecast/assemble'
 import { evaluateSplits } from '../../shared/forecast/evaluate'
+import {
+  bandsFromRadius,
+  DEFAULT_INTERVALS,
+  type RunIntervals,
+} from '../../shared/forecast/intervals'
 import { manifestFor, type ManifestInput } from '../../shared/manifest'
 import { prepareExperiment } from '../../shared/prepare'
 import type {
@@ -74,14 +79,15 @@ export async function trainRun(
   const ctx = { runId, host: options.host ?? sharedHost(), options }
   const fitted = await fitWindowModel(dataset, config, prepared, manifestInput, ctx)
 
-  const { metrics, forecasts, comparison } = evaluateSplits(
+  const { metrics, forecasts, comparison, intervals } = evaluateSplits(
     { ...prepared, starts: prepared.windows.starts },
     w,
     fitted.predictions,
+    config.intervals ?? DEFAULT_INTERVALS,
   )
   const future: FutureForecast | null =
     fitted.future && fitted.futureStart !== null
-      ? futureForecast(dataset, fitted.futureStart, w, fitted.future)
+      ? withBands(futureForecast(dataset, fitted.futureStart, w, fitted.future), intervals)
       : null
   const artifacts = fitted.package(
     manifestFor(manifestInput, {
@@ -91,6 +97,7 @@ export async function trainRun(
       metrics,
       baselines,
       backend: fitted.backend,
+      intervals,
     }),
   )
   return {
@@ -108,8 +115,16 @@ export async function trainRun(
     comparison,
     forecasts,
     future,
+    intervals,
     normalization,
     artifacts,
     seconds: (performance.now() - started) / 1000,
   }
+}
+
+/** The future forecast with the run's future half-widths (ACI: as the last test actual left them). */
+function withBands(future: FutureForecast, intervals: RunIntervals | null): FutureForecast {
+  if (!intervals) return future
+  const { lower, upper } = bandsFromRadius(future.predicted, intervals.futureRadius)
+  return { ...future, lower, upper }
 }
