@@ -14,7 +14,8 @@
  */
 import type { Forecast, ForecastSet, FutureForecast } from './run'
 
-export type ForecastCsvSplit = 'train' | 'val' | 'test' | 'all' | 'future'
+/** `fold-k`: the windows of backtest fold k. */
+export type ForecastCsvSplit = 'train' | 'val' | 'test' | 'all' | 'future' | `fold-${number}`
 
 export interface ForecastColumns {
   split: ForecastCsvSplit

@@ -130,7 +130,7 @@ function pick<T extends string>(
   return raw as T
 }
 
-async function loadModelSpec(value: string): Promise<ModelSpec> {
+export async function loadModelSpec(value: string): Promise<ModelSpec> {
   const preset = presetSpec(value)
   if (preset) return preset
   if (value.endsWith('.json') || existsSync(value)) {
@@ -435,6 +435,9 @@ async function trainWithProgress(
     if (!given) await host.dispose()
   }
 }
+
+/** Train's options, for commands that take the same experiment and training flags (backtest). */
+export const trainOptionSpecs: OptionSpecs = options
 
 export const train: Command = makeTrain()
 export const run = train
