@@ -7,10 +7,8 @@
 import { checkDatasetFits } from '../../shared/checks/dataset-fit'
 import { naiveForecast, seasonalNaiveForecast } from '../../shared/baselines'
 import { futureForecast, futureWindowStart, windowForecast } from '../../shared/forecast/assemble'
-import { bandsFromRadius } from '../../shared/forecast/intervals'
-import { intervalCoverage } from '../../shared/intervals'
-import { checkManifest, type ModelManifest } from '../../shared/manifest'
-import { SeqcastError } from '../../shared/errors'
+import { withStoredLevel } from '../../shared/forecast/intervals'
+import { checkManifest } from '../../shared/manifest'
 import { computeMetrics } from '../../shared/metrics'
 import { compareWithBaselines, type ForecastSet, type ModelPackage } from '../../shared/run'
 import { findColumn, timeValues, type Dataset } from '../../shared/series/dataset'
@@ -105,62 +103,17 @@ export async function predictWithModel(
           denormalizeArray(normalization, experiment.target, outcome.future),
         )
       : null
-  const calibration = storedCalibration(manifest, options.intervalLevel)
-  let intervals: ForecastSet['intervals'] = null
-  if (calibration) {
-    Object.assign(forecast, bandsFromRadius(predicted, calibration.radius))
-    if (future) Object.assign(future, bandsFromRadius(future.predicted, calibration.futureRadius))
-    const c = intervalCoverage(forecast.actual, forecast.lower!, forecast.upper!)
-    intervals = {
-      level: calibration.level,
-      method: 'split',
-      radius: calibration.radius,
-      coverage: c.n > 0 ? { coverage: c.coverage, width: c.meanWidth, n: c.n } : null,
-    }
-  }
-  return {
+  const set: ForecastSet = {
     dataset: { name: dataset.name, rowCount: dataset.rowCount },
     forecast,
     future,
-    intervals,
+    intervals: null,
     metrics,
     baselines,
     comparison,
   }
-}
-
-/**
- * The half-widths stored in the manifest at `level` (default: the run's level): the validation
- * calibration of the training run, so another process draws the same bands. The run's future
- * half-widths (ACI's adapted ones) apply to the future at the run's own level.
- */
-export function storedCalibration(
-  manifest: ModelManifest,
-  level: number | undefined,
-): { level: number; radius: (number | null)[]; futureRadius: (number | null)[] } | null {
-  const stored = manifest.intervals
-  if (!stored) {
-    if (level === undefined) return null
-    throw new SeqcastError(
-      'config',
-      `Interval level: the model "${manifest.name}" holds no interval calibration (it was exported before intervals, or trained without validation windows). ` +
-        'Train it again with a validation split to get intervals, or leave out --interval.',
-      { setting: 'interval' },
-    )
-  }
-  const wanted = level ?? stored.level
-  const same = (a: number, b: number) => Math.abs(a - b) < 1e-9
-  if (same(wanted, stored.level))
-    return { level: stored.level, radius: stored.radius, futureRadius: stored.futureRadius }
-  const found = stored.levels.find((l) => same(l.level, wanted))
-  if (!found) {
-    const pct = (x: number) => `${Number((x * 100).toPrecision(6))} %`
-    throw new SeqcastError(
-      'config',
-      `Interval level: the model "${manifest.name}" holds calibrations for ${stored.levels.map((l) => pct(l.level)).join(', ')}; received ${pct(wanted)}. ` +
-        `Use one of them, or train again with --interval ${Number((wanted * 100).toPrecision(6))}.`,
-      { setting: 'interval', received: wanted, levels: stored.levels.map((l) => l.level) },
-    )
-  }
-  return { level: found.level, radius: found.radius, futureRadius: found.radius }
+  // Bands from the calibration stored at training time (the run's level unless asked otherwise).
+  const level = options.intervalLevel ?? manifest.intervals?.level
+  if (level === undefined) return set
+  return withStoredLevel(set, manifest, level) ?? set
 }

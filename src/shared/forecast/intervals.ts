@@ -18,6 +18,8 @@ import {
   intervalCoverage,
   type Bands,
 } from '../intervals'
+import { SeqcastError } from '../errors'
+import type { ModelManifest } from '../manifest'
 import type { WindowConfig } from '../windows/config'
 
 export type IntervalMethod = 'split' | 'aci'
@@ -139,4 +141,81 @@ export function runIntervals(
 /** forecast ± half-width per step (±∞ where the half-width is null). */
 export function bandsFromRadius(predicted: ArrayLike<number>, radius: (number | null)[]): Bands {
   return conformalBands(predicted, { radius })
+}
+
+/**
+ * The half-widths stored in the manifest at `level` (default: the run's level): the validation
+ * calibration of the training run, so another process draws the same bands. The run's future
+ * half-widths (ACI's adapted ones) apply to the future at the run's own level.
+ */
+export function storedCalibration(
+  manifest: ModelManifest,
+  level: number | undefined,
+): { level: number; radius: (number | null)[]; futureRadius: (number | null)[] } | null {
+  const stored = manifest.intervals
+  if (!stored) {
+    if (level === undefined) return null
+    throw new SeqcastError(
+      'config',
+      `Interval level: the model "${manifest.name}" holds no interval calibration (it was exported before intervals, or trained without validation windows). ` +
+        'Train it again with a validation split to get intervals, or leave out --interval.',
+      { setting: 'interval' },
+    )
+  }
+  const wanted = level ?? stored.level
+  const same = (a: number, b: number) => Math.abs(a - b) < 1e-9
+  if (same(wanted, stored.level))
+    return { level: stored.level, radius: stored.radius, futureRadius: stored.futureRadius }
+  const found = stored.levels.find((l) => same(l.level, wanted))
+  if (!found) {
+    const pct = (x: number) => `${Number((x * 100).toPrecision(6))} %`
+    throw new SeqcastError(
+      'config',
+      `Interval level: the model "${manifest.name}" holds calibrations for ${stored.levels.map((l) => pct(l.level)).join(', ')}; received ${pct(wanted)}. ` +
+        `Use one of them, or train again with --interval ${Number((wanted * 100).toPrecision(6))}.`,
+      { setting: 'interval', received: wanted, levels: stored.levels.map((l) => l.level) },
+    )
+  }
+  return { level: found.level, radius: found.radius, futureRadius: found.radius }
+}
+
+/**
+ * A forecast of a file with its bands at another level the model stores (the Forecast view's
+ * Interval field): the same numbers `predict --interval` writes. Null when the model has none.
+ */
+export function withStoredLevel<
+  S extends {
+    forecast: {
+      actual: Float64Array
+      predicted: Float64Array
+      lower?: Float64Array
+      upper?: Float64Array
+    }
+    future: { predicted: Float64Array; lower?: Float64Array; upper?: Float64Array } | null
+    intervals?: {
+      level: number
+      method: IntervalMethod
+      radius: (number | null)[]
+      coverage: SplitCoverage | null
+    } | null
+  },
+>(set: S, manifest: ModelManifest, level: number): S | null {
+  const c = storedCalibration(manifest, level)
+  if (!c) return null
+  const bands = bandsFromRadius(set.forecast.predicted, c.radius)
+  const cov = intervalCoverage(set.forecast.actual, bands.lower, bands.upper)
+  return {
+    ...set,
+    forecast: { ...set.forecast, ...bands },
+    future: set.future && {
+      ...set.future,
+      ...bandsFromRadius(set.future.predicted, c.futureRadius),
+    },
+    intervals: {
+      level: c.level,
+      method: 'split',
+      radius: c.radius,
+      coverage: cov.n > 0 ? { coverage: cov.coverage, width: cov.meanWidth, n: cov.n } : null,
+    },
+  }
 }
