@@ -11,7 +11,7 @@ import {
 } from '../../src/renderer/src/lib/results'
 import { withStoredLevel } from '../../src/shared/forecast/intervals'
 import type { Forecast, ForecastSet, FutureForecast } from '../../src/shared/run'
-import { runConfig, sampleManifest, spec, window } from '../core/engine/helpers'
+import type { ModelManifest } from '../../src/shared/manifest'
 
 type Series = { name: string; data: ArrayLike<number> | [number, number][]; stack?: string }
 
@@ -99,18 +99,21 @@ describe('the future chart', () => {
 
 describe('a forecast of a file at another stored level', () => {
   it('bands = forecast ± the stored half-width of that level, coverage recounted', () => {
-    const manifest = sampleManifest(runConfig(spec('linear'), window(12)))
-    manifest.intervals = {
-      level: 0.9,
-      method: 'split',
-      radius: [1],
-      samples: [40],
-      futureRadius: [1],
-      levels: [
-        { level: 0.5, radius: [0.25] },
-        { level: 0.9, radius: [1] },
-      ],
-    }
+    // withStoredLevel reads the model's name and its stored calibration only.
+    const manifest = {
+      name: 'Linear on sunspots',
+      intervals: {
+        level: 0.9,
+        method: 'split',
+        radius: [1],
+        samples: [40],
+        futureRadius: [1],
+        levels: [
+          { level: 0.5, radius: [0.25] },
+          { level: 0.9, radius: [1] },
+        ],
+      },
+    } as unknown as ModelManifest
     const set: ForecastSet = {
       dataset: { name: 'x', rowCount: 20 },
       forecast: { ...val, lower: undefined, upper: undefined },
