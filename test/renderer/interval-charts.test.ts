@@ -31,6 +31,8 @@ describe('bands on the actual vs predicted chart', () => {
     const band = series.filter((s) => s.name === '80 % interval')
     expect(band).toHaveLength(2)
     expect(band.map((s) => s.stack)).toEqual(['band-val', 'band-val'])
+    // Stacked whatever the signs: a band below zero must not restart its width at 0.
+    expect(band.map((s) => (s as { stackStrategy?: string }).stackStrategy)).toEqual(['all', 'all'])
     // [x, y] pairs: rows 10, 11, 12; the unbounded third interval is a gap (NaN).
     expect(Array.from(band[0].data as ArrayLike<number>)).toEqual([10, 0.5, 11, 1, 12, NaN])
     expect(Array.from(band[1].data as ArrayLike<number>)).toEqual([10, 2, 11, 2, 12, NaN])

@@ -99,6 +99,9 @@ function bandSeries(
         dimensions: ['x', 'y'],
         encode: { x: 0, y: 1 },
         stack: `band-${s}`,
+        // 'all': a negative lower bound still carries the width on top of it ('samesign', the
+        // default, would start the width at 0 wherever the two signs differ).
+        stackStrategy: 'all' as const,
         sampling: 'average' as const,
         showSymbol: false,
         lineStyle: { width: 0, opacity: 0 },
