@@ -46,7 +46,7 @@ describe('backtest table', () => {
         windows: 100,
         mae: '2',
         naive: '2.5',
-        versus: 'better by 20.0 %',
+        versus: 'better than naive by 20.0 %',
         coverage: '90.0 %',
       },
       {
@@ -56,7 +56,7 @@ describe('backtest table', () => {
         windows: 100,
         mae: '3',
         naive: '2.5',
-        versus: 'worse by 20.0 %',
+        versus: 'worse than naive by 20.0 %',
         coverage: '—',
       },
       {

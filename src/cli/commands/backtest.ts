@@ -8,7 +8,8 @@
 import { join, resolve } from 'node:path'
 import type { BacktestReport, BacktestScore, Refit } from '../../shared/backtest'
 import { formatForecastCsv, type ForecastColumns } from '../../shared/forecast-csv'
-import { DEFAULT_INTERVAL_LEVEL } from '../../shared/intervals'
+import { DEFAULT_INTERVAL_LEVEL, levelPercent } from '../../shared/intervals'
+import { compareWith } from '../../shared/run'
 import type { Dataset } from '../../shared/series/dataset'
 import type { WindowConfig } from '../../shared/windows/config'
 import { EngineHost } from '../../core/engine/host'
@@ -131,14 +132,14 @@ const fmt = (x: number | null | undefined, digits = 4) =>
 
 function table(result: BacktestResult, level: number | null): string {
   const lines = [
-    ['fold', 'train rows', 'target rows', 'windows', 'MAE', 'naive MAE', 'vs naive', 'coverage']
+    ['fold', 'train rows', 'target rows', 'windows', 'MAE', 'naive MAE', 'coverage', '']
       .map((h, i) => (i === 0 ? h.padEnd(7) : h.padStart(i === 1 || i === 2 ? 17 : 10)))
       .join(' '),
   ]
   const row = (label: string, s: BacktestScore, train: string, target: string) => {
     const m = s.metrics.mae
     const n = s.baselines.naive.mae
-    const vs = n > 0 ? `${(((m - n) / n) * 100).toFixed(1)} %` : '—'
+    const vs = compareWith('naive', s.metrics, s.baselines.naive).text
     lines.push(
       [
         label.padEnd(7),
@@ -147,8 +148,8 @@ function table(result: BacktestResult, level: number | null): string {
         String(s.samples).padStart(10),
         fmt(m).padStart(10),
         fmt(n).padStart(10),
-        vs.padStart(10),
         (s.coverage === null ? '—' : `${(s.coverage * 100).toFixed(1)} %`).padStart(10),
+        ` ${vs}`,
       ].join(' '),
     )
   }
@@ -158,7 +159,7 @@ function table(result: BacktestResult, level: number | null): string {
   row('overall', result.report.overall, '', '')
   const text = [
     `${result.model}: ${result.report.folds.length} folds in ${result.seconds.toFixed(1)} s` +
-      (level === null ? '.' : `, ${Number((level * 100).toPrecision(6))} % intervals.`),
+      (level === null ? '.' : `, ${levelPercent(level)} intervals.`),
     ...lines,
   ]
   if (result.note) text.push(result.note)

@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path'
 import { SeqcastError } from '../../shared/errors'
 import type { Metrics } from '../../shared/metrics'
 import { forecastSetCsv } from '../../shared/forecast-csv'
+import { levelPercent } from '../../shared/intervals'
 import type { ForecastSet } from '../../shared/run'
 import { EngineHost } from '../../core/engine/host'
 import { predictWithModel } from '../../core/services/predict-run'
@@ -125,7 +126,7 @@ export function makePredict(deps: { host?: EngineHost } = {}): Command {
     if (set.intervals) {
       const c = set.intervals.coverage
       lines.push(
-        `${Number((set.intervals.level * 100).toPrecision(6))} % intervals from the model's validation calibration` +
+        `${levelPercent(set.intervals.level)} intervals from the model's validation calibration` +
           (c
             ? `: coverage ${(c.coverage * 100).toFixed(1)} %, mean width ${c.width.toFixed(4)}.`
             : '.'),

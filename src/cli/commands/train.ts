@@ -38,6 +38,8 @@ import { loadCsv } from '../load'
 import { forecastsCsv } from '../../shared/forecast-csv'
 import { metricsJson, writeText } from './predict'
 import { intervalOptions, intervalsFromArgs, runIntervalsJson } from '../interval-args'
+import { methodName } from '../../shared/forecast/intervals'
+import { levelPercent } from '../../shared/intervals'
 
 const BACKENDS = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const
 
@@ -300,7 +302,7 @@ function summaryText(result: RunResult, out: string): string {
     const pct = (x: number | undefined) =>
       x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(1)} %`
     lines.push(
-      `${pct(iv.level)} intervals (${iv.method === 'aci' ? 'adaptive conformal' : 'split conformal'}): ` +
+      `${levelPercent(iv.level)} intervals (${methodName(iv.method)}): ` +
         (['val', 'test'] as const)
           .filter((s) => iv.coverage[s])
           .map(

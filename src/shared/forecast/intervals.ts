@@ -16,6 +16,8 @@ import {
   DEFAULT_INTERVAL_LEVEL,
   describeCalibration,
   intervalCoverage,
+  levelNumber,
+  levelPercent,
   type Bands,
 } from '../intervals'
 import { SeqcastError } from '../errors'
@@ -24,6 +26,11 @@ import type { WindowConfig } from '../windows/config'
 
 export type IntervalMethod = 'split' | 'aci'
 export const INTERVAL_METHODS: readonly IntervalMethod[] = ['split', 'aci']
+
+/** How the app and the CLI name a method. */
+export function methodName(method: IntervalMethod): string {
+  return method === 'aci' ? 'adaptive conformal' : 'split conformal'
+}
 
 export interface IntervalSettings {
   /** Nominal coverage, strictly between 0 and 1 (0.9 = 90 %). */
@@ -168,11 +175,10 @@ export function storedCalibration(
     return { level: stored.level, radius: stored.radius, futureRadius: stored.futureRadius }
   const found = stored.levels.find((l) => same(l.level, wanted))
   if (!found) {
-    const pct = (x: number) => `${Number((x * 100).toPrecision(6))} %`
     throw new SeqcastError(
       'config',
-      `Interval level: the model "${manifest.name}" holds calibrations for ${stored.levels.map((l) => pct(l.level)).join(', ')}; received ${pct(wanted)}. ` +
-        `Use one of them, or train again with --interval ${Number((wanted * 100).toPrecision(6))}.`,
+      `Interval level: the model "${manifest.name}" holds calibrations for ${stored.levels.map((l) => levelPercent(l.level)).join(', ')}; received ${levelPercent(wanted)}. ` +
+        `Use one of them, or train again with --interval ${levelNumber(wanted)}.`,
       { setting: 'interval', received: wanted, levels: stored.levels.map((l) => l.level) },
     )
   }

@@ -3,6 +3,7 @@
  * the same windows, its interval coverage, and a bar chart of the error per fold. Pure.
  */
 import type { BacktestReport } from '@shared/backtest'
+import { compareWith } from '@shared/run'
 import { AXIS_STYLE, PALETTE, type ChartOption } from '../charts/echarts'
 import { metric, percent } from './format'
 
@@ -13,20 +14,13 @@ export interface FoldRow {
   windows: number
   mae: string
   naive: string
-  /** "better than naive by 12.3 %", "worse …", or "—". */
+  /** The shared comparison: "better than naive by 20.0 %", "as good as naive", … */
   versus: string
   coverage: string
 }
 
 const range = (r: [number, number]) =>
   `${r[0].toLocaleString('en-US')}–${(r[1] - 1).toLocaleString('en-US')}`
-
-function versusNaive(model: number, naive: number): string {
-  if (!Number.isFinite(model) || !Number.isFinite(naive) || naive === 0) return '—'
-  const p = (100 * (naive - model)) / naive
-  if (p === 0) return 'as good as naive'
-  return `${p >= 0 ? 'better' : 'worse'} by ${percent(Math.abs(p))}`
-}
 
 /** One row per fold (rows shown inclusive, as people count them), then the pooled row. */
 export function foldRows(report: BacktestReport): FoldRow[] {
@@ -37,7 +31,7 @@ export function foldRows(report: BacktestReport): FoldRow[] {
     windows: s.samples,
     mae: metric(s.metrics.mae),
     naive: metric(s.baselines.naive.mae),
-    versus: versusNaive(s.metrics.mae, s.baselines.naive.mae),
+    versus: compareWith('naive', s.metrics, s.baselines.naive).text,
     coverage: s.coverage === null ? '—' : percent(s.coverage * 100),
   })
   return [

@@ -5,7 +5,8 @@
 import type { Forecast, FutureForecast } from '@shared/run'
 import { AXIS_STYLE, PALETTE, type ChartOption } from '../charts/echarts'
 import { histogram, valueRows, type ForecastSplit } from './forecasts'
-import { intervalCoverage } from '@shared/intervals'
+import { intervalCoverage, levelPercent } from '@shared/intervals'
+import { methodName } from '@shared/forecast/intervals'
 import { metric, percent } from './format'
 
 export interface Overlay {
@@ -72,7 +73,7 @@ function bandValue(f: Forecast, i: number, pick: 'lower' | 'width'): number {
 
 /** "90 % interval": the legend name of a band at `level`. */
 export function intervalName(level: number): string {
-  return `${Number((level * 100).toPrecision(6))} % interval`
+  return `${levelPercent(level)} interval`
 }
 
 const BAND_COLOR = 'rgba(37, 99, 235, 0.16)'
@@ -447,6 +448,5 @@ export function coverageText(
   if (!f?.lower || !f.upper) return null
   const c = intervalCoverage(f.actual, f.lower, f.upper)
   if (c.n === 0) return null
-  const how = method === 'aci' ? 'adaptive conformal' : 'split conformal'
-  return `${intervalName(level)} (${how}): covers ${percent(c.coverage * 100)} of ${c.n.toLocaleString('en-US')} targets, mean width ${metric(c.meanWidth)}`
+  return `${intervalName(level)} (${methodName(method)}): covers ${percent(c.coverage * 100)} of ${c.n.toLocaleString('en-US')} targets, mean width ${metric(c.meanWidth)}`
 }
