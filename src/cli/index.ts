@@ -22,6 +22,10 @@ const commands: Record<string, { run: () => Promise<Command>; summary: string }>
     run: async () => (await import('./commands/predict')).predict,
     summary: 'forecast a CSV with an exported model',
   },
+  backtest: {
+    run: async () => (await import('./commands/backtest')).backtest,
+    summary: 'rolling-origin backtest: fold k fits before its block and forecasts it',
+  },
 }
 
 export function help(): string {

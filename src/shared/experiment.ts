@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { SeqcastError } from './errors'
+import type { IntervalSettings } from './forecast/intervals'
 import { describeZodError, modelSpecSchema } from './models/validate'
 import type { ModelSpec } from './models/spec'
 import type { NormalizationKind } from './series/normalize'
@@ -61,6 +62,8 @@ export interface RunConfig {
   experiment: ExperimentConfig
   model: ModelSpec
   training: TrainingConfig
+  /** Prediction intervals; absent: 90 % split conformal (DEFAULT_INTERVALS). */
+  intervals?: IntervalSettings
 }
 
 export const DEFAULT_TRAINING: TrainingConfig = {
@@ -139,6 +142,10 @@ export const runConfigSchema = z
     experiment: experimentConfigSchema,
     model: modelSpecSchema,
     training: trainingConfigSchema,
+    intervals: z
+      .object({ level: z.number().gt(0).lt(1), method: z.enum(['split', 'aci']) })
+      .strict()
+      .optional(),
   })
   .strict()
 

@@ -3,17 +3,19 @@
  * one line per predicted value, numbers in shortest round-trip form so the file holds exactly
  * the numbers the engine computed.
  *
- *   timestamp,split,row,step,actual,predicted,residual
- *   2016-07-10T14:50:00.000Z,val,315337,1,23.1,22.87,0.23
- *   2017-01-01T00:00:00.000Z,future,420451,1,,21.5,
+ *   timestamp,split,row,step,actual,predicted,residual,lower,upper
+ *   2016-07-10T14:50:00.000Z,val,315337,1,23.1,22.87,0.23,21.9,23.84
+ *   2017-01-01T00:00:00.000Z,future,420451,1,,21.5,,20.53,22.47
  *
  * `row` is the 0-based dataset row of the target (future rows count on past the data's end);
  * `step` is 1…H within a window's horizon; residual = actual − predicted; future rows have no
- * actual and no residual.
+ * actual and no residual. lower,upper: the prediction interval (empty without intervals, -inf /
+ * inf where it is unbounded, as pandas reads them).
  */
 import type { Forecast, ForecastSet, FutureForecast } from './run'
 
-export type ForecastCsvSplit = 'train' | 'val' | 'test' | 'all' | 'future'
+/** `fold-k`: the windows of backtest fold k. */
+export type ForecastCsvSplit = 'train' | 'val' | 'test' | 'all' | 'future' | `fold-${number}`
 
 export interface ForecastColumns {
   split: ForecastCsvSplit
@@ -25,9 +27,14 @@ export interface ForecastColumns {
   timestamps: Float64Array | null
   actual: Float64Array | null
   predicted: Float64Array
+  /** Interval bounds per value; absent or null without intervals. */
+  lower?: Float64Array | null
+  upper?: Float64Array | null
 }
 
-export const FORECAST_CSV_HEADER = 'timestamp,split,row,step,actual,predicted,residual'
+export const FORECAST_CSV_HEADER = 'timestamp,split,row,step,actual,predicted,residual,lower,upper'
+/** The header of files written before intervals; still read back. */
+const OLD_FORECAST_CSV_HEADER = 'timestamp,split,row,step,actual,predicted,residual'
 
 export function formatForecastCsv(sets: ForecastColumns[]): string {
   const lines = [FORECAST_CSV_HEADER]
@@ -48,6 +55,8 @@ export function formatForecastCsv(sets: ForecastColumns[]): string {
           num(actual),
           num(predicted),
           num(actual - predicted),
+          bound(set.lower, i),
+          bound(set.upper, i),
         ].join(','),
       )
     }
@@ -57,6 +66,12 @@ export function formatForecastCsv(sets: ForecastColumns[]): string {
 
 function num(x: number): string {
   return Number.isFinite(x) ? String(x) : ''
+}
+
+function bound(values: Float64Array | null | undefined, i: number): string {
+  if (!values) return ''
+  const x = values[i]
+  return x === Infinity ? 'inf' : x === -Infinity ? '-inf' : num(x)
 }
 
 /** Windows in a forecast. */
@@ -105,6 +120,8 @@ export function forecastColumns(split: ForecastCsvSplit, f: Forecast): ForecastC
     timestamps: perValueTimes(f),
     actual: f.actual,
     predicted: f.predicted,
+    lower: f.lower ?? null,
+    upper: f.upper ?? null,
   }
 }
 
@@ -116,6 +133,8 @@ export function futureColumns(f: FutureForecast): ForecastColumns {
     timestamps: perValueTimes(f),
     actual: null,
     predicted: f.predicted,
+    lower: f.lower ?? null,
+    upper: f.upper ?? null,
   }
 }
 
@@ -151,16 +170,26 @@ export interface ForecastCsvRow {
   actual: number | null
   predicted: number
   residual: number | null
+  /** null without an interval; ±Infinity where it is unbounded. */
+  lower: number | null
+  upper: number | null
 }
 
 /** Reads the file back (for tests and for comparing an export with the engine's numbers). */
 export function parseForecastCsv(text: string): ForecastCsvRow[] {
   const lines = text.trim().split(/\r?\n/)
-  if (lines[0] !== FORECAST_CSV_HEADER)
+  if (lines[0] !== FORECAST_CSV_HEADER && lines[0] !== OLD_FORECAST_CSV_HEADER)
     throw new Error(`not a Seqcast forecasts file: header ${lines[0]}`)
-  const opt = (s: string) => (s === '' ? null : Number(s))
+  const opt = (s: string | undefined) =>
+    s === undefined || s === ''
+      ? null
+      : s === 'inf'
+        ? Infinity
+        : s === '-inf'
+          ? -Infinity
+          : Number(s)
   return lines.slice(1).map((line) => {
-    const [timestamp, split, row, step, actual, predicted, residual] = line.split(',')
+    const [timestamp, split, row, step, actual, predicted, residual, lower, upper] = line.split(',')
     return {
       timestamp,
       split,
@@ -169,6 +198,8 @@ export function parseForecastCsv(text: string): ForecastCsvRow[] {
       actual: opt(actual),
       predicted: Number(predicted),
       residual: opt(residual),
+      lower: opt(lower),
+      upper: opt(upper),
     }
   })
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import type { BaselineReport } from './baselines'
 import { SeqcastError } from './errors'
+import type { IntervalMethod, LevelRadius, RunIntervals } from './forecast/intervals'
 import {
   experimentConfigSchema,
   trainingConfigSchema,
@@ -81,6 +82,23 @@ export type ModelManifest = {
   /** Where the model trained; null in a checkpoint written before the backend was reported. */
   backend: BackendReport | null
   versions: Record<string, string>
+  /**
+   * The run's interval calibration, so `predict` draws the same bands in another process:
+   * half-widths per horizon step (data units; null = unbounded) at the run's level and at the
+   * stored levels, from the validation residuals. Absent in manifests written before intervals
+   * and in checkpoints (readers of version 2 ignore it).
+   */
+  intervals?: ManifestIntervals
+}
+
+export type ManifestIntervals = {
+  level: number
+  method: IntervalMethod
+  radius: (number | null)[]
+  samples: number[]
+  /** Half-widths of the run's future forecast (differ from `radius` with ACI). */
+  futureRadius: (number | null)[]
+  levels: LevelRadius[]
 }
 
 /** What a manifest records besides the training outcome. */
@@ -103,6 +121,8 @@ export interface ManifestOutcome {
   metrics: SplitMetricsRecord
   baselines: BaselineReport | null
   backend: BackendReport | null
+  /** The run's intervals; absent or null: none stored. */
+  intervals?: RunIntervals | null
 }
 
 export function manifestFor(
@@ -148,6 +168,18 @@ export function manifestFor(
     maseScale: Number.isFinite(input.maseScale) ? input.maseScale : null,
     backend: outcome.backend,
     versions: { ...input.versions, ...outcome.backend?.versions },
+    ...(outcome.intervals ? { intervals: manifestIntervals(outcome.intervals) } : {}),
+  }
+}
+
+function manifestIntervals(i: RunIntervals): ManifestIntervals {
+  return {
+    level: i.level,
+    method: i.method,
+    radius: i.radius,
+    samples: i.samples,
+    futureRadius: i.futureRadius,
+    levels: i.grid,
   }
 }
 
@@ -240,6 +272,18 @@ export const modelManifestSchema = z.object({
     })
     .nullable(),
   versions: z.record(z.string(), z.string()),
+  intervals: z
+    .object({
+      level: z.number().gt(0).lt(1),
+      method: z.enum(['split', 'aci']),
+      radius: z.array(z.number().min(0).nullable()),
+      samples: z.array(z.number().int().min(0)),
+      futureRadius: z.array(z.number().min(0).nullable()),
+      levels: z.array(
+        z.object({ level: z.number().gt(0).lt(1), radius: z.array(z.number().min(0).nullable()) }),
+      ),
+    })
+    .optional(),
 })
 
 /** Validates a manifest read from a file or IPC; newer versions than this build are refused. */
@@ -324,6 +368,20 @@ export function checkManifest(manifest: ModelManifest, source = 'seqcast.json'):
         {
           column,
         },
+      )
+    }
+  }
+  const intervals = manifest.intervals
+  if (intervals) {
+    const lengths = [
+      intervals.radius,
+      intervals.futureRadius,
+      ...intervals.levels.map((l) => l.radius),
+    ]
+    if (lengths.some((r) => r.length !== w.horizon)) {
+      refuse(
+        `the interval half-widths (intervals) must hold one value per horizon step (${w.horizon}).`,
+        { setting: 'intervals', expected: w.horizon },
       )
     }
   }

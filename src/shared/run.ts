@@ -5,6 +5,7 @@
  */
 import type { BaselineReport, BaselineName } from './baselines'
 import type { BackendName, RunConfig } from './experiment'
+import type { IntervalMethod, RunIntervals, SplitCoverage } from './forecast/intervals'
 import type { ModelManifest } from './manifest'
 import type { Metrics } from './metrics'
 import type { ModelSpec } from './models/spec'
@@ -91,6 +92,9 @@ export type Forecast = {
   timestamps: Float64Array | null
   actual: Float64Array
   predicted: Float64Array
+  /** Prediction interval of each value (±Infinity where unbounded); absent without intervals. */
+  lower?: Float64Array
+  upper?: Float64Array
 }
 
 /** The forecast from the latest window of the data: rows after the data ends. */
@@ -103,6 +107,9 @@ export type FutureForecast = {
   /** Extrapolated with the time axis' cadence; null without a time column or cadence. */
   timestamps: Float64Array | null
   predicted: Float64Array
+  /** Prediction interval of each value; absent without intervals. */
+  lower?: Float64Array
+  upper?: Float64Array
 }
 
 /** "better / worse than naive by X %" on the MAE. */
@@ -168,6 +175,8 @@ export type RunResult = {
   comparison: Partial<Record<SplitName, SplitComparison>>
   forecasts: Partial<Record<'val' | 'test', Forecast>>
   future: FutureForecast | null
+  /** Interval level, method, calibration and coverage per split; absent in runs saved before intervals, null without validation windows. */
+  intervals?: RunIntervals | null
   normalization: NormalizationStats
   /** The best checkpoint (what `bestEpoch` names); null only when no epoch finished. */
   artifacts: ModelPackage | null
@@ -180,9 +189,20 @@ export type ForecastSet = {
   /** Every window of the file that has its targets. */
   forecast: Forecast
   future: FutureForecast | null
+  /** The stored calibration the bands came from, with the coverage on this file; null when the model has none. */
+  intervals?: ForecastIntervals | null
   metrics: Metrics | null
   baselines: Partial<Record<'naive' | 'seasonal-naive', Metrics>>
   comparison: SplitComparison
+}
+
+/** Intervals of a forecast of a file: the exported model's calibration at one level. */
+export type ForecastIntervals = {
+  level: number
+  method: IntervalMethod
+  radius: (number | null)[]
+  /** On this file's windows that have actuals; null when none has. */
+  coverage: SplitCoverage | null
 }
 
 /** What the app shows when the user picks a stateful model. */

@@ -98,7 +98,7 @@ describe('train', () => {
     }
     expect(JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'))).toEqual(last)
     const forecasts = readFileSync(join(out, 'forecasts.csv'), 'utf8').trim().split('\n')
-    expect(forecasts[0]).toBe('timestamp,split,row,step,actual,predicted,residual')
+    expect(forecasts[0]).toBe('timestamp,split,row,step,actual,predicted,residual,lower,upper')
     expect(forecasts.filter((l) => l.split(',')[1] === 'val').length).toBe(last.samples.val)
     const future = forecasts[forecasts.length - 1].split(',')
     expect(future).toEqual([
@@ -109,7 +109,14 @@ describe('train', () => {
       '',
       expect.any(String),
       '',
+      expect.any(String),
+      expect.any(String),
     ])
+    // The future band: the forecast ± the 90 % half-width calibrated on the validation residuals.
+    const r = last.intervals.futureRadius[0]
+    expect(last.intervals).toMatchObject({ level: 0.9, method: 'split', radius: [r] })
+    expect(Number(future[7])).toBeCloseTo(Number(future[5]) - r, 9)
+    expect(Number(future[8])).toBeCloseTo(Number(future[5]) + r, 9)
     const [, , row, , actual, predicted, residual] = forecasts[1].split(',')
     expect(Number(actual)).toBe(
       Number(readFileSync(csv, 'utf8').split('\n')[Number(row) + 1].split(',')[1]),

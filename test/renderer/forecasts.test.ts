@@ -62,6 +62,8 @@ describe('forecasts CSV', () => {
       actual: 20,
       predicted: 19.5,
       residual: 20 - 19.5,
+      lower: null,
+      upper: null,
     })
     expect(rows[3].predicted).toBe(0.1 + 0.2)
     expect(rows[3].residual).toBe(test.actual[1] - (0.1 + 0.2))
@@ -73,6 +75,8 @@ describe('forecasts CSV', () => {
       actual: null,
       predicted: 21.25,
       residual: null,
+      lower: null,
+      upper: null,
     })
     // Same text as the shared formatter the CLI uses.
     expect(text).toBe(

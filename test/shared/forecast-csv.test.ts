@@ -23,12 +23,12 @@ describe('forecasts CSV', () => {
     ])
     expect(text).toBe(
       [
-        'timestamp,split,row,step,actual,predicted,residual',
-        '1970-01-01T00:00:00.000Z,val,10,1,1,0.5,0.5',
-        '1970-01-01T00:10:00.000Z,val,11,2,2,2.25,-0.25',
-        '1970-01-01T00:10:00.000Z,val,11,1,2,0.3333333333333333,1.6666666666666667',
-        '1970-01-01T00:20:00.000Z,val,12,2,3,3,0',
-        ',future,20,1,,4.5,',
+        'timestamp,split,row,step,actual,predicted,residual,lower,upper',
+        '1970-01-01T00:00:00.000Z,val,10,1,1,0.5,0.5,,',
+        '1970-01-01T00:10:00.000Z,val,11,2,2,2.25,-0.25,,',
+        '1970-01-01T00:10:00.000Z,val,11,1,2,0.3333333333333333,1.6666666666666667,,',
+        '1970-01-01T00:20:00.000Z,val,12,2,3,3,0,,',
+        ',future,20,1,,4.5,,,',
         '',
       ].join('\n'),
     )
@@ -49,5 +49,61 @@ describe('forecasts CSV', () => {
     )
     expect(rows.map((r) => r.predicted)).toEqual(Array.from(predicted))
     expect(rows.every((r) => r.residual === 0)).toBe(true)
+  })
+
+  it('lower,upper: the interval of each value, -inf / inf where it is unbounded, future rows too', () => {
+    const text = formatForecastCsv([
+      {
+        split: 'test',
+        horizon: 2,
+        targetRows: Int32Array.of(5),
+        timestamps: null,
+        actual: Float64Array.of(1, 2),
+        predicted: Float64Array.of(1.5, 2),
+        lower: Float64Array.of(0.25, -Infinity),
+        upper: Float64Array.of(2.75, Infinity),
+      },
+      {
+        split: 'future',
+        horizon: 1,
+        targetRows: Int32Array.of(7),
+        timestamps: null,
+        actual: null,
+        predicted: Float64Array.of(3),
+        lower: Float64Array.of(2),
+        upper: Float64Array.of(4),
+      },
+    ])
+    expect(text.trimEnd().split('\n')).toEqual([
+      'timestamp,split,row,step,actual,predicted,residual,lower,upper',
+      ',test,5,1,1,1.5,-0.5,0.25,2.75',
+      ',test,6,2,2,2,0,-inf,inf',
+      ',future,7,1,,3,,2,4',
+    ])
+    const rows = parseForecastCsv(text)
+    expect(rows.map((r) => [r.lower, r.upper])).toEqual([
+      [0.25, 2.75],
+      [-Infinity, Infinity],
+      [2, 4],
+    ])
+  })
+
+  it('reads files written before intervals (no lower,upper columns)', () => {
+    const rows = parseForecastCsv(
+      'timestamp,split,row,step,actual,predicted,residual\n,val,3,1,1,2,-1\n',
+    )
+    expect(rows).toEqual([
+      {
+        timestamp: '',
+        split: 'val',
+        row: 3,
+        step: 1,
+        actual: 1,
+        predicted: 2,
+        residual: -1,
+        lower: null,
+        upper: null,
+      },
+    ])
   })
 })

@@ -15,6 +15,7 @@ import {
   type ModelManifest,
 } from '../../src/shared/manifest'
 import { presetSpec } from '../../src/shared/models/presets'
+import type { RunIntervals } from '../../src/shared/forecast/intervals'
 import type { BackendReport } from '../../src/shared/run'
 import type { Dataset } from '../../src/shared/series/dataset'
 
@@ -220,5 +221,35 @@ describe('parseManifest', () => {
   it('refuses a manifest newer than this build', () => {
     const m = JSON.parse(JSON.stringify(manifestFor(input, outcome())))
     expect(() => parseManifest({ ...m, version: 99 })).toThrow(/manifest version 99 is newer/)
+  })
+
+  it('carries the interval calibration through JSON (null = unbounded), and older readers’ files without it', () => {
+    const intervals: RunIntervals = {
+      level: 0.9,
+      method: 'aci',
+      radius: [1.5, null],
+      samples: [9, 8],
+      futureRadius: [1.75, null],
+      coverage: { test: { coverage: 0.9, width: 3, n: 10 } },
+      grid: [
+        { level: 0.5, radius: [0.5, 0.75] },
+        { level: 0.9, radius: [1.5, null] },
+      ],
+      note: null,
+    }
+    const m = roundTrip(manifestFor(input, { ...outcome(), intervals }))
+    expect(m.version).toBe(2)
+    expect(m.intervals).toEqual({
+      level: 0.9,
+      method: 'aci',
+      radius: [1.5, null],
+      samples: [9, 8],
+      futureRadius: [1.75, null],
+      levels: intervals.grid,
+    })
+    expect(roundTrip(manifestFor(input, outcome())).intervals).toBeUndefined()
+    const short = JSON.parse(JSON.stringify(m)) as ModelManifest
+    short.intervals!.radius = [1.5]
+    expect(() => checkManifest(short)).toThrow(/one value per horizon step \(2\)/)
   })
 })

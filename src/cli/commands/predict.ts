@@ -6,6 +6,7 @@
 import { resolve } from 'node:path'
 import type { Metrics } from '../../shared/metrics'
 import { forecastSetCsv } from '../../shared/forecast-csv'
+import { levelPercent } from '../../shared/intervals'
 import type { ForecastSet } from '../../shared/run'
 import { EngineHost } from '../../core/engine/host'
 import { prepareOutputFile, writeFileAtomic } from '../../core/files/atomic-write'
@@ -15,6 +16,7 @@ import { parseArgs, usage, usageError, type OptionSpecs } from '../args'
 import { EXIT, type Command } from '../io'
 import { loadCsv } from '../load'
 import { repairOptions } from '../repair-args'
+import { forecastIntervalsJson, intervalLevelFromArgs, intervalLevelOption } from '../interval-args'
 
 const options: OptionSpecs = {
   ...repairOptions,
@@ -24,6 +26,7 @@ const options: OptionSpecs = {
     description: 'where to write the forecasts',
     required: true,
   },
+  ...intervalLevelOption,
   json: { type: 'boolean', description: 'print one JSON object on stdout' },
   help: { type: 'boolean', description: 'show this help' },
 }
@@ -69,13 +72,14 @@ export function makePredict(deps: { host?: EngineHost } = {}): Command {
     }
     const json = Boolean(args.options.json)
     const out = resolve(String(args.options.out))
+    const intervalLevel = intervalLevelFromArgs(args.options)
     const pkg = await readModel(modelPath)
     const { dataset } = await loadCsv(file, io, { quiet: json, args: args.options })
     await prepareOutputFile(out)
     const host = deps.host ?? new EngineHost()
     let set: ForecastSet
     try {
-      set = await predictWithModel(pkg, dataset, { host })
+      set = await predictWithModel(pkg, dataset, { host, intervalLevel })
     } finally {
       if (!deps.host) await host.dispose()
     }
@@ -89,6 +93,7 @@ export function makePredict(deps: { host?: EngineHost } = {}): Command {
         Object.entries(set.baselines).map(([k, m]) => [k, metricsJson(m)]),
       ),
       comparison: Object.fromEntries(Object.entries(set.comparison).map(([k, c]) => [k, c.text])),
+      intervals: forecastIntervalsJson(set.intervals),
       future: set.future
         ? {
             rows: Array.from(set.future.rowIndex),
@@ -96,6 +101,9 @@ export function makePredict(deps: { host?: EngineHost } = {}): Command {
               ? Array.from(set.future.timestamps, (t) => new Date(t).toISOString())
               : null,
             predicted: Array.from(set.future.predicted),
+            ...(set.future.lower && set.future.upper
+              ? { lower: bounds(set.future.lower), upper: bounds(set.future.upper) }
+              : {}),
           }
         : null,
       out,
@@ -113,6 +121,15 @@ export function makePredict(deps: { host?: EngineHost } = {}): Command {
         `MAE ${set.metrics.mae.toFixed(4)} (naive ${naive ? naive.mae.toFixed(4) : '—'}): ${set.comparison.naive?.text ?? ''}`,
       )
     }
+    if (set.intervals) {
+      const c = set.intervals.coverage
+      lines.push(
+        `${levelPercent(set.intervals.level)} intervals from the model's validation calibration` +
+          (c
+            ? `: coverage ${(c.coverage * 100).toFixed(1)} %, mean width ${c.width.toFixed(4)}.`
+            : '.'),
+      )
+    }
     if (set.future) {
       lines.push(
         `Next: ${Array.from(set.future.predicted, (v, h) => `${summary.future!.times?.[h] || `row ${set.future!.rowIndex[h]}`} ${v.toFixed(4)}`).join(', ')}`,
@@ -122,6 +139,11 @@ export function makePredict(deps: { host?: EngineHost } = {}): Command {
     io.stdout.write(lines.join('\n') + '\n')
     return EXIT.ok
   }
+}
+
+/** Interval bounds for JSON: ±Infinity (unbounded) → null. */
+function bounds(values: Float64Array): (number | null)[] {
+  return Array.from(values, (x) => (Number.isFinite(x) ? x : null))
 }
 
 export const predict: Command = makePredict()

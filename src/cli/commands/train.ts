@@ -43,6 +43,9 @@ import { loadCsv } from '../load'
 import { repairOptions } from '../repair-args'
 import { forecastsCsv } from '../../shared/forecast-csv'
 import { metricsJson, writeText } from './predict'
+import { intervalOptions, intervalsFromArgs, runIntervalsJson } from '../interval-args'
+import { methodName } from '../../shared/forecast/intervals'
+import { levelPercent } from '../../shared/intervals'
 
 const BACKENDS = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const
 
@@ -101,6 +104,7 @@ const options: OptionSpecs = {
     value: '<n>',
     description: `seed of weights, shuffles and dropout (default ${DEFAULT_TRAINING.seed})`,
   },
+  ...intervalOptions,
   out: {
     type: 'string',
     value: '<dir>',
@@ -135,7 +139,7 @@ function pick<T extends string>(
   return raw as T
 }
 
-async function loadModelSpec(value: string): Promise<ModelSpec> {
+export async function loadModelSpec(value: string): Promise<ModelSpec> {
   const preset = presetSpec(value)
   if (preset) return preset
   if (value.endsWith('.json') || existsSync(value)) {
@@ -244,6 +248,7 @@ export function resultJson(result: RunResult, out: string, files: string[]) {
         ),
       ]),
     ),
+    intervals: runIntervalsJson(result.intervals ?? null),
     history: result.history,
     samples: result.sampleCounts,
     model: result.config.model.name,
@@ -315,6 +320,23 @@ function metricsTable(result: RunResult): string[] {
         )
     }
   }
+  const iv = result.intervals
+  if (iv) {
+    lines.push('')
+    const pct = (x: number | undefined) =>
+      x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(1)} %`
+    lines.push(
+      `${levelPercent(iv.level)} intervals (${methodName(iv.method)}): ` +
+        (['val', 'test'] as const)
+          .filter((s) => iv.coverage[s])
+          .map(
+            (s) =>
+              `${s} coverage ${pct(iv.coverage[s]!.coverage)}, mean width ${fmt(iv.coverage[s]!.width)}`,
+          )
+          .join('; '),
+    )
+    if (iv.note) lines.push(iv.note)
+  }
   return lines
 }
 
@@ -352,6 +374,7 @@ export function makeTrain(deps: TrainDeps = {}): Command {
         args.options.season !== undefined ? experiment.seasonRows : null,
       ),
       training,
+      intervals: intervalsFromArgs(args.options),
     }
     // before training: an --out that cannot take the results must not cost a trained model
     await prepareOutputDir(out)
@@ -449,6 +472,9 @@ async function trainWithProgress(
     if (!given) await host.dispose()
   }
 }
+
+/** Train's options, for commands that take the same experiment and training flags (backtest). */
+export const trainOptionSpecs: OptionSpecs = options
 
 export const train: Command = makeTrain()
 export const run = train

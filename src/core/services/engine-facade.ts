@@ -6,6 +6,7 @@ import type { EngineHost } from '../engine/host'
 import type { EngineFacade } from './handlers'
 import { readModel, writeModelFolder, zipModel } from './model-files'
 import { predictWithModel } from './predict-run'
+import { backtestRun, type BacktestConfig, type BacktestOptions } from './backtest'
 import { sharedHost } from './shared-host'
 import { trainRun, type TrainRunOptions } from './train-run'
 
@@ -20,6 +21,8 @@ export function createEngineFacade(
     writeModelFolder: (dir: string, pkg: ModelPackage) => writeModelFolder(dir, pkg),
     zipModel: async (pkg: ModelPackage) => zipModel(pkg),
     predict: (pkg: ModelPackage, dataset: Dataset) => predictWithModel(pkg, dataset, { host }),
+    backtest: (dataset: Dataset, config: BacktestConfig, options: BacktestOptions) =>
+      backtestRun(dataset, config, { ...options, host }),
     dispose: () => host.dispose(),
   }
 }

@@ -11,6 +11,8 @@ import type { AppInfo, RunData } from '../../shared/ipc/contract'
 import type { Dataset } from '../../shared/series/dataset'
 import type { BackendReport, ForecastSet, ModelPackage } from '../../shared/run'
 import type { Broadcast, Dialogs, Handlers } from './api'
+import type { BacktestConfig, BacktestOptions, BacktestResult } from './backtest'
+import { DEFAULT_INTERVALS } from '../../shared/forecast/intervals'
 import { importCsvFile } from './import-file'
 import { RunManager, type TrainFn } from './runs'
 import { LIMITS } from '../../shared/ipc/limits'
@@ -26,6 +28,11 @@ export interface EngineFacade {
   writeModelFolder(dir: string, pkg: ModelPackage): Promise<string[]>
   zipModel(pkg: ModelPackage): Promise<Uint8Array>
   predict(pkg: ModelPackage, dataset: Dataset): Promise<ForecastSet>
+  backtest(
+    dataset: Dataset,
+    config: BacktestConfig,
+    options: BacktestOptions,
+  ): Promise<BacktestResult>
 }
 
 export interface ServiceDeps {
@@ -144,6 +151,36 @@ export function createServices(deps: ServiceDeps): Services {
     }),
     'model:predict': async ({ package: pkg, data }) =>
       deps.engine.predict(pkg, datasetFromRunData(data)),
+    'backtest:run': async ({ jobId, config, folds, refit, data }) => {
+      const abort = new AbortController()
+      jobs.set(jobId, abort)
+      const level = (config.intervals ?? DEFAULT_INTERVALS).level
+      try {
+        const result = await deps.engine.backtest(
+          datasetFromRunData(data),
+          {
+            experiment: config.experiment,
+            model: { family: 'window', spec: config.model, training: config.training },
+            folds,
+            refit,
+            level,
+          },
+          {
+            signal: abort.signal,
+            onFold: (e) =>
+              deps.broadcast('job:progress', {
+                jobId,
+                phase: 'fold',
+                done: e.phase === 'done' ? e.fold : e.fold - 1,
+                total: e.folds,
+              }),
+          },
+        )
+        return { ...result.report, level, seconds: result.seconds }
+      } finally {
+        jobs.delete(jobId)
+      }
+    },
   }
 
   return {

@@ -13,6 +13,7 @@ import {
   windowForecast,
 } from '../../shared/forecast/assemble'
 import { inputColumns, learnsLevels, transformOf } from '../../shared/features/inputs'
+import { withStoredLevel } from '../../shared/forecast/intervals'
 import { checkManifest } from '../../shared/manifest'
 import { learnedTargetName, validateTargetTransform } from '../../shared/transforms/spec'
 import {
@@ -41,6 +42,8 @@ import { fittedOfPackage, statisticalWindowForecasts } from './families/stat-mod
 export interface PredictRunOptions {
   /** The engine to use; default: the process' shared one. */
   host?: EngineHost
+  /** Interval level; default: the level the model was trained with. */
+  intervalLevel?: number
 }
 
 /**
@@ -149,14 +152,19 @@ export async function predictWithModel(
     outcome.future && futureStart !== null
       ? futureForecast(dataset, futureStart, w, outcome.future)
       : null
-  return {
+  const set: ForecastSet = {
     dataset: { name: dataset.name, rowCount: dataset.rowCount },
     forecast,
     future,
+    intervals: null,
     metrics,
     baselines,
     comparison,
   }
+  // Bands from the calibration stored at training time (the run's level unless asked otherwise).
+  const level = options.intervalLevel ?? manifest.intervals?.level
+  if (level === undefined) return set
+  return withStoredLevel(set, manifest, level) ?? set
 }
 
 function windowModelJson(pkg: ModelPackage): TfjsModelJson {

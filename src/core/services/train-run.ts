@@ -12,6 +12,11 @@ import { SeqcastError } from '../../shared/errors'
 import { parseRunConfig, type RunConfig } from '../../shared/experiment'
 import { futureForecast } from '../../shared/forecast/assemble'
 import { evaluateSplits } from '../../shared/forecast/evaluate'
+import {
+  bandsFromRadius,
+  DEFAULT_INTERVALS,
+  type RunIntervals,
+} from '../../shared/forecast/intervals'
 import { manifestFor, type ManifestInput } from '../../shared/manifest'
 import { prepareExperiment } from '../../shared/prepare'
 import { NO_TRANSFORM } from '../../shared/transforms/spec'
@@ -97,14 +102,15 @@ export async function trainRun(
     valWindows: prepared.sampleCounts.val,
     constantInputs: normalization.constant.filter((c) => c !== prepared.learnedName),
   })
-  const { metrics, forecasts, comparison } = evaluateSplits(
+  const { metrics, forecasts, comparison, intervals } = evaluateSplits(
     { ...prepared, starts: prepared.windows.starts },
     w,
     fitted.predictions,
+    config.intervals ?? DEFAULT_INTERVALS,
   )
   const future: FutureForecast | null =
     fitted.future && fitted.futureStart !== null
-      ? futureForecast(dataset, fitted.futureStart, w, fitted.future)
+      ? withBands(futureForecast(dataset, fitted.futureStart, w, fitted.future), intervals)
       : null
   const artifacts = fitted.package(
     manifestFor(manifestInput, {
@@ -114,6 +120,7 @@ export async function trainRun(
       metrics,
       baselines,
       backend: fitted.backend,
+      intervals,
     }),
   )
   return {
@@ -144,8 +151,16 @@ export async function trainRun(
     comparison,
     forecasts,
     future,
+    intervals,
     normalization,
     artifacts,
     seconds: (performance.now() - started) / 1000,
   }
+}
+
+/** The future forecast with the run's future half-widths (ACI: as the last test actual left them). */
+function withBands(future: FutureForecast, intervals: RunIntervals | null): FutureForecast {
+  if (!intervals) return future
+  const { lower, upper } = bandsFromRadius(future.predicted, intervals.futureRadius)
+  return { ...future, lower, upper }
 }

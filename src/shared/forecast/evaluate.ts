@@ -14,6 +14,7 @@ import {
 } from '../run'
 import type { WindowConfig } from '../windows/config'
 import { windowForecast } from './assemble'
+import { runIntervals, type IntervalSettings, type RunIntervals } from './intervals'
 
 /** Predictions of the validation and test windows (n × H window-major, data units). */
 export type SplitPredictions = Partial<Record<'val' | 'test', Float64Array>>
@@ -22,6 +23,8 @@ export interface EvaluatedSplits {
   metrics: SplitMetricsRecord
   forecasts: Partial<Record<'val' | 'test', Forecast>>
   comparison: RunResult['comparison']
+  /** Null without validation forecasts to calibrate on, or when no intervals were asked for. */
+  intervals: RunIntervals | null
 }
 
 export function evaluateSplits(
@@ -33,8 +36,9 @@ export function evaluateSplits(
   },
   window: WindowConfig,
   predictions: SplitPredictions,
+  intervalSettings: IntervalSettings | null = null,
 ): EvaluatedSplits {
-  const out: EvaluatedSplits = { metrics: {}, forecasts: {}, comparison: {} }
+  const out: EvaluatedSplits = { metrics: {}, forecasts: {}, comparison: {}, intervals: null }
   const { baselines } = data
   for (const split of ['val', 'test'] as const) {
     const predicted = predictions[split]
@@ -47,6 +51,21 @@ export function evaluateSplits(
       naive: baselines.naive[split],
       'seasonal-naive': baselines['seasonal-naive']?.[split],
     })
+  }
+  if (intervalSettings) {
+    const of = (split: 'val' | 'test') => {
+      const f = out.forecasts[split]
+      return f && { starts: data.starts[split], actual: f.actual, predicted: f.predicted }
+    }
+    const found = runIntervals(window, intervalSettings, of('val'), of('test'))
+    if (found) {
+      out.intervals = found.intervals
+      for (const split of ['val', 'test'] as const) {
+        const b = found.bands[split]
+        const f = out.forecasts[split]
+        if (b && f) Object.assign(f, { lower: b.lower, upper: b.upper })
+      }
+    }
   }
   return out
 }

@@ -162,6 +162,14 @@ export function checkForecasts(
   )
 }
 
-function pct(level: number): string {
-  return `${Number((level * 100).toPrecision(6))} %`
+/** A level as people read it: 0.9 → "90 %", 0.975 → "97.5 %". */
+export function levelPercent(level: number): string {
+  return `${levelNumber(level)} %`
 }
+
+/** A level in percent without float noise: 0.9 → 90 (what --interval takes). */
+export function levelNumber(level: number): number {
+  return Number((level * 100).toPrecision(6))
+}
+
+const pct = levelPercent

@@ -8,6 +8,7 @@ import { z } from 'zod'
 import type { ErrorInfo } from '../errors'
 import { runConfigSchema } from '../experiment'
 import type { ImportReport } from '../csv'
+import type { BacktestReport } from '../backtest'
 import type { Dataset } from '../series/dataset'
 import { modelPackageSchema } from '../models/package-check'
 import { isChannelName, type ChannelName, type EventNameOf } from './names'
@@ -185,6 +186,19 @@ export const requestSchemas = {
   'model:zip': z.object({ package: modelPackageSchema }).strict(),
   /** Forecast with a model package on data with the same schema. */
   'model:predict': z.object({ package: modelPackageSchema, data: runDataSchema }).strict(),
+  /**
+   * Rolling-origin backtest of the run's settings (see shared/backtest); progress per fold as
+   * `job:progress` (phase "fold"), cancelled with `job:cancel`.
+   */
+  'backtest:run': z
+    .object({
+      jobId: id,
+      config: runConfigSchema,
+      folds: z.number().int().min(1).max(1000),
+      refit: z.enum(['every', 'once']),
+      data: runDataSchema,
+    })
+    .strict(),
 } as const
 
 export type Channel = keyof typeof requestSchemas
@@ -239,6 +253,7 @@ export interface Responses {
   'model:write-folder': { location: string; files: string[] }
   'model:zip': { bytes: Uint8Array; suggestedName: string }
   'model:predict': ForecastSet
+  'backtest:run': BacktestReport & { level: number | null; seconds: number }
 }
 
 export type ResponseOf<C extends Channel> = Responses[C]

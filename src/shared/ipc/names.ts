@@ -19,6 +19,7 @@ export const CHANNEL_NAMES = [
   'model:write-folder',
   'model:zip',
   'model:predict',
+  'backtest:run',
 ] as const
 
 export const EVENT_NAMES = [

@@ -11,6 +11,7 @@ import {
   type RunConfig,
   type TrainingConfig,
 } from '@shared/experiment'
+import { DEFAULT_INTERVALS, type IntervalSettings } from '@shared/forecast/intervals'
 import {
   estimateTrainingMemory,
   presetSpec,
@@ -30,6 +31,8 @@ export interface Draft {
   experiment: ExperimentConfig
   model: ModelSpec
   training: TrainingConfig
+  /** Prediction intervals (absent in drafts saved before them: 90 % split conformal). */
+  intervals?: IntervalSettings
 }
 
 /**
@@ -37,7 +40,11 @@ export interface Draft {
  * their defaults, so the draft still validates.
  */
 export function upgradeDraft(saved: Draft): Draft {
-  return { ...saved, training: { ...DEFAULT_TRAINING, ...saved.training } }
+  return {
+    ...saved,
+    training: { ...DEFAULT_TRAINING, ...saved.training },
+    intervals: { ...DEFAULT_INTERVALS, ...saved.intervals },
+  }
 }
 
 /**
@@ -104,6 +111,7 @@ export function defaultDraft(
     },
     model,
     training: { ...DEFAULT_TRAINING, batchSize, earlyStopping: null },
+    intervals: { ...DEFAULT_INTERVALS },
   }
 }
 

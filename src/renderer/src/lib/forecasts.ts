@@ -47,6 +47,12 @@ export function splitByRows(
           : null,
       actual: pick(f.actual, (n) => new Float64Array(n)),
       predicted: pick(f.predicted, (n) => new Float64Array(n)),
+      ...(f.lower && f.upper
+        ? {
+            lower: pick(f.lower, (n) => new Float64Array(n)),
+            upper: pick(f.upper, (n) => new Float64Array(n)),
+          }
+        : {}),
     }
   }
   return out

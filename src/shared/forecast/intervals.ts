@@ -1,0 +1,227 @@
+/**
+ * Prediction intervals of a run, for every model family alike: split conformal half-widths per
+ * horizon step from the validation residuals (data units, finite-sample rank), applied to the
+ * validation, test and future forecasts; or, with method 'aci', adapted along the test split as
+ * its actuals arrive (a forecast at row t uses residuals of targets ≤ t only) and carried into
+ * the future forecast in the state the last test actual left them.
+ *
+ * The validation bands are calibrated on the validation residuals themselves, so their coverage
+ * is at least the level by construction; the test coverage is the honest figure.
+ */
+import {
+  adaptiveBands,
+  calibrateConformal,
+  checkLevel,
+  conformalBands,
+  DEFAULT_INTERVAL_LEVEL,
+  describeCalibration,
+  intervalCoverage,
+  levelNumber,
+  levelPercent,
+  type Bands,
+} from '../intervals'
+import { SeqcastError } from '../errors'
+import type { ModelManifest } from '../manifest'
+import type { WindowConfig } from '../windows/config'
+
+export type IntervalMethod = 'split' | 'aci'
+export const INTERVAL_METHODS: readonly IntervalMethod[] = ['split', 'aci']
+
+/** How the app and the CLI name a method. */
+export function methodName(method: IntervalMethod): string {
+  return method === 'aci' ? 'adaptive conformal' : 'split conformal'
+}
+
+export interface IntervalSettings {
+  /** Nominal coverage, strictly between 0 and 1 (0.9 = 90 %). */
+  level: number
+  method: IntervalMethod
+}
+
+export const DEFAULT_INTERVALS: IntervalSettings = {
+  level: DEFAULT_INTERVAL_LEVEL,
+  method: 'split',
+}
+
+/**
+ * Levels whose half-widths an exported model stores besides its own, so that `predict
+ * --interval` can draw them without the validation residuals.
+ */
+export const STORED_LEVELS: readonly number[] = [0.5, 0.8, 0.9, 0.95, 0.99]
+
+export interface SplitCoverage {
+  /** Share of actuals inside their interval, 0 … 1 (NaN without pairs). */
+  coverage: number
+  /** Mean upper − lower in data units (∞ when some interval is unbounded). */
+  width: number
+  /** Values that entered. */
+  n: number
+}
+
+/** Half-widths per horizon step at one level; null where unbounded (too few residuals). */
+export interface LevelRadius {
+  level: number
+  radius: (number | null)[]
+}
+
+export interface RunIntervals {
+  level: number
+  method: IntervalMethod
+  /** Split conformal half-widths per step from the validation residuals. */
+  radius: (number | null)[]
+  /** Validation residuals per step that entered. */
+  samples: number[]
+  /** Half-widths of the future forecast: `radius`, or the adapted ones with ACI. */
+  futureRadius: (number | null)[]
+  coverage: Partial<Record<'val' | 'test', SplitCoverage>>
+  /** Half-widths at STORED_LEVELS and the run's level, for exported models. */
+  grid: LevelRadius[]
+  /** Why some interval is unbounded, or null. */
+  note: string | null
+}
+
+/** n × H window-major forecasts of the validation and test windows with their actuals. */
+export interface SplitForecasts {
+  starts: Int32Array
+  actual: Float64Array
+  predicted: Float64Array
+}
+
+/**
+ * Calibrates on `val` and gives bands for both splits; null without validation forecasts
+ * (nothing to calibrate on).
+ */
+export function runIntervals(
+  window: WindowConfig,
+  settings: IntervalSettings,
+  val: SplitForecasts | undefined,
+  test: SplitForecasts | undefined,
+): { intervals: RunIntervals; bands: Partial<Record<'val' | 'test', Bands>> } | null {
+  checkLevel(settings.level)
+  if (!val || val.starts.length === 0) return null
+  const H = window.horizon
+  const calibration = calibrateConformal(val.actual, val.predicted, H, settings.level)
+  const bands: Partial<Record<'val' | 'test', Bands>> = {
+    val: conformalBands(val.predicted, calibration),
+  }
+  let futureRadius = calibration.radius
+  if (test && test.starts.length > 0) {
+    if (settings.method === 'aci') {
+      const adaptive = adaptiveBands(val, test, window, settings.level)
+      bands.test = adaptive
+      futureRadius = adaptive.finalRadius
+    } else {
+      bands.test = conformalBands(test.predicted, calibration)
+    }
+  }
+  const coverage: RunIntervals['coverage'] = {}
+  for (const split of ['val', 'test'] as const) {
+    const b = bands[split]
+    const f = split === 'val' ? val : test
+    if (!b || !f) continue
+    const c = intervalCoverage(f.actual, b.lower, b.upper)
+    coverage[split] = { coverage: c.coverage, width: c.meanWidth, n: c.n }
+  }
+  const levels = [...new Set([...STORED_LEVELS, settings.level])].sort((a, b) => a - b)
+  const grid = levels.map((level) => ({
+    level,
+    radius:
+      level === settings.level
+        ? calibration.radius
+        : calibrateConformal(val.actual, val.predicted, H, level).radius,
+  }))
+  return {
+    intervals: {
+      level: settings.level,
+      method: settings.method,
+      radius: calibration.radius,
+      samples: calibration.samples,
+      futureRadius,
+      coverage,
+      grid,
+      note: describeCalibration(calibration),
+    },
+    bands,
+  }
+}
+
+/** forecast ± half-width per step (±∞ where the half-width is null). */
+export function bandsFromRadius(predicted: ArrayLike<number>, radius: (number | null)[]): Bands {
+  return conformalBands(predicted, { radius })
+}
+
+/**
+ * The half-widths stored in the manifest at `level` (default: the run's level): the validation
+ * calibration of the training run, so another process draws the same bands. The run's future
+ * half-widths (ACI's adapted ones) apply to the future at the run's own level.
+ */
+export function storedCalibration(
+  manifest: ModelManifest,
+  level: number | undefined,
+): { level: number; radius: (number | null)[]; futureRadius: (number | null)[] } | null {
+  const stored = manifest.intervals
+  if (!stored) {
+    if (level === undefined) return null
+    throw new SeqcastError(
+      'config',
+      `Interval level: the model "${manifest.name}" holds no interval calibration (it was exported before intervals, or trained without validation windows). ` +
+        'Train it again with a validation split to get intervals, or leave out --interval.',
+      { setting: 'interval' },
+    )
+  }
+  const wanted = level ?? stored.level
+  const same = (a: number, b: number) => Math.abs(a - b) < 1e-9
+  if (same(wanted, stored.level))
+    return { level: stored.level, radius: stored.radius, futureRadius: stored.futureRadius }
+  const found = stored.levels.find((l) => same(l.level, wanted))
+  if (!found) {
+    throw new SeqcastError(
+      'config',
+      `Interval level: the model "${manifest.name}" holds calibrations for ${stored.levels.map((l) => levelPercent(l.level)).join(', ')}; received ${levelPercent(wanted)}. ` +
+        `Use one of them, or train again with --interval ${levelNumber(wanted)}.`,
+      { setting: 'interval', received: wanted, levels: stored.levels.map((l) => l.level) },
+    )
+  }
+  return { level: found.level, radius: found.radius, futureRadius: found.radius }
+}
+
+/**
+ * A forecast of a file with its bands at another level the model stores (the Forecast view's
+ * Interval field): the same numbers `predict --interval` writes. Null when the model has none.
+ */
+export function withStoredLevel<
+  S extends {
+    forecast: {
+      actual: Float64Array
+      predicted: Float64Array
+      lower?: Float64Array
+      upper?: Float64Array
+    }
+    future: { predicted: Float64Array; lower?: Float64Array; upper?: Float64Array } | null
+    intervals?: {
+      level: number
+      method: IntervalMethod
+      radius: (number | null)[]
+      coverage: SplitCoverage | null
+    } | null
+  },
+>(set: S, manifest: ModelManifest, level: number): S | null {
+  const c = storedCalibration(manifest, level)
+  if (!c) return null
+  const bands = bandsFromRadius(set.forecast.predicted, c.radius)
+  const cov = intervalCoverage(set.forecast.actual, bands.lower, bands.upper)
+  return {
+    ...set,
+    forecast: { ...set.forecast, ...bands },
+    future: set.future && {
+      ...set.future,
+      ...bandsFromRadius(set.future.predicted, c.futureRadius),
+    },
+    intervals: {
+      level: c.level,
+      method: 'split',
+      radius: c.radius,
+      coverage: cov.n > 0 ? { coverage: cov.coverage, width: cov.meanWidth, n: cov.n } : null,
+    },
+  }
+}

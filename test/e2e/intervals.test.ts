@@ -1,0 +1,126 @@
+/**
+ * Intervals and backtests in the app (Chromium against `npm run serve`), on 600 months of
+ * sunspots: the Interval level set in the Experiment view reaches the run, Results states the
+ * test coverage the engine's bands give (counted here from the run:done result), the exported
+ * forecasts CSV carries lower,upper, and the Backtest panel shows each fold against naive with
+ * the naive MAE of a hand count.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parseForecastCsv } from '../../src/shared/forecast-csv'
+import type { RunResult } from '../../src/shared/run'
+import {
+  launchBrowser,
+  removeDir,
+  screenshot,
+  startServer,
+  type Browser,
+  type Server,
+} from './helpers/app'
+import { tapEvents, type EventTap } from './helpers/events'
+import { openWithPicker, setNumber } from './helpers/flows'
+
+let server: Server
+let browser: Browser
+let tap: EventTap
+let dir: string
+let csv: string
+let y: number[]
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'seqcast-e2e-intervals-'))
+  csv = join(dir, 'sunspots_600.csv')
+  const lines = readFileSync(resolve('resources/data/sunspots_monthly.csv'), 'utf8').split('\n')
+  writeFileSync(csv, lines.slice(0, 601).join('\n') + '\n')
+  y = lines.slice(1, 601).map((l) => Number(l.split(',')[1]))
+  server = await startServer()
+  tap = await tapEvents(server.url)
+  browser = await launchBrowser()
+  await browser.page.goto(server.url)
+  await openWithPicker(browser.page, csv)
+  await browser.page.getByTestId('row-count').waitFor()
+})
+
+afterAll(async () => {
+  tap?.close()
+  await browser?.dispose()
+  await server?.stop()
+  removeDir(dir)
+})
+
+let result: RunResult
+
+describe('intervals and backtests in the app', () => {
+  it('the Interval level field reaches the run; Results states the coverage of its bands', async () => {
+    const { page } = browser
+    await page.getByTestId('nav-experiment').click()
+    await page.getByTestId('sequence-length').waitFor()
+    await page.getByLabel('Target', { exact: true }).selectOption('sunspots')
+    await page.getByLabel('Preset').selectOption('linear')
+    await setNumber(page, 'Sequence length', 12)
+    await setNumber(page, 'Delay', 12)
+    await setNumber(page, 'Epochs', 2)
+    await setNumber(page, 'Batch size', 32)
+    await setNumber(page, 'Interval level %', 80)
+    await expect.poll(() => page.getByTestId('start-training').isDisabled()).toBe(false)
+    await page.getByTestId('start-training').click()
+    const done = await tap.waitFor('run:done', () => true)
+    result = done.result
+    expect(result.config.intervals).toEqual({ level: 0.8, method: 'split' })
+    await expect
+      .poll(() => page.getByTestId('run-status-chip').innerText(), { timeout: 60_000 })
+      .toBe('done')
+    await page.getByTestId('see-results').click()
+    const test = result.forecasts.test!
+    let inside = 0
+    for (let i = 0; i < test.actual.length; i++)
+      if (test.actual[i] >= test.lower![i] && test.actual[i] <= test.upper![i]) inside++
+    const share = ((100 * inside) / test.actual.length).toFixed(1)
+    const text = await page.getByTestId('coverage-test').innerText()
+    expect(text).toContain(
+      `80 % interval (split conformal): covers ${share} % of ${test.actual.length} targets`,
+    )
+    await screenshot(page, 'results-intervals')
+  })
+
+  it('the forecasts CSV carries each value’s interval', async () => {
+    const { page } = browser
+    const [d] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-forecasts').click(),
+    ])
+    const path = join(dir, 'forecasts.csv')
+    await d.saveAs(path)
+    const rows = parseForecastCsv(readFileSync(path, 'utf8')).filter((r) => r.split === 'test')
+    const test = result.forecasts.test!
+    expect(rows).toHaveLength(test.predicted.length)
+    rows.forEach((r, i) => {
+      expect(r.lower).toBe(test.lower![i])
+      expect(r.upper).toBe(test.upper![i])
+    })
+  })
+
+  it('Backtest: per-fold table against naive (hand-counted naive MAE) and the error chart', async () => {
+    const { page } = browser
+    const panel = page.getByTestId('backtest')
+    await panel.scrollIntoViewIfNeeded()
+    await setNumber(page, 'Folds', 2)
+    await page.getByTestId('backtest-start').click()
+    await page.getByTestId('backtest-table').waitFor({ timeout: 120_000 })
+    const rows = page.getByTestId('backtest-table').locator('tbody tr')
+    expect(await rows.count()).toBe(3)
+    // First targets after the 300 training rows: 300 … 588 (N − L − H + 1 = 589), cut at 444.
+    const first = await rows.nth(0).locator('td').allInnerTexts()
+    expect(first.slice(0, 4)).toEqual(['1', '0–299', '300–443', '144'])
+    let sum = 0
+    for (let r = 300; r < 444; r++) sum += Math.abs(y[r] - y[r - 1])
+    expect(Number(first[5])).toBeCloseTo(sum / 144, 2)
+    expect(first[7]).toMatch(/%$/)
+    await expect
+      .poll(() => page.getByTestId('backtest-chart').getAttribute('data-rendered'))
+      .not.toBeNull()
+    await screenshot(page, 'results-backtest')
+  })
+})

@@ -1,0 +1,143 @@
+/**
+ * Bands on the forecast charts: the level in the legend, lower + width stacked per split (a gap
+ * where the interval is unbounded), the future's interval per step, the coverage sentence counted
+ * by hand, and a forecast of a file redrawn at another level the model stores.
+ */
+import { describe, expect, it } from 'vitest'
+import {
+  actualVsPredictedOption,
+  coverageText,
+  futureOption,
+} from '../../src/renderer/src/lib/results'
+import { withStoredLevel } from '../../src/shared/forecast/intervals'
+import type { Forecast, ForecastSet, FutureForecast } from '../../src/shared/run'
+import type { ModelManifest } from '../../src/shared/manifest'
+
+type Series = { name: string; data: ArrayLike<number> | [number, number][]; stack?: string }
+
+const val: Forecast = {
+  horizon: 1,
+  rowIndex: Int32Array.of(10, 11, 12),
+  timestamps: null,
+  actual: Float64Array.of(1, 2, 3),
+  predicted: Float64Array.of(1.5, 2, 2),
+  lower: Float64Array.of(0.5, 1, -Infinity),
+  upper: Float64Array.of(2.5, 3, Infinity),
+}
+
+describe('bands on the actual vs predicted chart', () => {
+  it('one legend entry named with the level; lower, then upper − lower stacked on it', () => {
+    const series = actualVsPredictedOption('run', { val }, 0, [], 0.8).series as unknown as Series[]
+    const band = series.filter((s) => s.name === '80 % interval')
+    expect(band).toHaveLength(2)
+    expect(band.map((s) => s.stack)).toEqual(['band-val', 'band-val'])
+    // Stacked whatever the signs: a band below zero must not restart its width at 0.
+    expect(band.map((s) => (s as { stackStrategy?: string }).stackStrategy)).toEqual(['all', 'all'])
+    // [x, y] pairs: rows 10, 11, 12; the unbounded third interval is a gap (NaN).
+    expect(Array.from(band[0].data as ArrayLike<number>)).toEqual([10, 0.5, 11, 1, 12, NaN])
+    expect(Array.from(band[1].data as ArrayLike<number>)).toEqual([10, 2, 11, 2, 12, NaN])
+  })
+
+  it('no level or no bands: no band series', () => {
+    const plain = { ...val, lower: undefined, upper: undefined }
+    for (const option of [
+      actualVsPredictedOption('run', { val }, 0, []),
+      actualVsPredictedOption('run', { val: plain }, 0, [], 0.9),
+    ]) {
+      const names = (option.series as unknown as Series[]).map((s) => s.name)
+      expect(names.some((n) => n.includes('interval'))).toBe(false)
+    }
+  })
+
+  it('the coverage sentence counts the actuals inside their bands', () => {
+    // 1 ∈ [0.5, 2.5], 2 ∈ [1, 3], 3 ∈ (−∞, ∞): 3 of 3; mean width ∞.
+    expect(coverageText(val, 0.8)).toBe(
+      '80 % interval (split conformal): covers 100.0 % of 3 targets, mean width ∞',
+    )
+    const narrow = {
+      ...val,
+      lower: Float64Array.of(1.4, 1, 1.5),
+      upper: Float64Array.of(1.6, 3, 2.5),
+    }
+    // Widths 0.2, 2, 1 (mean 3.2 / 3); only 2 ∈ [1, 3].
+    expect(coverageText(narrow, 0.9, 'aci')).toBe(
+      '90 % interval (adaptive conformal): covers 33.3 % of 3 targets, mean width 1.067',
+    )
+    expect(coverageText({ ...val, lower: undefined }, 0.9)).toBeNull()
+  })
+})
+
+describe('the future chart', () => {
+  it('draws each step’s interval from lower to upper, named with the level', () => {
+    const future: FutureForecast = {
+      horizon: 2,
+      fromRow: 19,
+      rowIndex: Int32Array.of(20, 21),
+      timestamps: null,
+      predicted: Float64Array.of(5, 6),
+      lower: Float64Array.of(4, 4.5),
+      upper: Float64Array.of(6, 7.5),
+    }
+    const option = futureOption(
+      future,
+      { name: 'y', values: new Float64Array(20) },
+      null,
+      20,
+      0,
+      0.9,
+    )
+    const series = option.series as unknown as Series[]
+    const band = series.find((s) => s.name === '90 % interval')!
+    expect(band.data).toEqual([
+      [20, 4],
+      [20, 6],
+      [NaN, NaN],
+      [21, 4.5],
+      [21, 7.5],
+      [NaN, NaN],
+    ])
+  })
+})
+
+describe('a forecast of a file at another stored level', () => {
+  it('bands = forecast ± the stored half-width of that level, coverage recounted', () => {
+    // withStoredLevel reads the model's name and its stored calibration only.
+    const manifest = {
+      name: 'Linear on sunspots',
+      intervals: {
+        level: 0.9,
+        method: 'split',
+        radius: [1],
+        samples: [40],
+        futureRadius: [1],
+        levels: [
+          { level: 0.5, radius: [0.25] },
+          { level: 0.9, radius: [1] },
+        ],
+      },
+    } as unknown as ModelManifest
+    const set: ForecastSet = {
+      dataset: { name: 'x', rowCount: 20 },
+      forecast: { ...val, lower: undefined, upper: undefined },
+      future: {
+        horizon: 1,
+        fromRow: 19,
+        rowIndex: Int32Array.of(20),
+        timestamps: null,
+        predicted: Float64Array.of(4),
+      },
+      metrics: null,
+      baselines: {},
+      comparison: {},
+    }
+    const half = withStoredLevel(set, manifest, 0.5)!
+    expect(Array.from(half.forecast.lower!)).toEqual([1.25, 1.75, 1.75])
+    expect(Array.from(half.forecast.upper!)).toEqual([1.75, 2.25, 2.25])
+    expect(Array.from(half.future!.upper!)).toEqual([4.25])
+    // Actuals 1, 2, 3: only 2 is inside [1.75, 2.25].
+    expect(half.intervals!.coverage!.coverage).toBeCloseTo(1 / 3, 12)
+    expect(() => withStoredLevel(set, manifest, 0.8)).toThrow(
+      /holds calibrations for 50 %, 90 %; received 80 %/,
+    )
+  })
+})
