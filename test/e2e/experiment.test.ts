@@ -117,7 +117,7 @@ describe('Experiment view', () => {
       .poll(() => page.getByTestId('sample-label').innerText())
       .toBe('Sample 1 of 1,786: window rows 0–714, target row 858')
     expect(await page.getByTestId('window-description').innerText()).toBe(
-      'Each window reads 120 rows, one every 6 rows, spanning 715 rows (4 d 23 h); the target is 858 rows after the window starts (5 d 23 h), 144 rows (1 d) after its last row.',
+      'Each window reads 120 rows, one every 6 rows, spanning 715 rows (4 d 23 h); the target is 858 rows after the window starts (5 d 23 h), 144 rows (1 day) after its last row.',
     )
     await expect.poll(windowChartDrawn).not.toBeNull()
     await screenshot(page, 'experiment-view')

@@ -209,10 +209,10 @@ describe('describeWindow', () => {
       gapRows: 144,
       span: '4 d 23 h',
       delay: '5 d 23 h',
-      gap: '1 d',
+      gap: '1 day',
     })
     expect(d.text).toBe(
-      'Each window reads 120 rows, one every 6 rows, spanning 715 rows (4 d 23 h); the target is 858 rows after the window starts (5 d 23 h), 144 rows (1 d) after its last row.',
+      'Each window reads 120 rows, one every 6 rows, spanning 715 rows (4 d 23 h); the target is 858 rows after the window starts (5 d 23 h), 144 rows (1 day) after its last row.',
     )
   })
   it('monthly data counts calendar months', async () => {
