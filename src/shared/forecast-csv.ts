@@ -1,7 +1,10 @@
 /**
  * The forecasts CSV every export writes (the CLI's forecasts.csv, the app's "Export forecasts…"):
- * one line per predicted value, numbers in shortest round-trip form so the file holds exactly
- * the numbers the engine computed.
+ * one line per predicted value. Numbers are the engine's own: single-precision predictions in the
+ * shortest form that reads back to the same single-precision number, doubles in shortest
+ * round-trip form (`exportNumber`); the residual is the difference of the two written numbers
+ * without float noise. Timestamps are dates for date-only data, decimal years where the file
+ * wrote them, ISO 8601 otherwise (`exportTimestamp`).
  *
  *   timestamp,split,row,step,actual,predicted,residual
  *   2016-07-10T14:50:00.000Z,val,315337,1,23.1,22.87,0.23
@@ -12,6 +15,8 @@
  * actual and no residual.
  */
 import type { Forecast, ForecastSet, FutureForecast } from './run'
+import { exportDifference, exportNumber } from './format/number'
+import { exportTimestamp, timeStyleOf, type TimeStyle } from './format/time'
 
 export type ForecastCsvSplit = 'train' | 'val' | 'test' | 'all' | 'future'
 
@@ -29,8 +34,13 @@ export interface ForecastColumns {
 
 export const FORECAST_CSV_HEADER = 'timestamp,split,row,step,actual,predicted,residual'
 
-export function formatForecastCsv(sets: ForecastColumns[]): string {
+/**
+ * `timeStyle`: how the dataset's time column is written (see `timeStyleOf`); without it the
+ * precision is read from the timestamps themselves (a date for date-only data).
+ */
+export function formatForecastCsv(sets: ForecastColumns[], timeStyle?: TimeStyle): string {
   const lines = [FORECAST_CSV_HEADER]
+  const style = timeStyle ?? inferredStyle(sets)
   for (const set of sets) {
     const H = set.horizon
     for (let i = 0; i < set.predicted.length; i++) {
@@ -41,13 +51,13 @@ export function formatForecastCsv(sets: ForecastColumns[]): string {
       const predicted = set.predicted[i]
       lines.push(
         [
-          Number.isFinite(t) ? new Date(t).toISOString() : '',
+          exportTimestamp(t, style),
           set.split,
           set.targetRows[k] >= 0 ? String(set.targetRows[k] + h) : '',
           String(h + 1),
-          num(actual),
-          num(predicted),
-          num(actual - predicted),
+          exportNumber(actual),
+          exportNumber(predicted),
+          exportDifference(actual, predicted),
         ].join(','),
       )
     }
@@ -55,8 +65,10 @@ export function formatForecastCsv(sets: ForecastColumns[]): string {
   return lines.join('\n') + '\n'
 }
 
-function num(x: number): string {
-  return Number.isFinite(x) ? String(x) : ''
+function inferredStyle(sets: ForecastColumns[]): TimeStyle {
+  const values: number[] = []
+  for (const set of sets) if (set.timestamps) for (const t of set.timestamps) values.push(t)
+  return timeStyleOf({ format: '', values })
 }
 
 /** Windows in a forecast. */
@@ -125,6 +137,7 @@ const SPLIT_ORDER = ['train', 'val', 'test'] as const
 export function forecastsCsv(
   splits: Partial<Record<'train' | 'val' | 'test', Forecast>>,
   future: FutureForecast | null,
+  timeStyle?: TimeStyle,
 ): string {
   const sets: ForecastColumns[] = []
   for (const s of SPLIT_ORDER) {
@@ -132,15 +145,18 @@ export function forecastsCsv(
     if (f) sets.push(forecastColumns(s, f))
   }
   if (future) sets.push(futureColumns(future))
-  return formatForecastCsv(sets)
+  return formatForecastCsv(sets, timeStyle)
 }
 
 /** The forecasts CSV of a forecast of a file (`predict`): every window as split "all", then the future rows. */
-export function forecastSetCsv(set: Pick<ForecastSet, 'forecast' | 'future'>): string {
-  return formatForecastCsv([
-    forecastColumns('all', set.forecast),
-    ...(set.future ? [futureColumns(set.future)] : []),
-  ])
+export function forecastSetCsv(
+  set: Pick<ForecastSet, 'forecast' | 'future'>,
+  timeStyle?: TimeStyle,
+): string {
+  return formatForecastCsv(
+    [forecastColumns('all', set.forecast), ...(set.future ? [futureColumns(set.future)] : [])],
+    timeStyle,
+  )
 }
 
 export interface ForecastCsvRow {

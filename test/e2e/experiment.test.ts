@@ -166,13 +166,13 @@ describe('Experiment view', () => {
     await expect
       .poll(() => error.innerText())
       .toBe(
-        "delay: expected at least (sequence length - 1) × sampling rate + 1 = 139 rows, so the target comes after the window's last row, received 100. A smaller delay puts the target inside the window, where the model can read it.",
+        "Delay of 100 rows: the target must come after the window's last row, so the delay must be at least (sequence length − 1) × sampling rate + 1 = 139 rows; a smaller delay puts the target inside the window, where the model can read it. Raise the delay to 139 rows, or shorten the window to a sequence length of at most 17.",
       )
     expect(await page.getByLabel('Delay', { exact: true }).getAttribute('aria-invalid')).toBe(
       'true',
     )
     expect(await page.getByTestId('start-training').isDisabled()).toBe(true)
-    expect(await page.getByTestId('start-error').innerText()).toMatch(/^delay: expected at least/)
+    expect(await page.getByTestId('start-error').innerText()).toMatch(/^Delay of 100 rows: /)
     await setNumber(page, 'Sequence length', '')
     await expect
       .poll(() => error.innerText())

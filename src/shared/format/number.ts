@@ -123,20 +123,14 @@ export function formatChange(value: number, reference: number): string {
 
 /**
  * A number for a file another program reads: every digit that carries information, no float
- * noise. Values that are exactly single precision (what TensorFlow.js computes) are written in
- * the shortest form that reads back to the same single-precision number ("22.87", not
- * "22.870000839233398"); other values in the shortest form that reads back to the same double.
- * Empty for a missing value.
+ * noise: at most 15 significant digits, trailing zeros dropped (0.1 + 0.2 → "0.3"; the 16th and
+ * 17th digit of a computed double are rounding noise, and every decimal with 15 digits reads
+ * back to itself). Values read from a file (23.1) come back as written. Empty for a missing
+ * value.
  */
 export function exportNumber(x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return ''
-  if (Math.fround(x) === x) {
-    for (let p = 1; p <= 9; p++) {
-      const text = x.toPrecision(p)
-      if (Math.fround(Number(text)) === x) return String(Number(text))
-    }
-  }
-  return String(x)
+  return String(Number(x.toPrecision(15)))
 }
 
 /** `a − b` as written from the exported forms of a and b, without float noise (15 digits). */

@@ -73,23 +73,19 @@ describe('numbers', () => {
 })
 
 describe('exported numbers', () => {
-  it('single-precision values in their shortest single-precision form', () => {
-    const f = Math.fround(22.87)
-    expect(String(f)).toBe('22.8700008392334') // what a double print would write
-    expect(exportNumber(f)).toBe('22.87')
-    expect(Math.fround(Number(exportNumber(f)))).toBe(f)
-  })
-  it('doubles in their shortest round-trip form; nothing for a missing value', () => {
+  it('doubles with 15 significant digits at most; nothing for a missing value', () => {
     expect(exportNumber(23.1)).toBe('23.1')
-    expect(exportNumber(1 / 3)).toBe('0.3333333333333333')
-    expect(Number(exportNumber(Math.PI))).toBe(Math.PI)
+    expect(exportNumber(0.1 + 0.2)).toBe('0.3')
+    expect(exportNumber(1 / 3)).toBe('0.333333333333333')
+    expect(exportNumber(Math.PI)).toBe('3.14159265358979')
+    expect(exportNumber(-1234567.125)).toBe('-1234567.125')
     expect(exportNumber(NaN)).toBe('')
     expect(exportNumber(Infinity)).toBe('')
     expect(exportNumber(null)).toBe('')
   })
   it('a difference of exported numbers without float noise', () => {
     expect(23.1 - 22.87).not.toBe(0.23) // 0.23000000000000043
-    expect(exportDifference(23.1, Math.fround(22.87))).toBe('0.23')
+    expect(exportDifference(23.1, 22.87)).toBe('0.23')
     expect(exportDifference(3, 3)).toBe('0')
     expect(exportDifference(NaN, 1)).toBe('')
   })
