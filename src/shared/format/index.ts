@@ -2,3 +2,4 @@
 export * from './number'
 export * from './duration'
 export * from './time'
+export * from './labels'
