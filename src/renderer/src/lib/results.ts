@@ -5,7 +5,24 @@
 import type { Forecast, FutureForecast } from '@shared/run'
 import { AXIS_STYLE, PALETTE, type ChartOption } from '../charts/echarts'
 import { histogram, valueRows, type ForecastSplit } from './forecasts'
-import { metric } from './format'
+import type { TimeStyle } from '@shared/format'
+import { formatStyled, metric, numberStyle } from './format'
+import { timeAxisText } from './time-style'
+
+/** The x axis of a chart over time (or rows), its labels in the dataset's time style. */
+function xAxisOf(time: boolean, style: TimeStyle | null): Record<string, unknown> {
+  const text = timeAxisText(style, time)
+  const label = (text.axisLabel as Record<string, unknown> | undefined) ?? {}
+  return {
+    type: time ? 'time' : 'value',
+    min: 'dataMin',
+    max: 'dataMax',
+    ...AXIS_STYLE,
+    axisLabel: { ...AXIS_STYLE.axisLabel, ...label },
+    axisPointer: text.axisPointer,
+    splitLine: { show: false },
+  }
+}
 
 export interface Overlay {
   name: string
@@ -82,6 +99,7 @@ export function actualVsPredictedOption(
   splits: Partial<Record<ForecastSplit, Forecast>>,
   step: number,
   overlays: Overlay[],
+  timeStyle: TimeStyle | null = null,
 ): ChartOption {
   const time = hasTime(splits)
   const boundary = testStart(splits)
@@ -131,14 +149,7 @@ export function actualVsPredictedOption(
       confine: true,
       valueFormatter: (v: unknown) => metric(v as number),
     },
-    xAxis: {
-      type: time ? 'time' : 'value',
-      min: 'dataMin',
-      max: 'dataMax',
-      ...AXIS_STYLE,
-      splitLine: { show: false },
-      name: time ? undefined : 'row',
-    },
+    xAxis: { ...xAxisOf(time, timeStyle), name: time ? undefined : 'row' },
     yAxis: { type: 'value', scale: true, ...AXIS_STYLE },
     dataZoom: [
       { type: 'inside', filterMode: 'filter' },
@@ -163,6 +174,7 @@ export function actualVsPredictedOption(
 export function residualsOption(
   splits: Partial<Record<ForecastSplit, Forecast>>,
   step: number,
+  timeStyle: TimeStyle | null = null,
 ): ChartOption {
   const time = hasTime(splits)
   return {
@@ -170,13 +182,7 @@ export function residualsOption(
     useUTC: true,
     grid: { left: 60, right: 20, top: 36, bottom: 60 },
     tooltip: { trigger: 'item', valueFormatter: (v: unknown) => metric(v as number) },
-    xAxis: {
-      type: time ? 'time' : 'value',
-      min: 'dataMin',
-      max: 'dataMax',
-      ...AXIS_STYLE,
-      splitLine: { show: false },
-    },
+    xAxis: xAxisOf(time, timeStyle),
     yAxis: {
       type: 'value',
       scale: true,
@@ -226,7 +232,8 @@ export function histogramOption(
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     xAxis: {
       type: 'category',
-      data: centers.map((c) => metric(c, 3)),
+      // One style for every bin: "-9.8, -5.0, -0.3", not "-9.76, -5.04, -0.327".
+      data: centers.map((c) => formatStyled(c, numberStyle(centers, 2))),
       name: 'residual',
       nameLocation: 'middle',
       nameGap: 26,
@@ -256,6 +263,7 @@ export function futureOption(
   time: ArrayLike<number> | null,
   context: number,
   rowOffset = 0,
+  timeStyle: TimeStyle | null = null,
 ): ChartOption {
   const n = target.values.length
   const from = Math.max(0, n - context)
@@ -280,13 +288,7 @@ export function futureOption(
     grid: { left: 60, right: 24, top: 36, bottom: 40 },
     legend: { top: 0, textStyle: { fontSize: 12 } },
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => metric(v as number) },
-    xAxis: {
-      type: useTime ? 'time' : 'value',
-      min: 'dataMin',
-      max: 'dataMax',
-      ...AXIS_STYLE,
-      splitLine: { show: false },
-    },
+    xAxis: xAxisOf(useTime, timeStyle),
     yAxis: {
       type: 'value',
       scale: true,
@@ -339,6 +341,11 @@ export function futureOption(
  * Actual vs predicted of a model's forecast of a whole dataset (`model:predict`): every window,
  * one line each, with the same zoom as the Results chart (no split boundary: there are none).
  */
-export function predictionOption(name: string, forecast: Forecast, step: number): ChartOption {
-  return actualVsPredictedOption(name, { val: forecast }, step, [])
+export function predictionOption(
+  name: string,
+  forecast: Forecast,
+  step: number,
+  timeStyle: TimeStyle | null = null,
+): ChartOption {
+  return actualVsPredictedOption(name, { val: forecast }, step, [], timeStyle)
 }

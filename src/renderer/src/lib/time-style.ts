@@ -43,3 +43,20 @@ export function timeAxisLabel(style: TimeStyle | null): ((v: number) => string) 
   if (!style || style.kind !== 'decimal-year') return undefined
   return (v: number) => String(Number(msToDecimalYear(v).toFixed(2)))
 }
+
+/**
+ * The x-axis settings that write times in the dataset's style: tick labels (decimal years only;
+ * ECharts' calendar ticks already fit) and the pointer label, which is also the axis tooltip's
+ * heading (ECharts would print "2013-09-15 00:00" for daily data).
+ */
+export function timeAxisText(style: TimeStyle | null, time: boolean): Record<string, unknown> {
+  if (!time)
+    return {
+      axisPointer: { label: { formatter: (p: { value: number }) => pointLabel(p.value, null) } },
+    }
+  const s = style ?? DEFAULT_TIME_STYLE
+  return {
+    axisPointer: { label: { formatter: (p: { value: number }) => pointLabel(p.value, s) } },
+    ...(timeAxisLabel(s) ? { axisLabel: { formatter: timeAxisLabel(s) } } : {}),
+  }
+}
