@@ -438,7 +438,7 @@ export function setTimeColumn(
         : 'holds text that does not fit one datetime format'
     throw new SeqcastError(
       'column',
-      `${dataset.name}, column "${name}": cannot be the time column because it ${what}. Choose a datetime column, or tell Seqcast how to read the numbers (unix seconds, unix ms, decimal year).`,
+      `${dataset.name}, column "${name}": cannot be the time column because it ${what}. Choose a column of dates or times, or "None: rows are the time axis".`,
       { file: dataset.name, column: name, kind: col.kind },
     )
   }
