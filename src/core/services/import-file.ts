@@ -29,12 +29,13 @@ const IO_REASONS: Record<string, string> = {
   EIO: 'the disk reported a read error',
 }
 
-function ioError(path: string, error: unknown, action: string): SeqcastError {
+/** `shown` is what the person knows the file as: its path, or an upload's own file name. */
+function ioError(path: string, error: unknown, action: string, shown = path): SeqcastError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'unknown'
   const reason = IO_REASONS[code] ?? (error instanceof Error ? error.message : String(error))
   return new SeqcastError(
     'io',
-    `Cannot ${action} ${path}: ${reason}. Check the path and that the file can be read, then import it again.`,
+    `Cannot ${action} ${shown}: ${reason}. Check the path and that the file can be read, then import it again.`,
     { path, code, file: basename(path) },
   )
 }
@@ -55,12 +56,14 @@ export async function importCsvFile(
 ): Promise<ImportResult> {
   const { onProgress, signal, chunkBytes = 1 << 20, ...parseOptions } = options
   const fileName = parseOptions.fileName ?? basename(path)
+  // An upload's temporary path means nothing to the person: name the file they chose.
+  const shown = parseOptions.fileName ?? path
   if (signal?.aborted) throw cancelled(path, 0, 0)
   let handle: FileHandle
   try {
     handle = await open(path, 'r')
   } catch (error) {
-    throw ioError(path, error, 'open')
+    throw ioError(path, error, 'open', shown)
   }
   try {
     let total: number
@@ -69,7 +72,7 @@ export async function importCsvFile(
       if (stat.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' })
       total = stat.size
     } catch (error) {
-      throw ioError(path, error, 'read')
+      throw ioError(path, error, 'read', shown)
     }
     const parser = new CsvStreamParser({ ...parseOptions, fileName, totalBytes: total })
     const chunk = Math.max(4096, chunkBytes)
@@ -83,7 +86,7 @@ export async function importCsvFile(
       try {
         ;({ bytesRead } = await handle.read(target, 0, chunk, done))
       } catch (error) {
-        throw ioError(path, error, 'read')
+        throw ioError(path, error, 'read', shown)
       }
       if (bytesRead === 0) break
       parser.commit(bytesRead)
