@@ -160,12 +160,28 @@ function create() {
     return attempt(() => runConfigOf(clone(d), p.value?.sampleCounts.train))
   })
 
+  /** Takes another run's settings as the draft ("Duplicate settings" in the Library). */
+  function adopt(settings: Draft): void {
+    draft.value = reactive(upgradeDraft(clone(settings))) as Draft
+  }
+
   function reset(): void {
     const dataset = workspace.dataset.value
     if (dataset) draft.value = reactive(defaultDraft(dataset, cadence.value)) as Draft
   }
 
-  return { draft, cadence, prepared, windows, description, summary, memory, runConfig, reset }
+  return {
+    draft,
+    cadence,
+    prepared,
+    windows,
+    description,
+    summary,
+    memory,
+    runConfig,
+    reset,
+    adopt,
+  }
 }
 
 let instance: ReturnType<typeof create> | null = null
