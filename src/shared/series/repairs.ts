@@ -9,11 +9,14 @@
  *    the time axis skips steps; their values are missing until step 5. Needs sorted times;
  * 5. fill missing values in numeric columns: 'leave', 'ffill' (last value carried forward) or
  *    'linear' (interpolated in time when there is a time column, else by row). Values before the
- *    first or after the last reading have no neighbour and stay missing.
+ *    first or after the last reading have no neighbour and stay missing;
+ * 6. resample: one row per cadence bucket, numeric columns by mean, sum or last value
+ *    (see resample.ts).
  */
 import { addMonths } from './calendar'
 import { analyzeTimes, timeColumnOf } from './time-axis'
 import type { Column, Dataset } from './dataset'
+import { resampleDataset, type ResampleOptions } from './resample'
 
 export type FillMissing = 'leave' | 'ffill' | 'linear'
 
@@ -28,6 +31,8 @@ export interface RepairOptions {
   columns?: string[]
   /** Fill gaps refuses to add more rows than this (default 10 million). */
   maxInsertedRows?: number
+  /** Resample to a regular cadence, last. */
+  resample?: ResampleOptions
 }
 
 export interface RepairSummary {
@@ -307,8 +312,17 @@ export function applyRepairs(dataset: Dataset, options: RepairOptions): RepairRe
     }
   }
   summary.rowsAfter = m
-  return {
-    dataset: { name: dataset.name, rowCount: m, columns, timeColumn: dataset.timeColumn },
-    summary,
+  const repaired: Dataset = {
+    name: dataset.name,
+    rowCount: m,
+    columns,
+    timeColumn: dataset.timeColumn,
   }
+  if (options.resample) {
+    const r = resampleDataset(repaired, options.resample)
+    summary.rowsAfter = r.rowsAfter
+    summary.notes.push(r.note)
+    return { dataset: r.dataset, summary }
+  }
+  return { dataset: repaired, summary }
 }
