@@ -121,8 +121,9 @@ async function main(): Promise<void> {
 
     // Train, then Results.
     const known = new Set(tap.events.map((e) => (e.payload as { runId?: string }).runId))
-    await page.getByTestId('start-training').click()
-    await page.getByTestId('run-status').waitFor()
+    // Preparing 420,451 rows for the engine can hold the page's thread on a busy machine.
+    await page.getByTestId('start-training').click({ timeout: 300_000, noWaitAfter: true })
+    await page.getByTestId('run-status').waitFor({ timeout: 300_000 })
     const first = await tap.waitFor('run:progress', (p) => !known.has(p.runId), 300_000)
     await tap.waitFor('run:epoch', (e) => e.runId === first.runId && e.record.epoch === 3, 600_000)
     await page.locator('[data-testid=curves-chart][data-rendered]').waitFor()
