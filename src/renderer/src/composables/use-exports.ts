@@ -106,15 +106,12 @@ export function useExports() {
           'not-found',
           'Export model: this run has no model (no epoch finished). Train it again.',
         )
-      const { bytes, suggestedName } = await getClient().invoke('model:zip', {
+      const { bytes } = await getClient().invoke('model:zip', {
         package: modelPackage(model),
       })
+      // Named like the other downloads: "<name> model.zip", "<name> forecasts.csv", …
       await saved(
-        await getClient().saveFile(
-          suggestedName || `${safeFileName(model.name)}.zip`,
-          bytes,
-          'zip',
-        ),
+        await getClient().saveFile(`${safeFileName(model.name)} model.zip`, bytes, 'zip'),
         'Model',
       )
     } catch (e) {
