@@ -86,14 +86,15 @@ async function main(): Promise<void> {
     for (const b of await page.locator('li[data-code="sentinel"]').getByRole('button').all())
       await b.click().catch(() => {})
     await page.waitForTimeout(500)
-    for (let i = 0; i < 3; i++) {
+    // Each repair re-renders the list: a button can leave the page under the click; try again.
+    for (let i = 0; i < 8; i++) {
       const fill = page
         .locator('li[data-code="missing-values"]')
         .getByRole('button', { name: 'Interpolate linearly' })
         .first()
       if ((await fill.count()) === 0) break
-      await fill.click()
-      await page.waitForTimeout(400)
+      await fill.click({ timeout: 10_000 }).catch(() => {})
+      await page.waitForTimeout(800)
     }
 
     // Experiment on the whole Jena-like file: T (degC) 24 h after 5 days of hourly readings.
