@@ -127,6 +127,20 @@ describe('readable on unfamiliar files', () => {
     expect(await description.innerText()).not.toMatch(/-\d/)
   })
 
+  it('Enter in a number field confirms the entry and starts no run', async () => {
+    const { page } = browser
+    const start = page.getByTestId('start-training')
+    expect(await start.isEnabled()).toBe(true) // a run could start: Enter must not do it
+    await page.getByLabel('Delay', { exact: true }).press('Enter')
+    await page.getByLabel('Epochs', { exact: true }).press('Enter')
+    await page.waitForTimeout(2000)
+    expect(new URL(page.url()).hash).toBe('#/experiment')
+    await page.getByTestId('nav-library').click()
+    await page.getByTestId('library-runs').waitFor()
+    expect(await page.getByTestId('library-runs').locator('h2').innerText()).toBe('Runs (0)')
+    await page.getByTestId('nav-experiment').click()
+  })
+
   it('date-only daily data: dates without a clock time', async () => {
     const { page } = browser
     await page.getByTestId('nav-data').click()
