@@ -109,7 +109,7 @@ describe('Experiment view', () => {
       .toEqual({ train: expected.train, val: expected.val, test: expected.test })
     // No test window fits in 5,000 rows with these settings: the counts say so, and so does the message.
     expect(await page.getByTestId('experiment-error').innerText()).toMatch(
-      /^Test split: expected at least 715 rows for one window \(sequence length 120 at sampling rate 6 spans 715 rows\), received 392 usable rows \(1,250 rows, of which the last 858 only hold targets for the delay\)\./,
+      /^Test split: one window needs 715 rows \(sequence length 120 at sampling rate 6\): it has 1,250 rows, but windows cannot start in its last 858 \(their targets, 858 rows later, would lie past the data's end\), which leaves 392\./,
     )
     expect(await page.getByTestId('start-training').isDisabled()).toBe(true)
     // The chart draws sample 1: rows 0, 6, …, 714 and its target row 858 (24 h after the last row).
@@ -183,7 +183,7 @@ describe('Experiment view', () => {
     await expect
       .poll(() => error.innerText())
       .toBe(
-        'Validation split: expected at least 139 rows for one window (sequence length 24 at sampling rate 6 spans 139 rows), received 0 usable rows (1,250 rows, of which the last 1,250 only hold targets for the delay). Lower the sequence length, sampling rate or delay, or give the validation split a larger fraction.',
+        "Validation split: one window needs 139 rows (sequence length 24 at sampling rate 6): it has 1,250 rows, but windows cannot start in its last 1,250 (their targets, 3,000 rows later, would lie past the data's end), which leaves 0. Lower the sequence length, sampling rate or delay, or give the validation split a larger fraction.",
       )
     // Every field the message offers as a fix is marked; the horizon is not.
     for (const label of ['Sequence length', 'Sampling rate', 'Delay', 'Validation fraction'])
