@@ -1,7 +1,10 @@
 /**
  * The forecasts CSV every export writes (the CLI's forecasts.csv, the app's "Export forecasts…"):
- * one line per predicted value, numbers in shortest round-trip form so the file holds exactly
- * the numbers the engine computed.
+ * one line per predicted value. Numbers are the engine's own: single-precision predictions in the
+ * shortest form that reads back to the same single-precision number, doubles in shortest
+ * round-trip form (`exportNumber`); the residual is the difference of the two written numbers
+ * without float noise. Timestamps are dates for date-only data, decimal years where the file
+ * wrote them, ISO 8601 otherwise (`exportTimestamp`).
  *
  *   timestamp,split,row,step,actual,predicted,residual,lower,upper
  *   2016-07-10T14:50:00.000Z,val,315337,1,23.1,22.87,0.23,21.9,23.84
@@ -13,6 +16,8 @@
  * inf where it is unbounded, as pandas reads them).
  */
 import type { Forecast, ForecastSet, FutureForecast } from './run'
+import { exportDifference, exportNumber } from './format/number'
+import { exportTimestamp, timeStyleOf, type TimeStyle } from './format/time'
 
 /** `fold-k`: the windows of backtest fold k. */
 export type ForecastCsvSplit = 'train' | 'val' | 'test' | 'all' | 'future' | `fold-${number}`
@@ -36,8 +41,13 @@ export const FORECAST_CSV_HEADER = 'timestamp,split,row,step,actual,predicted,re
 /** The header of files written before intervals; still read back. */
 const OLD_FORECAST_CSV_HEADER = 'timestamp,split,row,step,actual,predicted,residual'
 
-export function formatForecastCsv(sets: ForecastColumns[]): string {
+/**
+ * `timeStyle`: how the dataset's time column is written (see `timeStyleOf`); without it the
+ * precision is read from the timestamps themselves (a date for date-only data).
+ */
+export function formatForecastCsv(sets: ForecastColumns[], timeStyle?: TimeStyle): string {
   const lines = [FORECAST_CSV_HEADER]
+  const style = timeStyle ?? inferredStyle(sets)
   for (const set of sets) {
     const H = set.horizon
     for (let i = 0; i < set.predicted.length; i++) {
@@ -48,13 +58,13 @@ export function formatForecastCsv(sets: ForecastColumns[]): string {
       const predicted = set.predicted[i]
       lines.push(
         [
-          Number.isFinite(t) ? new Date(t).toISOString() : '',
+          exportTimestamp(t, style),
           set.split,
           set.targetRows[k] >= 0 ? String(set.targetRows[k] + h) : '',
           String(h + 1),
-          num(actual),
-          num(predicted),
-          num(actual - predicted),
+          exportNumber(actual),
+          exportNumber(predicted),
+          exportDifference(actual, predicted),
           bound(set.lower, i),
           bound(set.upper, i),
         ].join(','),
@@ -64,14 +74,16 @@ export function formatForecastCsv(sets: ForecastColumns[]): string {
   return lines.join('\n') + '\n'
 }
 
-function num(x: number): string {
-  return Number.isFinite(x) ? String(x) : ''
+function inferredStyle(sets: ForecastColumns[]): TimeStyle {
+  const values: number[] = []
+  for (const set of sets) if (set.timestamps) for (const t of set.timestamps) values.push(t)
+  return timeStyleOf({ format: '', values })
 }
 
 function bound(values: Float64Array | null | undefined, i: number): string {
   if (!values) return ''
   const x = values[i]
-  return x === Infinity ? 'inf' : x === -Infinity ? '-inf' : num(x)
+  return x === Infinity ? 'inf' : x === -Infinity ? '-inf' : exportNumber(x)
 }
 
 /** Windows in a forecast. */
@@ -144,6 +156,7 @@ const SPLIT_ORDER = ['train', 'val', 'test'] as const
 export function forecastsCsv(
   splits: Partial<Record<'train' | 'val' | 'test', Forecast>>,
   future: FutureForecast | null,
+  timeStyle?: TimeStyle,
 ): string {
   const sets: ForecastColumns[] = []
   for (const s of SPLIT_ORDER) {
@@ -151,15 +164,18 @@ export function forecastsCsv(
     if (f) sets.push(forecastColumns(s, f))
   }
   if (future) sets.push(futureColumns(future))
-  return formatForecastCsv(sets)
+  return formatForecastCsv(sets, timeStyle)
 }
 
 /** The forecasts CSV of a forecast of a file (`predict`): every window as split "all", then the future rows. */
-export function forecastSetCsv(set: Pick<ForecastSet, 'forecast' | 'future'>): string {
-  return formatForecastCsv([
-    forecastColumns('all', set.forecast),
-    ...(set.future ? [futureColumns(set.future)] : []),
-  ])
+export function forecastSetCsv(
+  set: Pick<ForecastSet, 'forecast' | 'future'>,
+  timeStyle?: TimeStyle,
+): string {
+  return formatForecastCsv(
+    [forecastColumns('all', set.forecast), ...(set.future ? [futureColumns(set.future)] : [])],
+    timeStyle,
+  )
 }
 
 export interface ForecastCsvRow {

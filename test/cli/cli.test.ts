@@ -173,7 +173,7 @@ describe('errors go to stderr with a non-zero exit code, in the app’s words', 
     expect(r.code).toBe(1)
     // 3,177 rows − 700 for the delay leave the test split (rows 2,382…) 95 rows to start windows in.
     expect(r.stderr).toMatch(
-      /^Test split: expected at least 598 rows for one window \(sequence length 200 at sampling rate 3 spans 598 rows\), received 95 usable rows \(795 rows, of which the last 700 only hold targets for the delay\)/,
+      /^Test split: one window needs 598 rows \(sequence length 200 at sampling rate 3\): it has 795 rows, but windows cannot start in its last 700 \(their targets, 700 rows later, would lie past the data's end\), which leaves 95\. Lower the sequence length, sampling rate or delay/,
     )
   })
   it('usage errors exit with 2; --json errors are JSON on stderr', async () => {

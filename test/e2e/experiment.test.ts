@@ -117,7 +117,7 @@ describe('Experiment view', () => {
       .toEqual({ train: expected.train, val: expected.val, test: expected.test })
     // No test window fits in 5,000 rows with these settings: the counts say so, and so does the message.
     expect(await page.getByTestId('experiment-error').innerText()).toMatch(
-      /^Test split: expected at least 715 rows for one window \(sequence length 120 at sampling rate 6 spans 715 rows\), received 392 usable rows \(1,250 rows, of which the last 858 only hold targets for the delay\)\./,
+      /^Test split: one window needs 715 rows \(sequence length 120 at sampling rate 6\): it has 1,250 rows, but windows cannot start in its last 858 \(their targets, 858 rows later, would lie past the data's end\), which leaves 392\./,
     )
     expect(await page.getByTestId('start-training').isDisabled()).toBe(true)
     // The chart draws sample 1: rows 0, 6, …, 714 and its target row 858 (24 h after the last row).
@@ -125,7 +125,7 @@ describe('Experiment view', () => {
       .poll(() => page.getByTestId('sample-label').innerText())
       .toBe('Sample 1 of 1,786: window rows 0–714, target row 858')
     expect(await page.getByTestId('window-description').innerText()).toBe(
-      'Each window reads 120 rows, one every 6 rows, spanning 715 rows (4 d 23 h); the target is 858 rows after the window starts (5 d 23 h), 144 rows (1 d) after its last row.',
+      'Each window reads 120 rows, one every 6 rows, spanning 715 rows (4 d 23 h); the target is 858 rows after the window starts (5 d 23 h), 144 rows (1 day) after its last row.',
     )
     await expect.poll(windowChartDrawn).not.toBeNull()
     await screenshot(page, 'experiment-view')
@@ -170,13 +170,13 @@ describe('Experiment view', () => {
     await expect
       .poll(() => error.innerText())
       .toBe(
-        "delay: expected at least (sequence length - 1) × sampling rate + 1 = 139 rows, so the target comes after the window's last row, received 100. A smaller delay puts the target inside the window, where the model can read it.",
+        "Delay of 100 rows: the target must come after the window's last row, so the delay must be at least (sequence length − 1) × sampling rate + 1 = 139 rows; a smaller delay puts the target inside the window, where the model can read it. Raise the delay to 139 rows, or shorten the window to a sequence length of at most 17.",
       )
     expect(await page.getByLabel('Delay', { exact: true }).getAttribute('aria-invalid')).toBe(
       'true',
     )
     expect(await page.getByTestId('start-training').isDisabled()).toBe(true)
-    expect(await page.getByTestId('start-error').innerText()).toMatch(/^delay: expected at least/)
+    expect(await page.getByTestId('start-error').innerText()).toMatch(/^Delay of 100 rows: /)
     await setNumber(page, 'Sequence length', '')
     await expect
       .poll(() => error.innerText())
@@ -187,7 +187,7 @@ describe('Experiment view', () => {
     await expect
       .poll(() => error.innerText())
       .toBe(
-        'Validation split: expected at least 139 rows for one window (sequence length 24 at sampling rate 6 spans 139 rows), received 0 usable rows (1,250 rows, of which the last 1,250 only hold targets for the delay). Lower the sequence length, sampling rate or delay, or give the validation split a larger fraction.',
+        "Validation split: one window needs 139 rows (sequence length 24 at sampling rate 6): it has 1,250 rows, but windows cannot start in its last 1,250 (their targets, 3,000 rows later, would lie past the data's end), which leaves 0. Lower the sequence length, sampling rate or delay, or give the validation split a larger fraction.",
       )
     // Every field the message offers as a fix is marked; the horizon is not.
     for (const label of ['Sequence length', 'Sampling rate', 'Delay', 'Validation fraction'])

@@ -86,14 +86,15 @@ async function main(): Promise<void> {
     for (const b of await page.locator('li[data-code="sentinel"]').getByRole('button').all())
       await b.click().catch(() => {})
     await page.waitForTimeout(500)
-    for (let i = 0; i < 3; i++) {
+    // Each repair re-renders the list: a button can leave the page under the click; try again.
+    for (let i = 0; i < 8; i++) {
       const fill = page
         .locator('li[data-code="missing-values"]')
         .getByRole('button', { name: 'Interpolate linearly' })
         .first()
       if ((await fill.count()) === 0) break
-      await fill.click()
-      await page.waitForTimeout(400)
+      await fill.click({ timeout: 10_000 }).catch(() => {})
+      await page.waitForTimeout(800)
     }
 
     // Experiment on the whole Jena-like file: T (degC) 24 h after 5 days of hourly readings.
@@ -121,8 +122,9 @@ async function main(): Promise<void> {
 
     // Train, then Results.
     const known = new Set(tap.events.map((e) => (e.payload as { runId?: string }).runId))
-    await page.getByTestId('start-training').click()
-    await page.getByTestId('run-status').waitFor()
+    // Preparing 420,451 rows for the engine can hold the page's thread on a busy machine.
+    await page.getByTestId('start-training').click({ timeout: 300_000, noWaitAfter: true })
+    await page.getByTestId('run-status').waitFor({ timeout: 300_000 })
     const first = await tap.waitFor('run:progress', (p) => !known.has(p.runId), 300_000)
     await tap.waitFor('run:epoch', (e) => e.runId === first.runId && e.record.epoch === 3, 600_000)
     await page.locator('[data-testid=curves-chart][data-rendered]').waitFor()

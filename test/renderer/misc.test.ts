@@ -239,6 +239,41 @@ describe('run report', () => {
     expect(html).toContain('4·(16·(16+6)+16) = 1,472')
     expect(html).toContain('<tr><th>Target transform</th><td>change,log</td></tr>')
   })
+  it('speaks in names a person reads: no ISO times, no internal setting keys', () => {
+    const html = runReportHtml(run, { ms: 10 * MIN })
+    expect(html).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/) // no raw ISO start time
+    expect(html).toContain('z-score (fit on training rows)')
+    expect(html).toContain('RMSprop')
+    expect(html).toContain('mean squared error (MSE)')
+    expect(html).not.toMatch(/>\s*(zscore|rmsprop|mse)\b/)
+  })
+  it("draws the test forecast and the future on the dataset's time axis", () => {
+    const day = Date.UTC(2013, 8, 15)
+    const test = {
+      horizon: 1,
+      rowIndex: Int32Array.of(10, 11, 12),
+      timestamps: Float64Array.of(day, day + 86_400_000, day + 2 * 86_400_000),
+      actual: Float64Array.of(1, 2, 3),
+      predicted: Float64Array.of(1.5, 2.5, 2.5),
+    }
+    const future = {
+      horizon: 1,
+      fromRow: 13,
+      rowIndex: Int32Array.of(13),
+      timestamps: Float64Array.of(day + 3 * 86_400_000),
+      predicted: Float64Array.of(4),
+    }
+    const html = runReportHtml(
+      run,
+      { ms: 86_400_000 },
+      { kind: 'calendar', precision: 'day' },
+      { splits: { test }, future },
+    )
+    const svg = html.slice(html.indexOf('<h2>Forecast</h2>'), html.indexOf('<h2>Curves</h2>'))
+    expect(svg.match(/<polyline/g)).toHaveLength(3) // actual, predicted, future
+    expect(svg).toContain('>2013-09-15<') // first x label: the date, no clock time
+    expect(svg).toContain('>2013-09-18<')
+  })
   it('draws one polyline per series with a point per epoch', () => {
     const svg = curvesSvg(run.history, [{ key: 'loss', label: 'loss', color: '#000' }])
     expect(svg.match(/<polyline/g)).toHaveLength(1)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { formatForecastCsv, parseForecastCsv } from '../../src/shared/forecast-csv'
+import { decimalYearToMs } from '../../src/shared/series/calendar'
 
 describe('forecasts CSV', () => {
   it('writes one line per value with residual = actual − predicted, future rows marked', () => {
@@ -26,14 +27,14 @@ describe('forecasts CSV', () => {
         'timestamp,split,row,step,actual,predicted,residual,lower,upper',
         '1970-01-01T00:00:00.000Z,val,10,1,1,0.5,0.5,,',
         '1970-01-01T00:10:00.000Z,val,11,2,2,2.25,-0.25,,',
-        '1970-01-01T00:10:00.000Z,val,11,1,2,0.3333333333333333,1.6666666666666667,,',
+        '1970-01-01T00:10:00.000Z,val,11,1,2,0.333333333333333,1.66666666666667,,',
         '1970-01-01T00:20:00.000Z,val,12,2,3,3,0,,',
         ',future,20,1,,4.5,,,',
         '',
       ].join('\n'),
     )
   })
-  it('round-trips the exact numbers', () => {
+  it('round-trips the numbers to 15 significant digits', () => {
     const predicted = Float64Array.from({ length: 50 }, (_, i) => Math.sin(i) * 1e3 + 1 / 7)
     const rows = parseForecastCsv(
       formatForecastCsv([
@@ -47,7 +48,12 @@ describe('forecasts CSV', () => {
         },
       ]),
     )
-    expect(rows.map((r) => r.predicted)).toEqual(Array.from(predicted))
+    rows.forEach((r, i) => {
+      expect(Math.abs(r.predicted - predicted[i])).toBeLessThanOrEqual(
+        5e-15 * Math.abs(predicted[i]),
+      )
+      expect(r.predicted.toPrecision(15)).toBe(predicted[i].toPrecision(15))
+    })
     expect(rows.every((r) => r.residual === 0)).toBe(true)
   })
 
@@ -105,5 +111,40 @@ describe('forecasts CSV', () => {
         upper: null,
       },
     ])
+  })
+  it('writes dates for date-only data and numbers without float noise', () => {
+    const day = Date.UTC(2014, 0, 14)
+    const text = formatForecastCsv([
+      {
+        split: 'test',
+        horizon: 1,
+        targetRows: Int32Array.of(5, 6),
+        timestamps: Float64Array.of(day, day + 86_400_000),
+        actual: Float64Array.of(23.1, 7),
+        predicted: Float64Array.of(22.87, 6.5),
+      },
+    ])
+    expect(text.split('\n').slice(1, 3)).toEqual([
+      '2014-01-14,test,5,1,23.1,22.87,0.23,,',
+      '2014-01-15,test,6,1,7,6.5,0.5,,',
+    ])
+    expect(23.1 - 22.87).toBe(0.23000000000000043) // what String(actual − predicted) wrote
+  })
+  it('writes decimal years as the file wrote them when told the time style', () => {
+    const t = Float64Array.of(decimalYearToMs(1998.64615384615))
+    const text = formatForecastCsv(
+      [
+        {
+          split: 'future',
+          horizon: 1,
+          targetRows: Int32Array.of(1860),
+          timestamps: t,
+          actual: null,
+          predicted: Float64Array.of(2.5),
+        },
+      ],
+      { kind: 'decimal-year', decimals: 4 },
+    )
+    expect(text.split('\n')[1]).toBe('1998.64615384615,future,1860,1,,2.5,,,')
   })
 })

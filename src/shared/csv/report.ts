@@ -2,6 +2,7 @@
 import { SeqcastError } from '../errors'
 import type { ColumnKind, Dataset } from '../series/dataset'
 import { formatTime, timePrecision } from '../series/calendar'
+import { formatTimestamp, timeStyleOf } from '../format/time'
 import type { TimeAxisReport } from '../series/time-axis'
 import { formatNumber, groupDigits } from './bytes'
 
@@ -264,8 +265,15 @@ export function formatReport(report: ImportReport): string {
     let std = formatNumber(c.std)
     if (c.kind === 'datetime') {
       const precision = displayPrecision(c.format ?? '', [c.min, c.max])
-      min = Number.isFinite(c.min) ? formatTime(c.min, precision) : '–'
-      max = Number.isFinite(c.max) ? formatTime(c.max, precision) : '–'
+      const show = (x: number): string =>
+        c.format === 'decimal-year'
+          ? formatTimestamp(
+              x,
+              timeStyleOf({ format: c.format, values: [c.min, c.max] }, report.timeAxis?.cadence),
+            )
+          : formatTime(x, precision)
+      min = Number.isFinite(c.min) ? show(c.min) : '–'
+      max = Number.isFinite(c.max) ? show(c.max) : '–'
       mean = ''
       std = ''
       if (c.format) notes.push(c.format)
@@ -295,9 +303,11 @@ export function formatReport(report: ImportReport): string {
   if (t) {
     const step = t.cadence && t.cadence.months === 0 ? t.cadence.ms : undefined
     const precision = displayPrecision(t.format, [t.start, t.end], step)
-    lines.push(
-      `Time axis "${t.column}" (${t.format}): ${formatTime(t.start, precision)} … ${formatTime(t.end, precision)}`,
-    )
+    const show = (x: number): string =>
+      t.format === 'decimal-year'
+        ? formatTimestamp(x, timeStyleOf({ format: t.format, values: [t.start, t.end] }, t.cadence))
+        : formatTime(x, precision)
+    lines.push(`Time axis "${t.column}" (${t.format}): ${show(t.start)} … ${show(t.end)}`)
     const cadence = t.cadence
       ? `cadence ${t.cadence.label} (${Math.round(t.cadence.share * 100)} % of steps)`
       : 'no cadence (fewer than two distinct timestamps)'

@@ -116,8 +116,52 @@ export function readRecord(
 
 const isBlank = (r: RawRecord): boolean => r.fields.length === 1 && r.fields[0].trim() === ''
 
-/** Throws a 'binary' csv error for NUL bytes, UTF-16 text or mostly control bytes. */
+/**
+ * Files that are not text whatever their name, by their first bytes: a small PDF can hold no NUL
+ * byte and few control bytes in its first kilobytes, and would import as a column "%PDF-1.4".
+ */
+const SIGNATURES: { bytes: number[]; what: string; fix: string }[] = [
+  {
+    bytes: [0x25, 0x50, 0x44, 0x46, 0x2d], // %PDF-
+    what: 'a PDF document',
+    fix: 'Export the table from the program that made the PDF as CSV, or copy it into a spreadsheet and save that as CSV.',
+  },
+  {
+    bytes: [0x50, 0x4b, 0x03, 0x04], // PK.. (zip, xlsx, docx)
+    what: 'a zip archive (or an Excel .xlsx workbook)',
+    fix: 'Unpack the archive, or in Excel save the sheet as "CSV UTF-8", and open the .csv file.',
+  },
+  {
+    bytes: [0xd0, 0xcf, 0x11, 0xe0], // OLE2 (xls, doc)
+    what: 'an Excel .xls workbook (or another Office file)',
+    fix: 'In Excel, save the sheet as "CSV UTF-8" and open the .csv file.',
+  },
+  {
+    bytes: [0x89, 0x50, 0x4e, 0x47], // .PNG
+    what: 'a PNG image',
+    fix: 'Choose the CSV file with the data.',
+  },
+  { bytes: [0xff, 0xd8, 0xff], what: 'a JPEG image', fix: 'Choose the CSV file with the data.' },
+  {
+    bytes: [0x1f, 0x8b],
+    what: 'a gzip-compressed file',
+    fix: 'Unpack it first (gunzip) and open the .csv file.',
+  },
+]
+
+/**
+ * Throws a 'binary' csv error for known binary formats (PDF, zip/xlsx, xls, images, gzip), NUL
+ * bytes, UTF-16 text or mostly control bytes.
+ */
 export function checkBinary(buf: Uint8Array, start: number, end: number, file: string): void {
+  for (const sig of SIGNATURES) {
+    if (end - start < sig.bytes.length) continue
+    if (sig.bytes.every((b, i) => buf[start + i] === b)) {
+      throw csvError('binary', file, `${file} is ${sig.what}, not CSV text.`, sig.fix, {
+        format: sig.what,
+      })
+    }
+  }
   if (end - start >= 2) {
     const a = buf[start]
     const b = buf[start + 1]

@@ -103,7 +103,8 @@ export function formatTime(
   precision: 'year' | 'month' | 'day' | 'minute' | 'second' | 'ms' = 'second',
 ): string {
   if (!Number.isFinite(t)) return 'missing'
-  const c = civilFromMs(t)
+  // Whole ms: decimal-year times carry fractions that would print as "27.692.1875".
+  const c = civilFromMs(Math.round(t))
   const year = c.year < 0 ? '-' + String(-c.year).padStart(4, '0') : String(c.year).padStart(4, '0')
   if (precision === 'year') return year
   const month = `${year}-${pad2(c.month)}`

@@ -11,10 +11,13 @@
  *    'linear' (interpolated in time when there is a time column, else by row). Values before the
  *    first or after the last reading have no neighbour and stay missing. ±Infinity counts as
  *    missing here (the import already reads it so; a dataset built another way may hold it).
+ * 6. resample: one row per cadence bucket, numeric columns by mean, sum or last value
+ *    (see resample.ts).
  */
 import { addMonths } from './calendar'
 import { analyzeTimes, timeColumnOf } from './time-axis'
 import type { Column, Dataset } from './dataset'
+import { resampleDataset, type ResampleOptions } from './resample'
 
 export type FillMissing = 'leave' | 'ffill' | 'linear'
 
@@ -29,6 +32,8 @@ export interface RepairOptions {
   columns?: string[]
   /** Fill gaps refuses to add more rows than this (default 10 million). */
   maxInsertedRows?: number
+  /** Resample to a regular cadence, last. */
+  resample?: ResampleOptions
 }
 
 export interface RepairSummary {
@@ -311,8 +316,17 @@ export function applyRepairs(dataset: Dataset, options: RepairOptions): RepairRe
     }
   }
   summary.rowsAfter = m
-  return {
-    dataset: { name: dataset.name, rowCount: m, columns, timeColumn: dataset.timeColumn },
-    summary,
+  const repaired: Dataset = {
+    name: dataset.name,
+    rowCount: m,
+    columns,
+    timeColumn: dataset.timeColumn,
   }
+  if (options.resample) {
+    const r = resampleDataset(repaired, options.resample)
+    summary.rowsAfter = r.rowsAfter
+    summary.notes.push(r.note)
+    return { dataset: r.dataset, summary }
+  }
+  return { dataset: repaired, summary }
 }

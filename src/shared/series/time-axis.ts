@@ -19,6 +19,8 @@ import {
   timePrecision,
 } from './calendar'
 import type { Column, Dataset, DatetimeColumn } from './dataset'
+import { MS_PER_YEAR, yearFractionLabel } from '../format/duration'
+import { msToDecimalYear } from '../format/time'
 import {
   detectDateFormat,
   detectNumericTime,
@@ -38,6 +40,11 @@ export interface TimeCadence {
   label: string
   /** Share of the steps between consecutive timestamps that equal the cadence, 0…1. */
   share: number
+  /**
+   * Rows per year when the file writes time as decimal years (R's `ts`: 1991.496, 1991.500, …):
+   * such a cadence is a fraction of a year, whose length in ms changes with leap years.
+   */
+  perYear?: number
 }
 
 export interface TimeGap {
@@ -246,6 +253,9 @@ export function analyzeTimes(
   }
   if (positive === 0) return report
   const [step, stepCount] = mode(steps)
+  // Monthly decimal years were snapped to month starts on import: a calendar cadence below.
+  if (format === 'decimal-year' && step < 28 * MS_PER_DAY)
+    return decimalYearCadence(report, times, order, positive)
 
   let calendar: CalendarInfo | null = null
   if (step >= 28 * MS_PER_DAY) calendar = calendarAnchor(times, order)
@@ -320,6 +330,77 @@ export function analyzeTimes(
   return report
 }
 
+/**
+ * The cadence of a time axis written in decimal years, counted in fractions of a year: R writes
+ * a 260-a-year series as 1991.496, 1991.500, …, whose steps in ms differ between leap and
+ * common years (and by float noise in the last digits), so steps are compared as years.
+ */
+function decimalYearCadence(
+  report: TimeAxisReport,
+  times: ArrayLike<number>,
+  order: Uint32Array,
+  positive: number,
+): TimeAxisReport {
+  const n = order.length
+  const years = new Float64Array(n)
+  for (let k = 0; k < n; k++) years[k] = msToDecimalYear(times[order[k]])
+  const steps = new Map<number, number>()
+  for (let k = 1; k < n; k++) {
+    const d = years[k] - years[k - 1]
+    if (d > 0) {
+      const key = Number(d.toPrecision(4))
+      steps.set(key, (steps.get(key) ?? 0) + 1)
+    }
+  }
+  const [approx] = mode(steps)
+  const rate = 1 / approx
+  const perYear = Math.abs(rate - Math.round(rate)) < 0.01 * rate ? Math.round(rate) : rate
+  const step = 1 / perYear
+  let regular = 0
+  for (let k = 1; k < n; k++) {
+    const d = years[k] - years[k - 1]
+    if (d <= 0) continue
+    const ratio = d / step
+    const whole = Math.round(ratio)
+    if (whole >= 1 && Math.abs(ratio - whole) < 0.01) {
+      if (whole === 1) {
+        regular++
+        continue
+      }
+      const gap: TimeGap = {
+        afterRow: order[k - 1],
+        beforeRow: order[k],
+        from: times[order[k - 1]],
+        to: times[order[k]],
+        missingRows: whole - 1,
+      }
+      report.gaps.count++
+      report.gaps.missingRows += whole - 1
+      if (report.gaps.examples.length < EXAMPLES) report.gaps.examples.push(gap)
+      if (!report.gaps.largest || gap.missingRows > report.gaps.largest.missingRows)
+        report.gaps.largest = gap
+    } else {
+      report.irregularSteps++
+      report.firstIrregular ??= {
+        afterRow: order[k - 1],
+        beforeRow: order[k],
+        from: times[order[k - 1]],
+        to: times[order[k]],
+        missingRows: 0,
+      }
+    }
+  }
+  report.cadence = {
+    ms: Math.round(step * MS_PER_YEAR),
+    months: 0,
+    monthEnd: false,
+    label: yearFractionLabel(perYear),
+    share: regular / positive,
+    perYear,
+  }
+  return report
+}
+
 /** One-line description of a timestamp for messages, at the precision the series needs. */
 export function describeTime(t: number, times?: ArrayLike<number>): string {
   return formatTime(t, times ? timePrecision(times) : 'second')
@@ -357,7 +438,7 @@ export function setTimeColumn(
         : 'holds text that does not fit one datetime format'
     throw new SeqcastError(
       'column',
-      `${dataset.name}, column "${name}": cannot be the time column because it ${what}. Choose a datetime column, or tell Seqcast how to read the numbers (unix seconds, unix ms, decimal year).`,
+      `${dataset.name}, column "${name}": cannot be the time column because it ${what}. Choose a column of dates or times, or "None: rows are the time axis".`,
       { file: dataset.name, column: name, kind: col.kind },
     )
   }

@@ -31,13 +31,21 @@ export function describeWindow(
   // A window spanning k rows covers k − 1 steps of the time axis.
   const span = formatSteps(spanRows - 1, cadence)
   const delay = formatSteps(w.delay, cadence)
-  const gap = formatSteps(gapRows, cadence)
+  const gap = gapRows >= 1 ? formatSteps(gapRows, cadence) : null
   const t = (text: string | null) => (text ? ` (${text})` : '')
-  const every = w.samplingRate === 1 ? 'consecutive rows' : `one every ${w.samplingRate} rows`
-  const horizon = w.horizon > 1 ? `; it predicts ${w.horizon} consecutive rows from there` : ''
-  const text =
-    `Each window reads ${w.sequenceLength} rows, ${every}, spanning ${spanRows.toLocaleString('en-US')} rows${t(span)}; ` +
-    `the target is ${w.delay.toLocaleString('en-US')} rows after the window starts${t(delay)}, ` +
-    `${gapRows.toLocaleString('en-US')} row${gapRows === 1 ? '' : 's'}${t(gap)} after its last row${horizon}.`
+  const n = (x: number) => x.toLocaleString('en-US')
+  const rows = (x: number) => `${n(x)} row${x === 1 ? '' : 's'}`
+  const horizon = w.horizon > 1 ? `; it predicts ${n(w.horizon)} consecutive rows from there` : ''
+  // "reads 120 rows, one every 6, spanning 715 rows"; consecutive rows span themselves.
+  const reads =
+    w.samplingRate === 1
+      ? `Each window reads ${n(w.sequenceLength)} consecutive rows${t(span)}`
+      : `Each window reads ${rows(w.sequenceLength)}, one every ${n(w.samplingRate)} rows, spanning ${rows(spanRows)}${t(span)}`
+  const inside = gapRows === 0 ? 'its last row itself' : `${rows(-gapRows)} before its last row`
+  const where =
+    gapRows >= 1
+      ? `${rows(gapRows)}${t(gap)} after its last row`
+      : `which puts it inside the window, ${inside}: the delay must be at least ${n(spanRows)}`
+  const text = `${reads}; the target is ${rows(w.delay)} after the window starts${t(delay)}, ${where}${horizon}.`
   return { spanRows, delayRows: w.delay, gapRows, span, delay, gap, text }
 }

@@ -34,9 +34,10 @@ export function experimentWindows(
   if (dataLength <= 0) {
     throw new SeqcastError(
       'window',
-      `delay: the data has ${fmt(rowCount)} rows, but a delay of ${fmt(window.delay)} rows` +
+      `Delay: the data has ${fmt(rowCount)} rows, but a delay of ${fmt(window.delay)} rows` +
         (window.horizon > 1 ? ` and a horizon of ${window.horizon}` : '') +
-        ` leaves none to read windows from. Lower the delay.`,
+        ` leaves no row to read windows from (every window needs its target inside the data). ` +
+        `Lower the delay${window.horizon > 1 ? ' or the horizon' : ''} below ${fmt(rowCount - window.horizon + 1)} rows.`,
       { setting: 'delay', rowCount, delay: window.delay, horizon: window.horizon },
     )
   }
@@ -87,16 +88,20 @@ export function requireWindows(
     if (end === start && name !== 'train') continue // an empty split was asked for
     const usable = Math.max(0, Math.min(end, dataLength) - start)
     const label = SPLIT_LABEL[name]
+    // Say how the usable rows come about, so the numbers add up for a reader.
     const reserved =
       end > dataLength
-        ? ` (${fmt(end - start)} rows, of which the last ${fmt(end - Math.max(start, dataLength))} only hold targets for the delay)`
-        : ` (${fmt(end - start)} rows)`
+        ? `: it has ${fmt(end - start)} rows, but windows cannot start in its last ${fmt(end - Math.max(start, dataLength))} (their targets, ${fmt(window.delay)} rows later, would lie past the data's end), which leaves ${fmt(usable)}`
+        : `: it has ${fmt(usable)}`
+    const cause =
+      end > dataLength
+        ? 'Lower the sequence length, sampling rate or delay'
+        : 'Lower the sequence length or sampling rate'
     throw new SeqcastError(
       'window',
-      `${label} split: expected at least ${fmt(span)} rows for one window ` +
-        `(sequence length ${window.sequenceLength} at sampling rate ${window.samplingRate} spans ${fmt(span)} rows), ` +
-        `received ${fmt(usable)} usable rows${reserved}. ` +
-        `Lower the sequence length, sampling rate or delay, or give the ${label.toLowerCase()} split a larger fraction.`,
+      `${label} split: one window needs ${fmt(span)} rows ` +
+        `(sequence length ${fmt(window.sequenceLength)} at sampling rate ${fmt(window.samplingRate)})${reserved}. ` +
+        `${cause}, or give the ${label.toLowerCase()} split a larger fraction.`,
       {
         setting: 'sequenceLength',
         // Every setting the message offers as a fix, so the app can mark each of their fields.
@@ -141,14 +146,22 @@ export function validateWindow(w: WindowConfig): void {
   expectArg(whole(w.horizon, 1), 'horizon', 'a whole number ≥ 1', w.horizon, 'window')
   expectArg(whole(w.delay, 1), 'delay', 'a whole number of rows ≥ 1', w.delay, 'window')
   const lastRow = (w.sequenceLength - 1) * w.samplingRate
-  expectArg(
-    gapAfterWindow(w) >= 1,
-    'delay',
-    `at least (sequence length - 1) × sampling rate + 1 = ${lastRow + 1} rows, so the target comes after the window's last row`,
-    w.delay,
-    'window',
-    'A smaller delay puts the target inside the window, where the model can read it.',
-  )
+  if (gapAfterWindow(w) < 1) {
+    // Either the delay is too short or the window too long: offer both.
+    const longest = Math.floor((w.delay - 1) / w.samplingRate) + 1
+    throw new SeqcastError(
+      'window',
+      `Delay of ${fmt(w.delay)} rows: the target must come after the window's last row, so the delay must be at least ` +
+        `(sequence length − 1) × sampling rate + 1 = ${fmt(lastRow + 1)} rows; a smaller delay puts the target inside the window, where the model can read it. ` +
+        `Raise the delay to ${fmt(lastRow + 1)} rows, or shorten the window to a sequence length of at most ${fmt(longest)}.`,
+      {
+        setting: 'delay',
+        settings: ['delay', 'sequenceLength', 'samplingRate'],
+        expected: lastRow + 1,
+        received: w.delay,
+      },
+    )
+  }
 }
 
 const SPLIT_LABEL: Record<SplitName, string> = {

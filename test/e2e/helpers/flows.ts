@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 
-/** Opens a file with the Open button and the browser's file chooser. */
+/** Opens a file with the header's Open CSV… button and the browser's file chooser. */
 export async function openWithPicker(page: Page, path: string): Promise<void> {
   const chooser = page.waitForEvent('filechooser')
-  await page.getByTestId('open-csv').click()
+  await page.getByTestId('header-open-csv').click()
   await (await chooser).setFiles(path)
 }
 

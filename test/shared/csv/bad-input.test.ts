@@ -16,6 +16,23 @@ function csvFailure(input: string | Uint8Array, options = {}): SeqcastError {
 }
 
 describe('fatal inputs throw SeqcastError kind csv with file, code and fix', () => {
+  it('a small PDF renamed .csv (no NUL byte, little binary) is refused as a PDF', () => {
+    // A minimal PDF: plain text except the second comment line, which PDFs mark as binary.
+    const pdf =
+      '%PDF-1.4\n%\u00e2\u00e3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n' +
+      'trailer\n<< /Root 1 0 R >>\n%%EOF\n'
+    const e = csvFailure(enc.encode(pdf))
+    expect(e.details.code).toBe('binary')
+    expect(e.message).toBe(
+      'test.csv is a PDF document, not CSV text. Export the table from the program that made the PDF as CSV, or copy it into a spreadsheet and save that as CSV.',
+    )
+  })
+
+  it('an Excel workbook renamed .csv is refused as one', () => {
+    const e = csvFailure(Uint8Array.of(0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x41, 0x0a))
+    expect(e.message).toMatch(/^test\.csv is a zip archive \(or an Excel \.xlsx workbook\)/)
+  })
+
   it('empty file', () => {
     const e = csvFailure('')
     expect(e.details.code).toBe('empty-file')

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { SeqcastError } from '../../../src/shared/errors'
 import type { Dataset } from '../../../src/shared/series/dataset'
+import { decimalYearToMs } from '../../../src/shared/series/calendar'
 import {
   analyzeTimeAxis,
   analyzeTimes,
@@ -165,5 +166,26 @@ describe('setTimeColumn', () => {
       expect((error as SeqcastError).kind).toBe('column')
       expect((error as SeqcastError).message).toMatch(pattern)
     }
+  })
+})
+
+describe('decimal-year time axes (R ts, 260 rows a year)', () => {
+  // EuStockMarkets starts at 1991.49615384615 and steps 1/260 year; leap years make the steps
+  // differ in ms, so counted in ms 914 of 1,859 steps looked "irregular".
+  const years = Array.from({ length: 1860 }, (_, i) => 1991.49615384615 + i / 260)
+  const ms = (ys: number[]) => Float64Array.from(ys, decimalYearToMs)
+  it('finds a cadence of 1/260 year on every step, no gaps, no irregular steps', () => {
+    const r = analyzeTimes(ms(years), 'time', 'decimal-year')
+    expect(r.cadence).toMatchObject({ perYear: 260, label: '1/260 year (about 1 trading day)' })
+    expect(r.cadence!.share).toBe(1)
+    expect(r.irregularSteps).toBe(0)
+    expect(r.gaps.count).toBe(0)
+  })
+  it('counts two missing rows as one gap of two', () => {
+    const holed = years.filter((_, i) => i !== 100 && i !== 101)
+    const r = analyzeTimes(ms(holed), 'time', 'decimal-year')
+    expect(r.gaps).toMatchObject({ count: 1, missingRows: 2 })
+    expect(r.gaps.largest!.afterRow).toBe(99)
+    expect(r.irregularSteps).toBe(0)
   })
 })

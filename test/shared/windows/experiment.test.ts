@@ -47,13 +47,13 @@ describe('requireWindows: too few rows for the window', () => {
     const run = () => requireWindows(5_000, jena, { train: 0.5, val: 0.06 })
     expect(run).toThrow(SeqcastError)
     expect(run).toThrow(
-      /^Validation split: expected at least 715 rows for one window \(sequence length 120 at sampling rate 6 spans 715 rows\), received 300 usable rows/,
+      /^Validation split: one window needs 715 rows \(sequence length 120 at sampling rate 6\): it has 300\. Lower the sequence length or sampling rate, or give the validation split a larger fraction\.$/,
     )
   })
 
   it('counts only rows that can start a window when the split lies in the last delay rows', () => {
     expect(() => requireWindows(2_000, jena, { train: 0.7, val: 0.15 })).toThrow(
-      /received 0 usable rows \(300 rows, of which the last 300 only hold targets for the delay\)/,
+      /it has 300 rows, but windows cannot start in its last 300 \(their targets, 858 rows later, would lie past the data's end\), which leaves 0\. Lower the sequence length, sampling rate or delay/,
     )
   })
 
@@ -84,13 +84,17 @@ describe('requireWindows: too few rows for the window', () => {
   it('rejects a delay that puts the target inside the window', () => {
     expect(() =>
       requireWindows(10_000, { ...jena, delay: 700 }, { train: 0.5, val: 0.25 }),
-    ).toThrow(/delay: expected at least \(sequence length - 1\) × sampling rate \+ 1 = 715 rows/)
+    ).toThrow(
+      /^Delay of 700 rows: .* at least \(sequence length − 1\) × sampling rate \+ 1 = 715 rows; .* Raise the delay to 715 rows, or shorten the window to a sequence length of at most 117\.$/,
+    )
   })
 
   it('rejects a delay longer than the data', () => {
     expect(() =>
       experimentWindows(500, { ...jena, sequenceLength: 2, delay: 600 }, { train: 0.5, val: 0.25 }),
-    ).toThrow(/delay: the data has 500 rows, but a delay of 600 rows leaves none/)
+    ).toThrow(
+      /^Delay: the data has 500 rows, but a delay of 600 rows leaves no row to read windows from .* Lower the delay below 500 rows\.$/,
+    )
   })
 })
 
@@ -209,10 +213,10 @@ describe('describeWindow', () => {
       gapRows: 144,
       span: '4 d 23 h',
       delay: '5 d 23 h',
-      gap: '1 d',
+      gap: '1 day',
     })
     expect(d.text).toBe(
-      'Each window reads 120 rows, one every 6 rows, spanning 715 rows (4 d 23 h); the target is 858 rows after the window starts (5 d 23 h), 144 rows (1 d) after its last row.',
+      'Each window reads 120 rows, one every 6 rows, spanning 715 rows (4 d 23 h); the target is 858 rows after the window starts (5 d 23 h), 144 rows (1 day) after its last row.',
     )
   })
   it('monthly data counts calendar months', async () => {
@@ -222,5 +226,27 @@ describe('describeWindow', () => {
       { ms: 0, months: 1 },
     )
     expect([d.span, d.delay, d.gap]).toEqual(['14 months', '15 months', '1 month'])
+  })
+  it('consecutive rows are not said to span themselves; thousands are grouped', async () => {
+    const { describeWindow } = await import('../../../src/shared/windows/describe')
+    const d = describeWindow(
+      { sequenceLength: 5000, samplingRate: 1, sequenceStride: 1, delay: 5001, horizon: 1 },
+      { ms: 86_400_000 },
+    )
+    expect(d.text).toBe(
+      'Each window reads 5,000 consecutive rows (4,999 days); the target is 5,001 rows after the window starts (5,001 days), 2 rows (2 days) after its last row.',
+    )
+  })
+  it('a delay shorter than the window: the target lies inside it, never "-3 rows after"', async () => {
+    const { describeWindow } = await import('../../../src/shared/windows/describe')
+    const d = describeWindow(
+      { sequenceLength: 10, samplingRate: 1, sequenceStride: 1, delay: 6, horizon: 1 },
+      { ms: 86_400_000 },
+    )
+    // Window rows 0…9, target row 6: 3 rows before the last row.
+    expect(d.text).toBe(
+      'Each window reads 10 consecutive rows (9 days); the target is 6 rows after the window starts (6 days), which puts it inside the window, 3 rows before its last row: the delay must be at least 10.',
+    )
+    expect(d.text).not.toMatch(/-\d/)
   })
 })

@@ -176,6 +176,11 @@ function create() {
     return attempt(() => runConfigOf(resolved, p.value?.sampleCounts.train))
   })
 
+  /** Takes another run's settings as the draft ("Duplicate settings" in the Library). */
+  function adopt(settings: Draft): void {
+    draft.value = reactive(upgradeDraft(clone(settings))) as Draft
+  }
+
   function reset(): void {
     const dataset = workspace.dataset.value
     if (dataset) draft.value = reactive(defaultDraft(dataset, cadence.value)) as Draft
@@ -192,6 +197,7 @@ function create() {
     memory,
     runConfig,
     reset,
+    adopt,
   }
 }
 

@@ -9,7 +9,10 @@ import { db, modelPackage, type PredictionRecord, type RunRecord } from '../db'
 import { forecastsCsv } from '../lib/forecasts'
 import { forecastSetCsv } from '@shared/forecast-csv'
 import { runReportHtml } from '../lib/report'
+import { datasetTimeStyle } from '../lib/time-style'
+import type { TimeStyle } from '@shared/format'
 import { useNotices } from './use-notices'
+import { useWorkspace } from './use-workspace'
 
 export function safeFileName(name: string): string {
   const printable = [...name].map((ch) => (ch.charCodeAt(0) < 32 ? '_' : ch)).join('')
@@ -32,6 +35,18 @@ function dataUrlBytes(url: string): Uint8Array {
 
 export function useExports() {
   const { error, success } = useNotices()
+  const workspace = useWorkspace()
+
+  /**
+   * How the dataset writes its time, when it is the one open (its columns are loaded); otherwise
+   * the export reads the precision off the timestamps (dates for date-only data).
+   */
+  function timeStyleOf(datasetId: string): TimeStyle | undefined {
+    const dataset = workspace.dataset.value
+    return dataset && workspace.record.value?.id === datasetId
+      ? datasetTimeStyle(dataset)
+      : undefined
+  }
 
   async function saved(where: string | null, what: string): Promise<void> {
     if (where)
@@ -55,7 +70,7 @@ export function useExports() {
           `Run "${run.name}" has no forecasts yet${run.status === 'running' ? ' (it is still training)' : run.modelId ? ': compute them with "Forecast with the model" in Results first' : ''}.`,
         )
       }
-      const text = forecastsCsv(record.splits, record.future)
+      const text = forecastsCsv(record.splits, record.future, timeStyleOf(run.datasetId))
       await saved(
         await getClient().saveFile(`${safeFileName(run.name)} forecasts.csv`, text, 'csv'),
         'Forecasts',
@@ -73,7 +88,7 @@ export function useExports() {
           'not-found',
           'Export forecasts: make or open a forecast first (Forecast view or Library).',
         )
-      const text = forecastSetCsv(prediction.set)
+      const text = forecastSetCsv(prediction.set, timeStyleOf(prediction.datasetId))
       await saved(
         await getClient().saveFile(`${safeFileName(prediction.name)} forecasts.csv`, text, 'csv'),
         'Forecasts',
@@ -91,15 +106,12 @@ export function useExports() {
           'not-found',
           'Export model: this run has no model (no epoch finished). Train it again.',
         )
-      const { bytes, suggestedName } = await getClient().invoke('model:zip', {
+      const { bytes } = await getClient().invoke('model:zip', {
         package: modelPackage(model),
       })
+      // Named like the other downloads: "<name> model.zip", "<name> forecasts.csv", …
       await saved(
-        await getClient().saveFile(
-          suggestedName || `${safeFileName(model.name)}.zip`,
-          bytes,
-          'zip',
-        ),
+        await getClient().saveFile(`${safeFileName(model.name)} model.zip`, bytes, 'zip'),
         'Model',
       )
     } catch (e) {
@@ -146,11 +158,12 @@ export function useExports() {
 
   async function report(
     run: RunRecord | null,
-    cadence: { ms: number; months?: number } | null = null,
+    cadence: { ms: number; months?: number; perYear?: number } | null = null,
   ): Promise<void> {
     try {
       if (!run) throw new SeqcastError('not-found', 'Export report: open a run first.')
-      const html = runReportHtml(run, cadence)
+      const forecasts = (await db().forecasts.get(run.id)) ?? null
+      const html = runReportHtml(run, cadence, timeStyleOf(run.datasetId), forecasts)
       await saved(
         await getClient().saveFile(`${safeFileName(run.name)} report.html`, html, 'html'),
         'Run report',

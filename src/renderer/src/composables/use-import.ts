@@ -28,7 +28,7 @@ const jobs = reactive<ImportJob[]>([])
 const controllers = new Map<string, AbortController>()
 
 export function useImport() {
-  const { error, success } = useNotices()
+  const { error, success, clearScope } = useNotices()
   const workspace = useWorkspace()
 
   /** Imports one file; `open` (default) makes it the workspace's dataset. Returns its id. */
@@ -77,6 +77,7 @@ export function useImport() {
       success(
         `${record.name}: ${record.rowCount.toLocaleString('en-US')} rows × ${record.columns.length} columns saved in the Library.`,
         'Imported',
+        'import',
       )
       setTimeout(() => remove(id), 4000)
       return record.id
@@ -86,7 +87,7 @@ export function useImport() {
       job.phase = cancelled ? 'cancelled' : 'failed'
       job.error = e instanceof Error ? e.message : String(e)
       // The banner shows the message; the job row goes away.
-      if (!cancelled) error(e, `Could not import ${file.name}`)
+      if (!cancelled) error(e, `Could not import ${file.name}`, 'import')
       setTimeout(() => remove(id), cancelled ? 4000 : 0)
       return null
     } finally {
@@ -96,6 +97,8 @@ export function useImport() {
   }
 
   async function importFiles(files: PickedFile[], open = true): Promise<string[]> {
+    // A new import: the notices of the last one are about other files.
+    clearScope('import')
     const ids: string[] = []
     for (const file of files) {
       const id = await importOne(file, open)

@@ -8,6 +8,7 @@ import { ref } from 'vue'
 import { SeqcastError } from '@shared/errors'
 import type { ImportIssue, ImportReport } from '@shared/csv/report'
 import { applyRepairs, type RepairOptions } from '@shared/series/repairs'
+import { RESAMPLE_LABEL } from '@shared/series/resample'
 import { analyzeTimeAxis } from '@shared/series/time-axis'
 import type { Dataset } from '@shared/series/dataset'
 import { saveDataset } from '../db'
@@ -52,6 +53,16 @@ export function missingValueIssues(dataset: Dataset): ImportIssue[] {
 
 export function repairActions(issue: ImportIssue, report: ImportReport | null): RepairAction[] {
   switch (issue.code) {
+    case 'irregular-time': {
+      // One row per step of the dominant cadence; the user picks how a bucket's rows combine.
+      const c = report?.timeAxis?.cadence
+      if (!c) return []
+      const every = c.label.replace(/^1 /, '')
+      return (['mean', 'sum', 'last'] as const).map((how) => ({
+        label: `Resample: ${RESAMPLE_LABEL[how]} per ${every}`,
+        options: { resample: { stepMs: c.ms, months: c.months, how } },
+      }))
+    }
     case 'sentinel': {
       const values =
         report?.columns.find((c) => c.name === issue.column)?.sentinels.map((s) => s.value) ?? []
@@ -111,6 +122,7 @@ export function remainingIssues(
     if (i.code === 'unsorted-time') return !!axis && !axis.sorted
     if (i.code === 'duplicate-time') return !!axis && axis.duplicates.count > 0
     if (i.code === 'gaps') return !!axis && axis.gaps.count > 0
+    if (i.code === 'irregular-time') return !!axis && axis.irregularSteps > 0
     return true
   })
 }

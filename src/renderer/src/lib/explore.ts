@@ -11,11 +11,11 @@
  * sets range and slice together, once per animation frame.
  */
 import { timeValues, type Dataset } from '@shared/series/dataset'
-import { formatTime } from '@shared/series/calendar'
-import { formatNumber } from '@shared/csv/bytes'
+import type { TimeStyle } from '@shared/format'
 import { PALETTE, AXIS_STYLE, interleave, type ChartOption } from '../charts/echarts'
 import { buildLevels, isAscending, visibleSlice, type Level } from './pyramid'
-import { escapeHtml } from './format'
+import { escapeHtml, formatNumber } from './format'
+import { datasetTimeStyle, pointLabel, timeAxisLabel } from './time-style'
 
 /** Levels of each column, kept while its values array lives (toggling columns reuses them). */
 const levelCache = new WeakMap<Float64Array, { x: Float64Array; levels: Level[] }>()
@@ -26,6 +26,8 @@ export class ExploreData {
   /** The x axis can be binary-searched: level-of-detail slices are used. */
   readonly sliced: boolean
   readonly extent: [number, number]
+  /** How times are written (null without a time axis: rows). */
+  readonly timeStyle: TimeStyle | null
   private readonly series: { name: string; values: Float64Array; levels: Level[] }[]
 
   constructor(dataset: Dataset, names: string[]) {
@@ -37,6 +39,7 @@ export class ExploreData {
       )
     this.names = columns.map((c) => c.name)
     this.time = timeValues(dataset)
+    this.timeStyle = this.time ? datasetTimeStyle(dataset) : null
     const x = this.time ?? Float64Array.from({ length: dataset.rowCount }, (_, i) => i)
     this.sliced = isAscending(x)
     this.series = columns.map((c) => {
@@ -77,6 +80,33 @@ export class ExploreData {
     return [lo + ((hi - lo) * start) / 100, lo + ((hi - lo) * end) / 100]
   }
 
+  /**
+   * The value of a panel at the row nearest to x, from the full-resolution rows: what the
+   * tooltip shows whatever level of detail is drawn (a zoomed slice's point may be a level's
+   * min/max stand-in, or missing from the item ECharts hands over).
+   */
+  valueAt(panel: number, x: number): number {
+    const s = this.series[panel]
+    if (!s || !Number.isFinite(x)) return NaN
+    const xs = s.levels[0].x
+    const ys = s.levels[0].y
+    if (!this.sliced) {
+      let best = -1
+      for (let i = 0; i < xs.length; i++)
+        if (best < 0 || Math.abs(xs[i] - x) < Math.abs(xs[best] - x)) best = i
+      return best < 0 ? NaN : ys[best]
+    }
+    let lo = 0
+    let hi = xs.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (xs[mid] < x) lo = mid + 1
+      else hi = mid
+    }
+    if (lo > 0 && Math.abs(xs[lo - 1] - x) <= Math.abs(xs[lo] - x)) lo--
+    return ys[lo]
+  }
+
   option(maxPoints: number): ChartOption | null {
     if (this.series.length === 0) return null
     const time = this.time
@@ -97,17 +127,19 @@ export class ExploreData {
         formatter: (params: unknown) => {
           const items = (Array.isArray(params) ? params : [params]) as {
             seriesName: string
+            seriesIndex: number
             marker: string
-            value: ArrayLike<number>
+            axisValue?: number
+            value?: ArrayLike<number>
           }[]
           if (items.length === 0) return ''
-          const x = items[0].value[0]
-          const head = time ? formatTime(x, 'minute') : `row ${x}`
+          const x = Number(items[0].axisValue ?? items[0].value?.[0])
           return [
-            head,
-            ...items.map(
-              (p) => `${p.marker} ${escapeHtml(p.seriesName)} <b>${formatNumber(p.value[1])}</b>`,
-            ),
+            escapeHtml(pointLabel(x, this.timeStyle)),
+            ...items.map((p) => {
+              const v = this.valueAt(p.seriesIndex, x)
+              return `${p.marker} ${escapeHtml(p.seriesName)} <b>${Number.isNaN(v) ? 'missing' : formatNumber(v, 6)}</b>`
+            }),
           ].join('<br>')
         },
       },
@@ -128,7 +160,11 @@ export class ExploreData {
         // Fixed to the whole data: the zoom's percentages map to it whatever slice is drawn.
         min: this.extent[0],
         max: this.extent[1],
-        axisLabel: { ...AXIS_STYLE.axisLabel, show: i === n - 1 },
+        axisLabel: {
+          ...AXIS_STYLE.axisLabel,
+          show: i === n - 1,
+          formatter: timeAxisLabel(this.timeStyle),
+        },
         axisTick: { show: i === n - 1 },
         axisLine: AXIS_STYLE.axisLine,
         splitLine: { show: false },
@@ -161,7 +197,7 @@ export class ExploreData {
           bottom: 12,
           height: 24,
           showDataShadow: false,
-          labelFormatter: time ? undefined : (v: number) => String(Math.round(v)),
+          labelFormatter: (v: number) => pointLabel(v, this.timeStyle),
         },
       ],
       series: this.series.map((s, i) => ({

@@ -1,52 +1,51 @@
-/** Number and time formatting shared by the views. */
-import { formatNumber, groupDigits } from '@shared/csv/bytes'
+/**
+ * The views' names for the shared formatting module (src/shared/format): every number, duration
+ * and timestamp a person reads is written there, once.
+ */
+import {
+  formatBytes,
+  formatCount,
+  formatNumber,
+  formatPercent,
+  formatSeconds,
+  formatStyled,
+  numberStyle,
+} from '@shared/format'
 
-export { formatNumber, groupDigits }
+export { formatBytes, formatNumber, formatStyled, numberStyle }
+export {
+  formatDuration,
+  formatSteps,
+  formatTimestamp,
+  formatTimeRange,
+  exportTimestamp,
+  timeStyleOf,
+  type TimeStyle,
+  type NumberStyle,
+} from '@shared/format'
 
-export function count(n: number): string {
-  return Number.isFinite(n) ? groupDigits(n) : '—'
-}
+/** Whole numbers with thousands separators. */
+export const count = formatCount
 
-/** Fixed significant digits for metrics tables. */
+/** A metric on its own (4 significant digits). */
 export function metric(x: number | null | undefined, digits = 4): string {
-  if (x === null || x === undefined || Number.isNaN(x)) return '—'
-  if (!Number.isFinite(x)) return x > 0 ? '∞' : '-∞'
-  const a = Math.abs(x)
-  if (a !== 0 && (a < 1e-3 || a >= 1e7)) return x.toExponential(2)
-  return String(Number(x.toPrecision(digits)))
+  return formatNumber(x, digits)
 }
 
-export function percent(x: number, digits = 1): string {
-  return Number.isFinite(x) ? `${x.toFixed(digits)} %` : '—'
+/** A percentage already in percent units (12.3 → "12.3 %"). */
+export function percent(x: number | null | undefined, digits = 1): string {
+  return formatPercent(x === null || x === undefined ? x : x / 100, digits)
 }
 
-/** "3 min 20 s", "1 h 05 min", "12 s" */
-export function seconds(s: number | null | undefined): string {
-  if (s === null || s === undefined || !Number.isFinite(s) || s < 0) return '—'
-  if (s < 60) return `${s < 10 ? s.toFixed(1) : Math.round(s)} s`
-  const m = Math.floor(s / 60)
-  if (m < 60) return `${m} min ${String(Math.round(s % 60)).padStart(2, '0')} s`
-  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`
-}
+/** "3 min 20 s", "1 h 05 min", "12 s", "< 0.1 s". */
+export const seconds = formatSeconds
 
-export function when(ms: number): string {
-  if (!Number.isFinite(ms)) return '—'
+/** When something was saved or run: the local date and minute. */
+export function when(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—'
   const d = new Date(ms)
   const pad = (n: number) => String(n).padStart(2, '0')
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
-}
-
-export function formatBytes(n: number): string {
-  if (!Number.isFinite(n)) return '—'
-  if (n < 1024) return `${n} B`
-  const units = ['KB', 'MB', 'GB', 'TB']
-  let v = n / 1024
-  let u = 0
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024
-    u++
-  }
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`
 }
 
 /** Text for HTML (chart tooltips, the run report). */

@@ -7,9 +7,20 @@ import { formatTargetTransform } from '@shared/transforms/spec'
 import { describeWindow } from '@shared/windows/describe'
 import { summarizeModel } from '@shared/models'
 import type { Metrics } from '@shared/metrics'
-import type { EpochRecord } from '@shared/run'
+import type { EpochRecord, Forecast, FutureForecast } from '@shared/run'
+import {
+  DEFAULT_TIME_STYLE,
+  LOSS_LABEL,
+  NORMALIZATION_LABEL,
+  OPTIMIZER_LABEL,
+  STOP_REASON_LABEL,
+  formatCount,
+  formatSeconds,
+  formatTimestamp,
+  type TimeStyle,
+} from '@shared/format'
 import type { RunRecord } from '../db'
-import { escapeHtml, metric } from './format'
+import { escapeHtml, metric, when } from './format'
 
 const esc = escapeHtml
 
@@ -59,10 +70,11 @@ export function curvesSvg(
         `<text x="${pad.l - 6}" y="${y(v) + 4}" text-anchor="end" font-size="11" fill="#475569">${esc(metric(v, 3))}</text>`,
     )
     .join('')
+  // The first label starts at its tick and the last ends at its tick: neither is clipped.
   const xt = [...new Set([e0, e1])]
     .map(
-      (e) =>
-        `<text x="${x(e)}" y="${height - 10}" text-anchor="middle" font-size="11" fill="#475569">epoch ${e}</text>`,
+      (e, i, all) =>
+        `<text x="${x(e)}" y="${height - 10}" text-anchor="${all.length === 1 ? 'middle' : i === 0 ? 'start' : 'end'}" font-size="11" fill="#475569">epoch ${e}</text>`,
     )
     .join('')
   const legend = series
@@ -84,13 +96,114 @@ export function curvesSvg(
 
 function metricsRows(label: string, m: Metrics | undefined): string {
   if (!m) return ''
-  return `<tr><th>${esc(label)}</th><td>${metric(m.mae)}</td><td>${metric(m.rmse)}</td><td>${metric(m.smape)}</td><td>${metric(m.mase)}</td><td>${m.n.toLocaleString('en-US')}</td></tr>`
+  return `<tr><th>${esc(label)}</th><td>${metric(m.mae)}</td><td>${metric(m.rmse)}</td><td>${metric(m.mape)}</td><td>${metric(m.smape)}</td><td>${metric(m.mase)}</td><td>${formatCount(m.n)}</td></tr>`
+}
+
+/**
+ * Actual and predicted (first horizon step) over the test split, then the future, as inline SVG;
+ * the x axis in the dataset's time style (rows without a time axis).
+ */
+export function forecastSvg(
+  test: Forecast | undefined,
+  future: FutureForecast | null,
+  timeStyle: TimeStyle | null,
+  width = 760,
+  height = 260,
+): string {
+  const pad = { l: 64, r: 16, t: 24, b: 34 }
+  const pts: { x: number; actual: number; predicted: number }[] = []
+  const xOf = (
+    f: { timestamps: Float64Array | null; rowIndex: Int32Array },
+    i: number,
+    k: number,
+  ) => (f.timestamps && f.timestamps.length > i ? f.timestamps[i] : (f.rowIndex[k] ?? k))
+  if (test) {
+    const H = test.horizon
+    for (let k = 0; k * H < test.predicted.length; k++) {
+      const i = k * H
+      pts.push({
+        x: xOf(test, i, test.rowIndex.length === test.predicted.length ? i : k),
+        actual: test.actual[i],
+        predicted: test.predicted[i],
+      })
+    }
+  }
+  const fut: { x: number; predicted: number }[] = []
+  if (future)
+    for (let i = 0; i < future.predicted.length; i++)
+      fut.push({ x: xOf(future, i, i), predicted: future.predicted[i] })
+  const all = [
+    ...pts.flatMap((p) => [p.actual, p.predicted]),
+    ...fut.map((p) => p.predicted),
+  ].filter(Number.isFinite)
+  const xs = [...pts.map((p) => p.x), ...fut.map((p) => p.x)].filter(Number.isFinite)
+  if (all.length === 0 || xs.length < 2) return '<p>No test forecasts to draw.</p>'
+  let lo = Math.min(...all)
+  let hi = Math.max(...all)
+  if (hi === lo) {
+    hi += 1
+    lo -= 1
+  }
+  const x0 = Math.min(...xs)
+  const x1 = Math.max(...xs)
+  const X = (v: number) =>
+    (pad.l + ((v - x0) / (x1 - x0 || 1)) * (width - pad.l - pad.r)).toFixed(1)
+  const Y = (v: number) =>
+    (pad.t + (1 - (v - lo) / (hi - lo)) * (height - pad.t - pad.b)).toFixed(1)
+  const line = (data: { x: number; y: number }[], color: string) => {
+    const p = data.filter((d) => Number.isFinite(d.y)).map((d) => `${X(d.x)},${Y(d.y)}`)
+    return p.length
+      ? `<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${p.join(' ')}"/>`
+      : ''
+  }
+  const label = (v: number) => (timeStyle ? formatTimestamp(v, timeStyle) : `row ${formatCount(v)}`)
+  const yt = [lo, (lo + hi) / 2, hi]
+    .map(
+      (v) =>
+        `<text x="${pad.l - 6}" y="${Number(Y(v)) + 4}" text-anchor="end" font-size="11" fill="#475569">${esc(metric(v, 3))}</text>`,
+    )
+    .join('')
+  const xt =
+    `<text x="${pad.l}" y="${height - 10}" text-anchor="start" font-size="11" fill="#475569">${esc(label(x0))}</text>` +
+    `<text x="${width - pad.r}" y="${height - 10}" text-anchor="end" font-size="11" fill="#475569">${esc(label(x1))}</text>`
+  const legend =
+    `<text x="${pad.l + 8}" y="${pad.t - 8}" font-size="11" fill="#334155">■ actual</text>` +
+    `<text x="${pad.l + 88}" y="${pad.t - 8}" font-size="11" fill="#2563eb">■ predicted (test)</text>` +
+    (fut.length
+      ? `<text x="${pad.l + 220}" y="${pad.t - 8}" font-size="11" fill="#d97706">■ forecast after the data</text>`
+      : '')
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="Forecast">` +
+    `<rect x="${pad.l}" y="${pad.t}" width="${width - pad.l - pad.r}" height="${height - pad.t - pad.b}" fill="none" stroke="#e2e8f0"/>` +
+    line(
+      pts.map((p) => ({ x: p.x, y: p.actual })),
+      '#334155',
+    ) +
+    line(
+      pts.map((p) => ({ x: p.x, y: p.predicted })),
+      '#2563eb',
+    ) +
+    line(
+      fut.map((p) => ({ x: p.x, y: p.predicted })),
+      '#d97706',
+    ) +
+    yt +
+    xt +
+    legend +
+    '</svg>'
+  )
 }
 
 export function runReportHtml(
   run: RunRecord,
-  cadence: { ms: number; months?: number } | null = null,
+  cadence: { ms: number; months?: number; perYear?: number } | null = null,
+  timeStyle: TimeStyle = DEFAULT_TIME_STYLE,
+  forecasts: {
+    splits: Partial<Record<'train' | 'val' | 'test', Forecast>>
+    future: FutureForecast | null
+  } | null = null,
 ): string {
+  const hasTime = !!forecasts?.splits.test?.timestamps || !!forecasts?.future?.timestamps
   const { experiment: x, model, training: t } = run.config
   const w = x.window
   const result = run.result
@@ -123,7 +236,7 @@ export function runReportHtml(
     if (!rows) return ''
     const cmp = result?.comparison[split]
     const text = [cmp?.naive?.text, cmp?.['seasonal-naive']?.text].filter(Boolean).join('; ')
-    return `<h3>${label}</h3><table><tr><th></th><th>MAE</th><th>RMSE</th><th>sMAPE %</th><th>MASE</th><th>n</th></tr>${rows}</table>${text ? `<p>Model ${esc(text)}.</p>` : ''}`
+    return `<h3>${label}</h3><table><tr><th></th><th>MAE</th><th>RMSE</th><th>MAPE %</th><th>sMAPE %</th><th>MASE</th><th>n</th></tr>${rows}</table>${text ? `<p>Model ${esc(text)}.</p>` : ''}`
   }
   const stop = result?.stopMessage ? `<p>${esc(result.stopMessage)}</p>` : ''
   const backend = run.backend
@@ -138,16 +251,16 @@ table{border-collapse:collapse;margin:6px 0}td,th{padding:4px 10px;border-bottom
 .muted{color:#64748b}
 </style></head><body>
 <h1>${esc(run.name)}</h1>
-<p class="muted">Dataset ${esc(run.datasetName)} · status ${esc(run.status)} · started ${esc(new Date(run.createdAt).toISOString())}${run.finishedAt ? ` · finished ${esc(new Date(run.finishedAt).toISOString())}` : ''}</p>
+<p class="muted">Dataset ${esc(run.datasetName)} · status ${esc(run.status)} · started ${esc(when(run.createdAt))}${run.finishedAt ? ` · finished ${esc(when(run.finishedAt))}` : ''}</p>
 ${stop}
 <h2>Experiment</h2>
 <table>
 <tr><th>Target</th><td>${esc(x.target)}</td></tr>
 <tr><th>Features (${x.features.length})</th><td>${esc(x.features.join(', '))}</td></tr>
-<tr><th>Windows</th><td>sequence length ${w.sequenceLength}, sampling rate ${w.samplingRate}, stride ${w.sequenceStride}, delay ${w.delay}, horizon ${w.horizon}</td></tr>
+<tr><th>Windows</th><td>sequence length ${formatCount(w.sequenceLength)}, sampling rate ${formatCount(w.samplingRate)}, stride ${formatCount(w.sequenceStride)}, delay ${formatCount(w.delay)}, horizon ${formatCount(w.horizon)}</td></tr>
 <tr><th></th><td>${esc(window.text)}</td></tr>
-<tr><th>Split</th><td>train ${x.split.train}, validation ${x.split.val}, test the rest — ${run.sampleCounts.train.toLocaleString('en-US')} / ${run.sampleCounts.val.toLocaleString('en-US')} / ${run.sampleCounts.test.toLocaleString('en-US')} samples</td></tr>
-<tr><th>Normalization</th><td>${esc(x.normalization)}</td></tr>
+<tr><th>Split</th><td>train ${x.split.train}, validation ${x.split.val}, test the rest — ${formatCount(run.sampleCounts.train)} / ${formatCount(run.sampleCounts.val)} / ${formatCount(run.sampleCounts.test)} samples</td></tr>
+<tr><th>Normalization</th><td>${esc(NORMALIZATION_LABEL[x.normalization] ?? x.normalization)}</td></tr>
 <tr><th>Season (seasonal naive)</th><td>${x.seasonRows === null ? 'none' : `${x.seasonRows} rows`}</td></tr>
 <tr><th>Target transform</th><td>${esc(x.transform === undefined ? 'none' : typeof x.transform === 'string' ? x.transform : formatTargetTransform(x.transform))}</td></tr>
 <tr><th>Calendar features (UTC)</th><td>${esc(Array.isArray(x.calendar) ? x.calendar.join(', ') || 'none' : (x.calendar ?? 'none'))}</td></tr>
@@ -158,15 +271,17 @@ ${(result?.warnings ?? []).map((w) => `<p><strong>Warning:</strong> ${esc(w)}</p
 <table><tr><th>Layer</th><th>Output</th><th>Parameters</th><th>g·(n·(n+i)+n)</th></tr>${layers}</table>
 <h2>Training</h2>
 <table>
-<tr><th>Epochs</th><td>${t.epochs}${result ? ` (ran ${result.history.length}, best ${result.bestEpoch ?? '—'}, ${esc(result.stopReason)})` : ''}</td></tr>
+<tr><th>Epochs</th><td>${t.epochs}${result ? ` (ran ${result.history.length}, best ${result.bestEpoch ?? '—'}, ${esc(STOP_REASON_LABEL[result.stopReason] ?? result.stopReason)})` : ''}</td></tr>
 <tr><th>Batch size</th><td>${t.batchSize}</td></tr>
-<tr><th>Optimizer</th><td>${esc(t.optimizer)}, learning rate ${t.learningRate}${t.decay ? `, decay ${t.decay}` : ''}, loss ${esc(t.loss)}</td></tr>
+<tr><th>Optimizer</th><td>${esc(OPTIMIZER_LABEL[t.optimizer] ?? t.optimizer)}, learning rate ${t.learningRate}${t.decay ? `, decay ${t.decay}` : ''}; loss ${esc(LOSS_LABEL[t.loss] ?? t.loss)}</td></tr>
 <tr><th>Early stopping</th><td>${t.earlyStopping ? `patience ${t.earlyStopping.patience}` : 'off'}</td></tr>
 <tr><th>Backend</th><td>${backend}</td></tr>
-${result ? `<tr><th>Time</th><td>${result.seconds.toFixed(1)} s</td></tr>` : ''}
+${result ? `<tr><th>Time</th><td>${formatSeconds(result.seconds)}</td></tr>` : ''}
 </table>
 <h2>Metrics against the baselines</h2>
 ${splitSection('val', 'Validation') + splitSection('test', 'Test') || '<p>No metrics (the run did not finish evaluating).</p>'}
+<h2>Forecast</h2>
+${forecasts ? forecastSvg(forecasts.splits.test, forecasts.future, hasTime ? timeStyle : null) : '<p>No forecasts saved for this run.</p>'}
 <h2>Curves</h2>
 <p class="muted">Loss in normalized units; validation MAE in the target's units${baselines?.naive.val ? ` (naive validation MAE ${metric(baselines.naive.val.mae)})` : ''}.</p>
 ${curvesSvg(run.history, [

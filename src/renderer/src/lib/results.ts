@@ -7,7 +7,24 @@ import { AXIS_STYLE, PALETTE, type ChartOption } from '../charts/echarts'
 import { histogram, valueRows, type ForecastSplit } from './forecasts'
 import { intervalCoverage, levelPercent } from '@shared/intervals'
 import { methodName } from '@shared/forecast/intervals'
-import { metric, percent } from './format'
+import type { TimeStyle } from '@shared/format'
+import { formatStyled, metric, numberStyle, percent } from './format'
+import { timeAxisText } from './time-style'
+
+/** The x axis of a chart over time (or rows), its labels in the dataset's time style. */
+function xAxisOf(time: boolean, style: TimeStyle | null): Record<string, unknown> {
+  const text = timeAxisText(style, time)
+  const label = (text.axisLabel as Record<string, unknown> | undefined) ?? {}
+  return {
+    type: time ? 'time' : 'value',
+    min: 'dataMin',
+    max: 'dataMax',
+    ...AXIS_STYLE,
+    axisLabel: { ...AXIS_STYLE.axisLabel, ...label },
+    axisPointer: text.axisPointer,
+    splitLine: { show: false },
+  }
+}
 
 export interface Overlay {
   name: string
@@ -144,6 +161,7 @@ export function actualVsPredictedOption(
   overlays: Overlay[],
   /** Level of the bands the forecasts carry (drawn when they have them). */
   level: number | null = null,
+  timeStyle: TimeStyle | null = null,
 ): ChartOption {
   const time = hasTime(splits)
   const boundary = testStart(splits)
@@ -193,14 +211,7 @@ export function actualVsPredictedOption(
       confine: true,
       valueFormatter: (v: unknown) => metric(v as number),
     },
-    xAxis: {
-      type: time ? 'time' : 'value',
-      min: 'dataMin',
-      max: 'dataMax',
-      ...AXIS_STYLE,
-      splitLine: { show: false },
-      name: time ? undefined : 'row',
-    },
+    xAxis: { ...xAxisOf(time, timeStyle), name: time ? undefined : 'row' },
     yAxis: { type: 'value', scale: true, ...AXIS_STYLE },
     dataZoom: [
       { type: 'inside', filterMode: 'filter' },
@@ -226,6 +237,7 @@ export function actualVsPredictedOption(
 export function residualsOption(
   splits: Partial<Record<ForecastSplit, Forecast>>,
   step: number,
+  timeStyle: TimeStyle | null = null,
 ): ChartOption {
   const time = hasTime(splits)
   return {
@@ -233,13 +245,7 @@ export function residualsOption(
     useUTC: true,
     grid: { left: 60, right: 20, top: 36, bottom: 60 },
     tooltip: { trigger: 'item', valueFormatter: (v: unknown) => metric(v as number) },
-    xAxis: {
-      type: time ? 'time' : 'value',
-      min: 'dataMin',
-      max: 'dataMax',
-      ...AXIS_STYLE,
-      splitLine: { show: false },
-    },
+    xAxis: xAxisOf(time, timeStyle),
     yAxis: {
       type: 'value',
       scale: true,
@@ -289,7 +295,8 @@ export function histogramOption(
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     xAxis: {
       type: 'category',
-      data: centers.map((c) => metric(c, 3)),
+      // One style for every bin: "-9.8, -5.0, -0.3", not "-9.76, -5.04, -0.327".
+      data: centers.map((c) => formatStyled(c, numberStyle(centers, 2))),
       name: 'residual',
       nameLocation: 'middle',
       nameGap: 26,
@@ -320,6 +327,7 @@ export function futureOption(
   context: number,
   rowOffset = 0,
   level: number | null = null,
+  timeStyle: TimeStyle | null = null,
 ): ChartOption {
   const n = target.values.length
   const from = Math.max(0, n - context)
@@ -353,13 +361,7 @@ export function futureOption(
     grid: { left: 60, right: 24, top: 36, bottom: 40 },
     legend: { top: 0, textStyle: { fontSize: 12 } },
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => metric(v as number) },
-    xAxis: {
-      type: useTime ? 'time' : 'value',
-      min: 'dataMin',
-      max: 'dataMax',
-      ...AXIS_STYLE,
-      splitLine: { show: false },
-    },
+    xAxis: xAxisOf(useTime, timeStyle),
     yAxis: {
       type: 'value',
       scale: true,
@@ -432,8 +434,9 @@ export function predictionOption(
   forecast: Forecast,
   step: number,
   level: number | null = null,
+  timeStyle: TimeStyle | null = null,
 ): ChartOption {
-  return actualVsPredictedOption(name, { val: forecast }, step, [], level)
+  return actualVsPredictedOption(name, { val: forecast }, step, [], level, timeStyle)
 }
 
 /**

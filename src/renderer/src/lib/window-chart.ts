@@ -2,16 +2,19 @@
  * The option of the Experiment view's window chart: one sample drawn on the time axis — the
  * target column around it, the rows the window reads, the span it covers, and its target row.
  */
-import { formatTime } from '@shared/series/calendar'
+import type { TimeStyle } from '@shared/format'
 import { AXIS_STYLE, type ChartOption } from '../charts/echarts'
 import type { SampleRows } from './experiment'
-import { escapeHtml } from './format'
+import { escapeHtml, formatNumber } from './format'
+import { pointLabel, timeAxisLabel } from './time-style'
 
 export function windowChartOption(
   sample: SampleRows,
   target: { name: string; values: ArrayLike<number> },
   time: ArrayLike<number> | null,
+  timeStyle: TimeStyle | null = null,
 ): ChartOption {
+  const style = time ? timeStyle : null
   const x = (row: number) => (time ? time[row] : row)
   const line: [number, number][] = []
   for (let r = sample.from; r <= sample.to; r++) line.push([x(r), target.values[r]])
@@ -29,8 +32,10 @@ export function windowChartOption(
       trigger: 'item',
       formatter: (p: unknown) => {
         const item = p as { seriesName: string; value: [number, number] }
-        const when = time ? formatTime(item.value[0], 'minute') : `row ${item.value[0]}`
-        return `${escapeHtml(item.seriesName)}<br>${when}: ${item.value[1]}`
+        const when = time
+          ? pointLabel(item.value[0], style ?? { kind: 'calendar', precision: 'minute' })
+          : pointLabel(item.value[0], null)
+        return `${escapeHtml(item.seriesName)}<br>${escapeHtml(when)}: ${formatNumber(item.value[1], 6)}`
       },
     },
     xAxis: {
@@ -38,6 +43,7 @@ export function windowChartOption(
       min: x(sample.from),
       max: x(sample.to),
       ...AXIS_STYLE,
+      axisLabel: { ...AXIS_STYLE.axisLabel, formatter: timeAxisLabel(style) },
       splitLine: { show: false },
     },
     yAxis: {

@@ -1,0 +1,62 @@
+/**
+ * How a dataset's timestamps are written on screen and in exports (src/shared/format/time):
+ * read once per dataset object, since the cadence needs a pass over the time column.
+ */
+import type { Dataset } from '@shared/series/dataset'
+import { analyzeTimeAxis, timeColumnOf } from '@shared/series/time-axis'
+import {
+  DEFAULT_TIME_STYLE,
+  formatTimestamp,
+  msToDecimalYear,
+  timeStyleOf,
+  type TimeStyle,
+} from '@shared/format'
+
+const cache = new WeakMap<Dataset, TimeStyle>()
+
+export function datasetTimeStyle(dataset: Dataset | null | undefined): TimeStyle {
+  if (!dataset) return DEFAULT_TIME_STYLE
+  const known = cache.get(dataset)
+  if (known) return known
+  const column = timeColumnOf(dataset)
+  const style = column
+    ? timeStyleOf(
+        column,
+        column.format === 'decimal-year' ? analyzeTimeAxis(dataset)?.cadence : null,
+      )
+    : DEFAULT_TIME_STYLE
+  cache.set(dataset, style)
+  return style
+}
+
+/** A time (or, without a time axis, a row number) under a chart's pointer. */
+export function pointLabel(x: number, style: TimeStyle | null): string {
+  if (!style) return Number.isFinite(x) ? `row ${Math.round(x).toLocaleString('en-US')}` : '—'
+  return formatTimestamp(x, style)
+}
+
+/**
+ * Axis labels for a time axis in decimal years (ECharts would print calendar dates); undefined
+ * keeps ECharts' own calendar labels.
+ */
+export function timeAxisLabel(style: TimeStyle | null): ((v: number) => string) | undefined {
+  if (!style || style.kind !== 'decimal-year') return undefined
+  return (v: number) => String(Number(msToDecimalYear(v).toFixed(2)))
+}
+
+/**
+ * The x-axis settings that write times in the dataset's style: tick labels (decimal years only;
+ * ECharts' calendar ticks already fit) and the pointer label, which is also the axis tooltip's
+ * heading (ECharts would print "2013-09-15 00:00" for daily data).
+ */
+export function timeAxisText(style: TimeStyle | null, time: boolean): Record<string, unknown> {
+  if (!time)
+    return {
+      axisPointer: { label: { formatter: (p: { value: number }) => pointLabel(p.value, null) } },
+    }
+  const s = style ?? DEFAULT_TIME_STYLE
+  return {
+    axisPointer: { label: { formatter: (p: { value: number }) => pointLabel(p.value, s) } },
+    ...(timeAxisLabel(s) ? { axisLabel: { formatter: timeAxisLabel(s) } } : {}),
+  }
+}
