@@ -89,7 +89,12 @@ export async function readModel(path: string, display = path): Promise<ModelPack
   }
   if (!info.isDirectory()) {
     const name = basename(path)
-    if (name === MODEL_JSON || name === MANIFEST_JSON || name === WEIGHTS_BIN || name === STATS_JSON)
+    if (
+      name === MODEL_JSON ||
+      name === MANIFEST_JSON ||
+      name === WEIGHTS_BIN ||
+      name === STATS_JSON
+    )
       return readModel(dirname(path), display === path ? dirname(path) : basename(dirname(path)))
     const bytes = await readRegular(path, display, LIMITS.modelZipBytes)
     if (!isZip(bytes)) {
@@ -110,7 +115,12 @@ export async function readModel(path: string, display = path): Promise<ModelPack
   const files: Record<string, Uint8Array> = {}
   let total = 0
   for (const name of names) {
-    if (name === MODEL_JSON || name === MANIFEST_JSON || name === STATS_JSON || name.endsWith('.bin')) {
+    if (
+      name === MODEL_JSON ||
+      name === MANIFEST_JSON ||
+      name === STATS_JSON ||
+      name.endsWith('.bin')
+    ) {
       const bytes = await readRegular(
         join(path, name),
         `${display}/${name}`,

@@ -227,7 +227,9 @@ export function checkStatisticalPackage(
   if (pkg.modelJson !== null || pkg.weights.byteLength !== 0)
     refuse(`a statistical model holds no model.json or weights. Export the model again.`)
   if (pkg.stats === undefined)
-    refuse(`the manifest names a statistical model, but its stats.json is missing. Export the model again.`)
+    refuse(
+      `the manifest names a statistical model, but its stats.json is missing. Export the model again.`,
+    )
   let parsed: unknown
   try {
     parsed = JSON.parse(pkg.stats as string)
