@@ -13,6 +13,7 @@ import type { BackendReport, ForecastSet, ModelPackage } from '../../shared/run'
 import type { Broadcast, Dialogs, Handlers } from './api'
 import type { BacktestConfig, BacktestOptions, BacktestResult } from './backtest'
 import { DEFAULT_INTERVALS } from '../../shared/forecast/intervals'
+import { statisticalSeasons } from '../../shared/models/statistical'
 import { importCsvFile } from './import-file'
 import { RunManager, type TrainFn } from './runs'
 import { LIMITS } from '../../shared/ipc/limits'
@@ -160,7 +161,14 @@ export function createServices(deps: ServiceDeps): Services {
           datasetFromRunData(data),
           {
             experiment: config.experiment,
-            model: { family: 'window', spec: config.model, training: config.training },
+            // A statistical preset backtests as its own family (seasons fixed by the run's settings).
+            model: config.model.statistical
+              ? {
+                  family: 'statistical',
+                  kind: config.model.statistical.kind,
+                  seasons: statisticalSeasons(config.model, config.experiment.seasonRows),
+                }
+              : { family: 'window', spec: config.model, training: config.training },
             folds,
             refit,
             level,
