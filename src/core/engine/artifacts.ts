@@ -163,7 +163,9 @@ export function unzipPackage(
   let unpacked = 0
   const wanted = (name: string) => {
     const base = baseName(name)
-    return base === MODEL_JSON || base === MANIFEST_JSON || base.endsWith('.bin')
+    return (
+      base === MODEL_JSON || base === MANIFEST_JSON || base === STATS_JSON || base.endsWith('.bin')
+    )
   }
   try {
     entries = unzipSync(bytes, {

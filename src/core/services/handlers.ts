@@ -4,7 +4,7 @@
  * only through handles in `grants` (granted by main's dialogs, a dropped file or an upload):
  * no request names a path.
  */
-import { writeFile } from 'node:fs/promises'
+import { writeFileAtomic } from '../files/atomic-write'
 import { basename } from 'node:path'
 import { SeqcastError } from '../../shared/errors'
 import type { AppInfo, RunData } from '../../shared/ipc/contract'
@@ -93,7 +93,7 @@ export function createServices(deps: ServiceDeps): Services {
       const { path } = grants.take(handle, 'write-file', 'Save')
       await checkWriteTarget(path, path, 'file')
       try {
-        await writeFile(path, data)
+        await writeFileAtomic(path, data)
       } catch (error) {
         throw ioError(path, error, 'write')
       }

@@ -162,13 +162,15 @@ describe('train → predict round trip', () => {
     expect(readdirSync(folder).sort()).toEqual(['seqcast.json', 'stats.json'])
     const rows = parseForecastCsv(readFileSync(out, 'utf8'))
     const byRow = new Map(rows.filter((r) => r.split === 'all').map((r) => [r.row, r.predicted]))
+    // forecasts.csv writes 15 significant digits: the same numbers at that precision
+    const written = (x: number) => Number(x.toPrecision(15))
     for (const split of ['val', 'test'] as const) {
       const f = result.forecasts[split]!
       for (let i = 0; i < f.predicted.length; i++)
-        expect(byRow.get(f.rowIndex[i])).toBe(f.predicted[i])
+        expect(byRow.get(f.rowIndex[i])).toBe(written(f.predicted[i]))
     }
     const future = rows.filter((r) => r.split === 'future')
-    expect(future.map((r) => r.predicted)).toEqual(Array.from(result.future!.predicted))
+    expect(future.map((r) => r.predicted)).toEqual(Array.from(result.future!.predicted, written))
     // And in this process, from the package in memory, the same numbers.
     const again = await predictWithModel(result.artifacts!, data)
     expect(Array.from(again.future!.predicted)).toEqual(Array.from(result.future!.predicted))
