@@ -236,7 +236,8 @@ export function checkStatisticalPackage(
   } catch {
     refuse('stats.json is not valid JSON. Export the model again.')
   }
-  const statsKind = (parsed as { kind?: unknown } | null)?.kind
+  // stats.json: {format, model: {kind, …}}
+  const statsKind = (parsed as { model?: { kind?: unknown } } | null)?.model?.kind
   if (statsKind !== kind)
     refuse(
       `stats.json holds a model of kind "${String(statsKind)}", but seqcast.json describes one of kind "${kind}". The files do not belong together; export the model again.`,

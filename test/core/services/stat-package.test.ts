@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { unzipPackage } from '../../../src/core/engine/artifacts'
 import { readModel, writeModelFolder, zipModel } from '../../../src/core/services/model-files'
 import { trainRun } from '../../../src/core/services/train-run'
+import { modelPackageSchema } from '../../../src/shared/models/package-check'
 import type { ModelPackage } from '../../../src/shared/run'
 import { runConfig, spec, sunspots, window } from '../engine/helpers'
 
@@ -80,5 +81,26 @@ describe('statistical model files', () => {
         /seqcast\.json is missing\. A Seqcast statistical model holds stats\.json and seqcast\.json/,
       ),
     })
+  })
+
+  it('crosses the IPC boundary: the package schema takes it, and refuses another kind or tfjs weights', () => {
+    const wire = (p: Partial<ModelPackage>) => ({
+      manifest: JSON.parse(JSON.stringify(pkg.manifest)),
+      modelJson: null,
+      weights: new Uint8Array(0),
+      stats: pkg.stats,
+      ...p,
+    })
+    const ok = modelPackageSchema.safeParse(wire({}))
+    expect(ok.success).toBe(true)
+    expect(ok.data?.stats).toBe(pkg.stats)
+    const other = JSON.parse(pkg.stats!)
+    other.model.kind = 'ets'
+    const wrong = modelPackageSchema.safeParse(wire({ stats: JSON.stringify(other) }))
+    expect(wrong.error?.issues[0].message).toMatch(
+      /stats\.json holds a model of kind "ets", but seqcast\.json describes one of kind "theta"/,
+    )
+    const weights = modelPackageSchema.safeParse(wire({ weights: new Uint8Array(4) }))
+    expect(weights.error?.issues[0].message).toMatch(/holds no model\.json or weights/)
   })
 })
