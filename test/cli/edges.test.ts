@@ -12,6 +12,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -172,6 +173,22 @@ describe('--out is checked before training (exit 64, nothing trained)', () => {
     expect(proc.message).toMatch(/^--out: cannot write into \/proc\/seqcast-out: /)
     expect(existsSync('/proc/seqcast-out')).toBe(false)
   })
+
+  it.skipIf(!existsSync('/dev/shm'))(
+    'a link that leads under /dev is refused by its real path, and nothing is written there',
+    async () => {
+      // /dev/shm is a writable folder: only the system-folder rule keeps outputs out of it.
+      const link = join(dir, 'to-shm')
+      symlinkSync('/dev/shm', link)
+      const name = `seqcast-out-${process.pid}`
+      const r = await exitOut(join(link, name))
+      expect(r.code).toBe(64)
+      expect(r.message).toBe(
+        `--out: cannot write into ${join(link, name)}: it is under /dev, a system folder that holds no data files. Choose a file or folder of your own.`,
+      )
+      expect(existsSync(join('/dev/shm', name))).toBe(false)
+    },
+  )
 
   it.skipIf(process.getuid?.() === 0)(
     'a folder without write permission (skipped as root: root writes anywhere)',

@@ -12,32 +12,8 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, open, rename, stat, unlink } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { SeqcastError } from '../../shared/errors'
-
-/** Why a path cannot be written, in words (from the error code). */
-function reasonOf(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException)?.code
-  switch (code) {
-    case 'ENOENT':
-      return 'the folder does not allow new files (a system folder such as /proc?)'
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied'
-    case 'EROFS':
-      return 'the file system is read-only'
-    case 'ENOSPC':
-      return 'the disk is full'
-    case 'EDQUOT':
-      return 'the disk quota is used up'
-    case 'ENOTDIR':
-      return 'a part of the path is a file, not a folder'
-    case 'EISDIR':
-      return 'it is a folder'
-    case 'ENAMETOOLONG':
-      return 'the path is too long'
-    default:
-      return (error as Error)?.message ?? String(error)
-  }
-}
+import { refuseSystemPath } from './system-paths'
+import { ioReason } from './io-reasons'
 
 /** An `io` error naming the path and why it cannot be written. */
 export function writeError(
@@ -48,7 +24,7 @@ export function writeError(
 ): SeqcastError {
   if (error instanceof SeqcastError) return error
   const code = (error as NodeJS.ErrnoException)?.code
-  return new SeqcastError('io', `Cannot ${action} ${path}: ${reasonOf(error)}.`, {
+  return new SeqcastError('io', `Cannot ${action} ${path}: ${ioReason(error, 'write')}.`, {
     path,
     code,
     ...details,
@@ -154,6 +130,7 @@ export async function prepareOutputDir(dir: string, option = '--out'): Promise<v
       code: (error as NodeJS.ErrnoException | undefined)?.code,
     })
   }
+  await refuseSystemPath(path, path, 'write into', option)
   const info = await stat(path).catch(() => null)
   if (info && !info.isDirectory()) {
     fail(
@@ -163,7 +140,10 @@ export async function prepareOutputDir(dir: string, option = '--out'): Promise<v
   try {
     await probe(path)
   } catch (error) {
-    fail(`cannot write into ${path}: ${reasonOf(error)}. Choose a folder you can write to.`, error)
+    fail(
+      `cannot write into ${path}: ${ioReason(error, 'write')}. Choose a folder you can write to.`,
+      error,
+    )
   }
 }
 
@@ -181,6 +161,7 @@ export async function prepareOutputFile(path: string, option = '--out'): Promise
       code: (error as NodeJS.ErrnoException | undefined)?.code,
     })
   }
+  await refuseSystemPath(target, target, 'write', option)
   const info = await stat(target).catch(() => null)
   if (info?.isDirectory()) {
     fail(
@@ -190,6 +171,9 @@ export async function prepareOutputFile(path: string, option = '--out'): Promise
   try {
     await probe(dirname(target))
   } catch (error) {
-    fail(`cannot write ${target}: ${reasonOf(error)}. Choose a folder you can write to.`, error)
+    fail(
+      `cannot write ${target}: ${ioReason(error, 'write')}. Choose a folder you can write to.`,
+      error,
+    )
   }
 }

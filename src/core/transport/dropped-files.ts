@@ -8,7 +8,8 @@ import { stat } from 'node:fs/promises'
 import { basename, isAbsolute } from 'node:path'
 import { SeqcastError } from '../../shared/errors'
 import type { FileGrant } from '../../shared/ipc/contract'
-import { ioError, refuseSystemPath } from './file-policy'
+import { refuseSystemPath } from '../files/system-paths'
+import { ioError } from './file-policy'
 import type { FileGrants } from './grants'
 
 export async function grantDropped(grants: FileGrants, path: unknown): Promise<FileGrant> {

@@ -5,43 +5,11 @@
  * systems (a write under /proc can spin for ever; /sys and /dev are not data).
  */
 import { constants } from 'node:fs'
-import { lstat, open, realpath, type FileHandle } from 'node:fs/promises'
-import { basename, dirname, join, resolve } from 'node:path'
+import { lstat, open, type FileHandle } from 'node:fs/promises'
 import { SeqcastError } from '../../shared/errors'
 import { formatBytes } from '../../shared/ipc/limits'
-import { isInside } from './paths'
-
-export const SYSTEM_ROOTS = process.platform === 'win32' ? [] : ['/proc', '/sys', '/dev']
-
-/** The real path of `path`, or of its nearest existing ancestor joined with the rest. */
-export async function realOrNearest(path: string): Promise<string> {
-  let at = resolve(path)
-  const rest: string[] = []
-  for (;;) {
-    try {
-      return join(await realpath(at), ...rest)
-    } catch {
-      const parent = dirname(at)
-      if (parent === at) return resolve(path)
-      rest.unshift(basename(at))
-      at = parent
-    }
-  }
-}
-
-/** Refuses a path (or one whose real path) lies under /proc, /sys or /dev. */
-export async function refuseSystemPath(path: string, display: string, action: string) {
-  const real = await realOrNearest(path)
-  for (const root of SYSTEM_ROOTS) {
-    if (isInside(root, path) || isInside(root, real)) {
-      throw new SeqcastError(
-        'io',
-        `Cannot ${action} ${display}: it is under ${root}, a system folder that holds no data files. Choose a file or folder of your own.`,
-        { file: display, root },
-      )
-    }
-  }
-}
+import { ioReason } from '../files/io-reasons'
+import { refuseSystemPath } from '../files/system-paths'
 
 export interface OpenedFile {
   handle: FileHandle
@@ -124,24 +92,11 @@ export async function checkWriteTarget(
   }
 }
 
-const REASONS: Record<string, string> = {
-  ENOENT: 'it does not exist',
-  EACCES: 'permission was denied',
-  EPERM: 'permission was denied',
-  EISDIR: 'it is a folder, not a file',
-  EMFILE: 'too many files are open',
-  EBUSY: 'the file is in use',
-  EIO: 'the disk reported an error',
-  ENOSPC: 'the disk is full',
-  EROFS: 'the disk is read-only',
-  ENXIO: 'it is a device or pipe without a reader',
-}
-
 /** A file-system error as a message that names the file as the user knows it. */
 export function ioError(display: string, error: unknown, action: string): SeqcastError {
   if (error instanceof SeqcastError) return error
   const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'unknown'
-  const reason = REASONS[code] ?? `the system reported ${code}`
+  const reason = ioReason(error, /^(write|create|save)/.test(action) ? 'write' : 'read')
   return new SeqcastError(
     'io',
     `Cannot ${action} ${display}: ${reason}. Check the file and try again.`,
