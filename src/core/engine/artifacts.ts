@@ -17,6 +17,8 @@ export const WEIGHTS_BIN = 'weights.bin'
 export const MANIFEST_JSON = 'seqcast.json'
 /** The parameters and initial state of a statistical model (no model.json, no weights.bin). */
 export const STATS_JSON = STATS_FILE
+/** Every file a model package may hold, window or statistical. */
+export const PACKAGE_FILES: readonly string[] = [MODEL_JSON, WEIGHTS_BIN, MANIFEST_JSON, STATS_JSON]
 
 /** What the worker sends: the tfjs artifacts of a model. */
 export interface WorkerArtifacts {

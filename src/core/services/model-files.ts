@@ -13,6 +13,7 @@ import {
   isZip,
   MANIFEST_JSON,
   MODEL_JSON,
+  PACKAGE_FILES,
   packageFiles,
   packageFromFiles,
   STATS_JSON,
@@ -89,18 +90,13 @@ export async function readModel(path: string, display = path): Promise<ModelPack
   }
   if (!info.isDirectory()) {
     const name = basename(path)
-    if (
-      name === MODEL_JSON ||
-      name === MANIFEST_JSON ||
-      name === WEIGHTS_BIN ||
-      name === STATS_JSON
-    )
+    if (PACKAGE_FILES.includes(name))
       return readModel(dirname(path), display === path ? dirname(path) : basename(dirname(path)))
     const bytes = await readRegular(path, display, LIMITS.modelZipBytes)
     if (!isZip(bytes)) {
       throw new SeqcastError(
         'model-mismatch',
-        `${display}: expected a Seqcast model folder or .zip (holding ${MODEL_JSON}, ${WEIGHTS_BIN} and ${MANIFEST_JSON}).`,
+        `${display}: expected a Seqcast model folder or .zip (holding ${MANIFEST_JSON} with ${MODEL_JSON} and ${WEIGHTS_BIN}, or with ${STATS_JSON}).`,
         { file: display },
       )
     }
@@ -115,12 +111,8 @@ export async function readModel(path: string, display = path): Promise<ModelPack
   const files: Record<string, Uint8Array> = {}
   let total = 0
   for (const name of names) {
-    if (
-      name === MODEL_JSON ||
-      name === MANIFEST_JSON ||
-      name === STATS_JSON ||
-      name.endsWith('.bin')
-    ) {
+    // Shards written by other tools (`group1-shard1of2.bin`) are joined by packageFromFiles.
+    if (PACKAGE_FILES.includes(name) || name.endsWith('.bin')) {
       const bytes = await readRegular(
         join(path, name),
         `${display}/${name}`,

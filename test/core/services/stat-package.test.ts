@@ -83,6 +83,15 @@ describe('statistical model files', () => {
     })
   })
 
+  it('a file that is neither a package file nor a zip names both kinds of package', async () => {
+    const notes = join(dir, 'notes.txt')
+    writeFileSync(notes, 'not a model')
+    await expect(readModel(notes)).rejects.toMatchObject({
+      kind: 'model-mismatch',
+      message: `${notes}: expected a Seqcast model folder or .zip (holding seqcast.json with model.json and weights.bin, or with stats.json).`,
+    })
+  })
+
   it('crosses the IPC boundary: the package schema takes it, and refuses another kind or tfjs weights', () => {
     const wire = (p: Partial<ModelPackage>) => ({
       manifest: JSON.parse(JSON.stringify(pkg.manifest)),
