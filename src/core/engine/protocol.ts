@@ -36,7 +36,8 @@ export interface WorkerStats {
     arrayBuffers: number
   }
   /** Bytes and tensors tfjs holds on the active backend. */
-  tf: { backend: string; numBytes: number; numTensors: number }
+  /** `backend` is null while a backend initializes (then nothing can be counted). */
+  tf: { backend: string | null; numBytes: number; numTensors: number }
   /** Size of the wasm backend's heap (it grows and never shrinks); null on other backends. */
   wasmHeapBytes: number | null
   /** Memory of the fused recurrent kernels (reused across batches); absent before first use. */

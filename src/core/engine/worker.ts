@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs'
 import { parentPort } from 'node:worker_threads'
 import { SeqcastError, toErrorInfo } from '../../shared/errors'
 import { selectBackend } from './backends'
-import type { HostMessage, WorkerMessage } from './protocol'
+import type { HostMessage, WorkerMessage, WorkerStats } from './protocol'
 import { transferables } from './protocol'
 import { kernelMemory } from './fused'
 import { installFusedKernels } from './kernels'
@@ -82,10 +82,30 @@ port.on('message', (message: HostMessage) => {
     })
 })
 
+/**
+ * What tfjs holds, or null while a backend initializes: tfjs throws from every call that reaches
+ * the backend until `setBackend` settles, and a poll answered outside the queue can land then.
+ */
+function tfStats(): Pick<WorkerStats, 'tf' | 'wasmHeapBytes'> {
+  try {
+    const t = tf.memory()
+    const backend = tf.getBackend()
+    return {
+      tf: { backend, numBytes: t.numBytes, numTensors: t.numTensors },
+      wasmHeapBytes:
+        backend === 'wasm'
+          ? ((tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8
+              ?.byteLength ?? null)
+          : null,
+    }
+  } catch {
+    return { tf: { backend: null, numBytes: 0, numTensors: 0 }, wasmHeapBytes: null }
+  }
+}
+
 /** Answered at once, also while a run trains (the loop yields between batches). */
 function postStats(seq: number): void {
   const m = process.memoryUsage()
-  const t = tf.memory()
   post({
     type: 'stats',
     seq,
@@ -98,12 +118,7 @@ function postStats(seq: number): void {
         external: m.external,
         arrayBuffers: m.arrayBuffers,
       },
-      tf: { backend: tf.getBackend(), numBytes: t.numBytes, numTensors: t.numTensors },
-      wasmHeapBytes:
-        tf.getBackend() === 'wasm'
-          ? ((tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8
-              ?.byteLength ?? null)
-          : null,
+      ...tfStats(),
       fusedKernels: kernelMemory(),
     },
   })
