@@ -36,9 +36,17 @@ export interface ArenaOptions {
   /** The time axis' cadence, for the season suggestion. */
   cadence: { ms: number; months?: number } | null
   ensembleSize?: number
+  /** Prediction intervals of every model (the run's level and method); absent: the default. */
+  intervals?: RunConfig['intervals']
   host?: EngineHost
   signal?: AbortSignal
+  /**
+   * On cancel, return the board of the models that finished (marked `cancelled`) instead of
+   * throwing: the app keeps what an hour of training produced; the CLI's Ctrl+C throws.
+   */
+  keepOnCancel?: boolean
   onModelStart?(model: string, index: number, of: number): void
+  onModelSkipped?(model: string, reason: string, index: number, of: number): void
   onModelEnd?(entry: ArenaEntry, index: number, of: number): void
   onEpoch?(model: string, record: EpochRecord): void
 }
@@ -68,6 +76,8 @@ export interface ArenaResult {
   skipped: { model: string; reason: string }[]
   prepared: PreparedExperiment
   seconds: number
+  /** True when a cancel stopped it (only with `keepOnCancel`): the board holds what finished. */
+  cancelled: boolean
 }
 
 function familyOf(config: RunConfig): ArenaFamily {
@@ -164,12 +174,23 @@ export async function runArena(
   const entries: ArenaEntry[] = []
   const skipped: ArenaResult['skipped'] = []
   const n = options.models.length
+  let cancelled = false
+  const stop = () => {
+    if (!options.keepOnCancel) throw new SeqcastError('cancelled', 'The comparison was cancelled.')
+    cancelled = true
+  }
+  const skip = (model: string, reason: string, i: number) => {
+    skipped.push({ model, reason })
+    options.onModelSkipped?.(model, reason, i, n)
+  }
   for (const [i, id] of options.models.entries()) {
-    if (options.signal?.aborted)
-      throw new SeqcastError('cancelled', 'The comparison was cancelled.')
+    if (options.signal?.aborted) {
+      stop()
+      break
+    }
     const spec = presetSpec(id)
     if (!spec) {
-      skipped.push({ model: id, reason: `no preset "${id}"` })
+      skip(id, `no preset "${id}"`, i)
       continue
     }
     const config: RunConfig = {
@@ -187,6 +208,7 @@ export async function runArena(
             ),
           }
         : options.training,
+      ...(options.intervals ? { intervals: options.intervals } : {}),
     }
     options.onModelStart?.(id, i, n)
     let result: RunResult
@@ -198,12 +220,19 @@ export async function runArena(
       })
     } catch (error) {
       const info = toErrorInfo(error)
-      if (info.kind === 'cancelled' || options.signal?.aborted) throw error
-      skipped.push({ model: id, reason: info.message })
+      if (info.kind === 'cancelled' || options.signal?.aborted) {
+        if (!options.keepOnCancel) throw error
+        cancelled = true
+        break
+      }
+      skip(id, info.message, i)
       continue
     }
-    if (result.stopReason === 'cancelled')
-      throw new SeqcastError('cancelled', 'The comparison was cancelled.')
+    // A model stopped half-way by the cancel is not on the board: only finished ones are.
+    if (result.stopReason === 'cancelled') {
+      stop()
+      break
+    }
     const entry: ArenaEntry = {
       model: id,
       family: familyOf(config),
@@ -230,5 +259,6 @@ export async function runArena(
     skipped,
     prepared,
     seconds: (performance.now() - started) / 1000,
+    cancelled,
   }
 }

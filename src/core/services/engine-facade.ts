@@ -8,6 +8,8 @@ import { readModel, writeModelFolder, zipModel } from './model-files'
 import { predictWithModel } from './predict-run'
 import { backtestRun, type BacktestConfig, type BacktestOptions } from './backtest'
 import { sharedHost } from './shared-host'
+import { runArena, type ArenaOptions } from './arena'
+import type { ExperimentConfig } from '../../shared/experiment'
 import { trainRun, type TrainRunOptions } from './train-run'
 
 export function createEngineFacade(
@@ -23,6 +25,8 @@ export function createEngineFacade(
     predict: (pkg: ModelPackage, dataset: Dataset) => predictWithModel(pkg, dataset, { host }),
     backtest: (dataset: Dataset, config: BacktestConfig, options: BacktestOptions) =>
       backtestRun(dataset, config, { ...options, host }),
+    arena: (dataset: Dataset, experiment: ExperimentConfig, options: Omit<ArenaOptions, 'host'>) =>
+      runArena(dataset, experiment, { ...options, host }),
     dispose: () => host.dispose(),
   }
 }

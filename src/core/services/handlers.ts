@@ -7,7 +7,7 @@
 import { writeFileAtomic } from '../files/atomic-write'
 import { basename } from 'node:path'
 import { SeqcastError } from '../../shared/errors'
-import type { AppInfo, RunData } from '../../shared/ipc/contract'
+import type { AppInfo, RequestOf, RunData } from '../../shared/ipc/contract'
 import type { Dataset } from '../../shared/series/dataset'
 import type { BackendReport, ForecastSet, ModelPackage } from '../../shared/run'
 import type { Broadcast, Dialogs, Handlers } from './api'
@@ -15,6 +15,11 @@ import type { BacktestConfig, BacktestOptions, BacktestResult } from './backtest
 import { DEFAULT_INTERVALS } from '../../shared/forecast/intervals'
 import { statisticalSeasons } from '../../shared/models/statistical'
 import { importCsvFile } from './import-file'
+import type { ArenaOptions, ArenaResult } from './arena'
+import { arenaModels } from '../../shared/arena'
+import { arenaTraining, type ArenaResponse } from '../../shared/arena-run'
+import type { ExperimentConfig } from '../../shared/experiment'
+import { analyzeTimeAxis } from '../../shared/series/time-axis'
 import { RunManager, type TrainFn } from './runs'
 import { LIMITS } from '../../shared/ipc/limits'
 import { checkWriteTarget, ioError } from '../transport/file-policy'
@@ -34,6 +39,11 @@ export interface EngineFacade {
     config: BacktestConfig,
     options: BacktestOptions,
   ): Promise<BacktestResult>
+  arena(
+    dataset: Dataset,
+    experiment: ExperimentConfig,
+    options: Omit<ArenaOptions, 'host'>,
+  ): Promise<ArenaResult>
 }
 
 export interface ServiceDeps {
@@ -189,6 +199,15 @@ export function createServices(deps: ServiceDeps): Services {
         jobs.delete(jobId)
       }
     },
+    'arena:run': async (request) => {
+      const abort = new AbortController()
+      jobs.set(request.jobId, abort)
+      try {
+        return await runArenaJob(deps, request, abort.signal)
+      } finally {
+        jobs.delete(request.jobId)
+      }
+    },
   }
 
   return {
@@ -198,6 +217,80 @@ export function createServices(deps: ServiceDeps): Services {
       for (const job of jobs.values()) job.abort()
       runs.cancelAll()
     },
+  }
+}
+
+/**
+ * `arena:run` on the engine: the set's presets in order, each announced as `arena:progress`;
+ * a cancel keeps the models that finished. The season rule is the CLI's: the user's season
+ * (1 = none, and then no seasonal naive either) or, when unset, the suggestion from the data.
+ */
+async function runArenaJob(
+  deps: ServiceDeps,
+  request: RequestOf<'arena:run'>,
+  signal: AbortSignal,
+): Promise<ArenaResponse> {
+  const { jobId, epochs, patience, season, intervals } = request
+  const dataset = datasetFromRunData(request.data)
+  const models = Array.isArray(request.models)
+    ? [...new Set(request.models)]
+    : arenaModels(request.models)
+  const experiment: ExperimentConfig = {
+    ...request.experiment,
+    seasonRows: season === 1 ? null : request.experiment.seasonRows,
+  }
+  const at = (model: string, index: number, of: number) => ({ jobId, model, index, of })
+  const arena = await deps.engine.arena(dataset, experiment, {
+    models,
+    training: arenaTraining(request.training, epochs, patience),
+    userSeason: season,
+    cadence: analyzeTimeAxis(dataset)?.cadence ?? null,
+    intervals,
+    signal,
+    keepOnCancel: true,
+    onModelStart: (model, i, n) =>
+      deps.broadcast('arena:progress', { ...at(model, i, n), phase: 'start' }),
+    onEpoch: (model, r) => {
+      const index = models.indexOf(model)
+      deps.broadcast('arena:progress', {
+        ...at(model, index, models.length),
+        phase: 'epoch',
+        epoch: r.epoch,
+        epochs,
+        valMae: r.valMae,
+      })
+    },
+    onModelEnd: (e, i, n) =>
+      deps.broadcast('arena:progress', {
+        ...at(e.model, i, n),
+        phase: 'done',
+        name: e.name,
+        valMae: e.val?.mae ?? null,
+        seconds: e.seconds,
+      }),
+    onModelSkipped: (model, reason, i, n) =>
+      deps.broadcast('arena:progress', { ...at(model, i, n), phase: 'skipped', reason }),
+  })
+  return {
+    board: arena.board.map((e) => ({
+      model: e.model,
+      family: e.family,
+      name: e.name,
+      val: e.val,
+      test: e.test,
+      seconds: e.seconds,
+      result: e.result,
+      // A model's forecasts travel once, inside its result.
+      forecasts: e.result ? null : e.evaluation.forecasts,
+      future: e.result ? null : e.evaluation.future,
+      ...(e.members ? { members: e.members } : {}),
+    })),
+    skipped: arena.skipped,
+    models,
+    cancelled: arena.cancelled,
+    sampleCounts: arena.prepared.sampleCounts,
+    seasonRows: arena.prepared.config.seasonRows,
+    seconds: arena.seconds,
   }
 }
 

@@ -6,7 +6,9 @@
  */
 import { z } from 'zod'
 import type { ErrorInfo } from '../errors'
-import { runConfigSchema } from '../experiment'
+import { experimentConfigSchema, runConfigSchema, trainingConfigSchema } from '../experiment'
+import type { ArenaProgress, ArenaResponse } from '../arena-run'
+import { NEURAL_PRESET_IDS, STATISTICAL_PRESET_IDS } from '../models/presets'
 import type { ImportReport } from '../csv'
 import type { BacktestReport } from '../backtest'
 import type { Dataset } from '../series/dataset'
@@ -44,6 +46,7 @@ const fileSource = z.custom<{ handle: string }>(
 )
 
 const float64 = z.instanceof(Float64Array)
+const ARENA_PRESETS: readonly string[] = [...STATISTICAL_PRESET_IDS, ...NEURAL_PRESET_IDS]
 
 /**
  * Columns a run or a forecast needs, in the data's units. Only these cross, not the dataset; the
@@ -199,6 +202,37 @@ export const requestSchemas = {
       data: runDataSchema,
     })
     .strict(),
+  /**
+   * The model arena (see shared/arena): every preset of the set on the same windows, ranked by
+   * validation MAE next to the baselines and an ensemble. Progress per model as `arena:progress`;
+   * `job:cancel` stops it and the models that finished come back (`cancelled: true`).
+   */
+  'arena:run': z
+    .object({
+      jobId: id,
+      experiment: experimentConfigSchema,
+      /** The window models' own settings (seed, loss, backend); optimizer and batch are the arena's. */
+      training: trainingConfigSchema,
+      models: z.union([
+        z.enum(['all', 'statistical', 'neural']),
+        z
+          .array(
+            z.string().refine((m) => ARENA_PRESETS.includes(m), {
+              error: `expected a preset of ${ARENA_PRESETS.join(', ')}`,
+            }),
+          )
+          .min(1)
+          .max(ARENA_PRESETS.length),
+      ]),
+      epochs: z.number().int().min(1).max(100_000),
+      /** Early stopping after this many epochs without a better validation loss; null: none. */
+      patience: z.number().int().min(1).max(10_000).nullable(),
+      /** The season the user set (1 = none); null: the statistical models use the suggestion. */
+      season: z.number().int().min(1).max(10_000_000).nullable(),
+      intervals: runConfigSchema.shape.intervals,
+      data: runDataSchema,
+    })
+    .strict(),
 } as const
 
 export type Channel = keyof typeof requestSchemas
@@ -254,6 +288,7 @@ export interface Responses {
   'model:zip': { bytes: Uint8Array; suggestedName: string }
   'model:predict': ForecastSet
   'backtest:run': BacktestReport & { level: number | null; seconds: number }
+  'arena:run': ArenaResponse
 }
 
 export type ResponseOf<C extends Channel> = Responses[C]
@@ -277,6 +312,8 @@ export interface Events {
   'run:checkpoint': { runId: string; epoch: number; package: ModelPackage }
   'run:done': { runId: string; result: RunResult }
   'run:failed': { runId: string; error: ErrorInfo; checkpointEpoch: number | null }
+  /** A comparison's model started, finished an epoch, finished or was skipped. */
+  'arena:progress': ArenaProgress
   /** A menu item the renderer acts on (Electron menus; keyboard shortcuts in the browser). */
   'menu:command': {
     command:

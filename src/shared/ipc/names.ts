@@ -20,6 +20,7 @@ export const CHANNEL_NAMES = [
   'model:zip',
   'model:predict',
   'backtest:run',
+  'arena:run',
 ] as const
 
 export const EVENT_NAMES = [
@@ -31,6 +32,7 @@ export const EVENT_NAMES = [
   'run:checkpoint',
   'run:done',
   'run:failed',
+  'arena:progress',
   'menu:command',
 ] as const
 

@@ -1,0 +1,81 @@
+/**
+ * The arena as the app runs it (`arena:run`): the request's model set, the training of its
+ * window models, the progress events per model, and the board it answers with. The ranking,
+ * the sets and the ensemble are src/shared/arena.ts; this file adds what crosses the IPC.
+ */
+import type { BoardEntry } from './arena'
+import type { TrainingConfig } from './experiment'
+import type { Forecast, FutureForecast, RunResult } from './run'
+
+/**
+ * Training of the window models in a comparison: at most 20 epochs, early stopping after 3
+ * without a better validation loss, Adam at 0.005 on batches of 64 (the CLI's `compare`
+ * defaults; see its note on why not train's RMSprop at 0.001 on 256).
+ */
+export const ARENA_TRAINING = {
+  epochs: 20,
+  patience: 3,
+  optimizer: 'adam',
+  learningRate: 0.005,
+  batchSize: 64,
+} as const
+
+/**
+ * The training of every window model of a comparison: the experiment's own settings (seed,
+ * loss, backend, fused kernels) with the arena's optimizer, batch, epochs and early stopping.
+ */
+export function arenaTraining(
+  base: TrainingConfig,
+  epochs: number = ARENA_TRAINING.epochs,
+  patience: number | null = ARENA_TRAINING.patience,
+): TrainingConfig {
+  return {
+    ...base,
+    epochs,
+    earlyStopping: patience === null ? null : { patience },
+    optimizer: ARENA_TRAINING.optimizer,
+    learningRate: ARENA_TRAINING.learningRate,
+    batchSize: ARENA_TRAINING.batchSize,
+    decay: 0,
+  }
+}
+
+/** One step of a comparison, per model: it starts, finishes an epoch, is done or skipped. */
+export type ArenaProgress = {
+  jobId: string
+  model: string
+  /** 0-based place of the model in the set, of `of`. */
+  index: number
+  of: number
+} & (
+  | { phase: 'start' }
+  | { phase: 'epoch'; epoch: number; epochs: number; valMae: number | null }
+  | { phase: 'done'; name: string; valMae: number | null; seconds: number }
+  | { phase: 'skipped'; reason: string }
+)
+
+/** A board entry as the app receives it. */
+export interface ArenaBoardEntry extends BoardEntry {
+  /** What was fitted ("ETS(M,A,M)", "LSTM(16)", "mean of ets, arima, theta", "Naive"). */
+  name: string
+  /** The run of a model (package, history, forecasts); null for the baselines and the ensemble. */
+  result: RunResult | null
+  /** Forecasts of a baseline or the ensemble (a model's are in its result); null for models. */
+  forecasts: Partial<Record<'val' | 'test', Forecast>> | null
+  future: FutureForecast | null
+  members?: string[]
+}
+
+export interface ArenaResponse {
+  /** Ranked by validation MAE, best first. */
+  board: ArenaBoardEntry[]
+  skipped: { model: string; reason: string }[]
+  /** The presets asked for, in the order they ran. */
+  models: string[]
+  /** True when cancelled: the board holds the models that finished before. */
+  cancelled: boolean
+  sampleCounts: { train: number; val: number; test: number }
+  /** Season of the seasonal naive on the board, in rows; null when none. */
+  seasonRows: number | null
+  seconds: number
+}
