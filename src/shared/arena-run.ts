@@ -5,6 +5,7 @@
  */
 import type { BoardEntry } from './arena'
 import type { TrainingConfig } from './experiment'
+import type { ModelSpec } from './models/spec'
 import type { Forecast, FutureForecast, RunResult } from './run'
 
 /**
@@ -38,6 +39,25 @@ export function arenaTraining(
     batchSize: ARENA_TRAINING.batchSize,
     decay: 0,
   }
+}
+
+/**
+ * The training of one model of the arena: stateful models keep their batch streams in order
+ * (never shuffled) and need one whole batch of training windows, so on a short series the
+ * batch shrinks to fit.
+ */
+export function modelTraining(
+  spec: Pick<ModelSpec, 'stateful'>,
+  training: TrainingConfig,
+  trainWindows: number,
+): TrainingConfig {
+  return spec.stateful
+    ? {
+        ...training,
+        shuffle: false,
+        batchSize: Math.max(1, Math.min(training.batchSize, trainWindows)),
+      }
+    : training
 }
 
 /** One step of a comparison, per model: it starts, finishes an epoch, is done or skipped. */

@@ -12,6 +12,7 @@ import {
   type ArenaFamily,
   type BoardEntry,
 } from '../../shared/arena'
+import { modelTraining } from '../../shared/arena-run'
 import { naiveForecast, seasonalNaiveForecast } from '../../shared/baselines'
 import { SeqcastError, toErrorInfo } from '../../shared/errors'
 import type { ExperimentConfig, RunConfig, TrainingConfig } from '../../shared/experiment'
@@ -196,18 +197,7 @@ export async function runArena(
     const config: RunConfig = {
       experiment,
       model: statisticalSpecForRun(spec, dataset, experiment, options.cadence, options.userSeason),
-      // Stateful models keep their batch streams in order (never shuffled) and need one whole
-      // batch of training windows: on a short series the batch shrinks to fit.
-      training: spec.stateful
-        ? {
-            ...options.training,
-            shuffle: false,
-            batchSize: Math.max(
-              1,
-              Math.min(options.training.batchSize, prepared.sampleCounts.train),
-            ),
-          }
-        : options.training,
+      training: modelTraining(spec, options.training, prepared.sampleCounts.train),
       ...(options.intervals ? { intervals: options.intervals } : {}),
     }
     options.onModelStart?.(id, i, n)

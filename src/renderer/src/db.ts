@@ -20,6 +20,8 @@ import { SeqcastError } from '@shared/errors'
 import type { ErrorInfo } from '@shared/errors'
 import type { BaselineReport } from '@shared/baselines'
 import type { ImportReport } from '@shared/csv'
+import type { ArenaFamily } from '@shared/arena'
+import type { Metrics } from '@shared/metrics'
 import type { RunConfig } from '@shared/experiment'
 import type {
   BackendReport,
@@ -105,6 +107,8 @@ export interface RunRecord {
   createdAt: number
   updatedAt: number
   finishedAt: number | null
+  /** The comparison this run is a model of (arenas table); absent for a run trained alone. */
+  arenaId?: string
 }
 
 export type RunSummary = Omit<RunResult, 'forecasts' | 'future' | 'artifacts'>
@@ -164,6 +168,46 @@ export interface PredictionRecord {
   createdAt: number
 }
 
+/** One row of a comparison's board. */
+export interface ArenaRow {
+  /** Preset id, "naive", "seasonal-naive" or "ensemble". */
+  model: string
+  family: ArenaFamily
+  /** What was fitted ("ETS(M,A,M)", "LSTM(16)", "mean of ets, arima, theta"). */
+  name: string
+  val: Metrics | null
+  test: Metrics | null
+  seconds: number
+  /** The run that holds this model (its forecasts, model and history); null for the rest. */
+  runId: string | null
+  /** Forecasts of a baseline or the ensemble (a model's are its run's). */
+  splits: Partial<Record<'val' | 'test', Forecast>> | null
+  future: FutureForecast | null
+  members?: string[]
+}
+
+/** A comparison of models on one experiment ("Compare models"), ranked by validation MAE. */
+export interface ArenaRecord {
+  id: string
+  name: string
+  datasetId: string
+  datasetName: string
+  /** 'cancelled': stopped by the user; the board holds the models that finished before. */
+  status: 'done' | 'cancelled'
+  /** The experiment, the window models' training and the intervals (model: the best one's). */
+  config: RunConfig
+  /** The set asked for, in the order the models ran. */
+  models: string[]
+  /** Ranked by validation MAE, best first. */
+  board: ArenaRow[]
+  skipped: { model: string; reason: string }[]
+  seasonRows: number | null
+  sampleCounts: { train: number; val: number; test: number }
+  seconds: number
+  createdAt: number
+  updatedAt: number
+}
+
 export interface SettingRecord {
   key: string
   value: unknown
@@ -192,6 +236,11 @@ export const SCHEMA_V3 = {
   predictions: '&id, modelId, datasetId, createdAt',
 } as const
 
+export const SCHEMA_V4 = {
+  ...SCHEMA_V3,
+  arenas: '&id, datasetId, createdAt',
+} as const
+
 /** A v1 dataset row: column data inline. */
 export interface DatasetRecordV1 extends Omit<DatasetRecord, 'columns' | 'updatedAt'> {
   columns: (ColumnMeta & { data: ArrayBuffer })[]
@@ -206,6 +255,7 @@ export class SeqcastDB extends Dexie {
   forecasts!: EntityTable<ForecastRecord, 'runId'>
   settings!: EntityTable<SettingRecord, 'key'>
   predictions!: EntityTable<PredictionRecord, 'id'>
+  arenas!: EntityTable<ArenaRecord, 'id'>
 
   constructor(name = DB_NAME) {
     super(name)
@@ -253,6 +303,8 @@ export class SeqcastDB extends Dexie {
       })
     // v3 adds a table and moves nothing: no upgrade function.
     this.version(3).stores(SCHEMA_V3)
+    // v4 adds a table; runs get an optional, unindexed `arenaId`: no upgrade function.
+    this.version(4).stores(SCHEMA_V4)
   }
 }
 
@@ -469,7 +521,7 @@ export async function updateRun(
 }
 
 export async function renameRecord(
-  table: 'datasets' | 'runs' | 'models',
+  table: 'datasets' | 'runs' | 'models' | 'arenas',
   id: string,
   name: string,
 ): Promise<void> {
@@ -551,6 +603,25 @@ export async function deletePrediction(id: string): Promise<void> {
   await write('the Library', async () => {
     await db().predictions.delete(id)
   })
+}
+
+// ───────────────────────────── arenas ─────────────────────────────
+
+/** Deletes a comparison with the runs, models and forecasts of its models. */
+export async function deleteArena(id: string): Promise<void> {
+  const d = db()
+  await write('the Library', () =>
+    d.transaction('rw', [d.arenas, d.runs, d.models, d.forecasts], async () => {
+      const arena = await d.arenas.get(id)
+      for (const runId of arena?.board.map((r) => r.runId) ?? []) {
+        if (!runId) continue
+        await d.models.where('runId').equals(runId).delete()
+        await d.forecasts.delete(runId)
+        await d.runs.delete(runId)
+      }
+      await d.arenas.delete(id)
+    }),
+  )
 }
 
 // ───────────────────────────── settings ─────────────────────────────

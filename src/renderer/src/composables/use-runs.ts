@@ -66,7 +66,8 @@ function mergeEpoch(history: EpochRecord[], record: EpochRecord): boolean {
   return true
 }
 
-function summary(result: RunResult): RunSummary {
+/** A result without forecasts and artifacts: what a run record keeps (those have their tables). */
+export function runSummary(result: RunResult): RunSummary {
   const { forecasts: _f, future: _u, artifacts: _a, ...rest } = result
   return rest
 }
@@ -138,7 +139,7 @@ function create() {
         if (!run) return
         const now = Date.now()
         run.status = result.stopReason === 'cancelled' ? 'cancelled' : 'done'
-        run.result = summary(result)
+        run.result = runSummary(result)
         run.history = result.history
         run.backend = result.backend
         run.baselines = result.baselines
