@@ -1,5 +1,6 @@
 /**
- * "Compare models" in the app (Chromium against `npm run serve`), on AirPassengers: ETS, Theta
+ * "Compare models" in the app (Chromium against `npm run serve`), on AirPassengers (whose Data
+ * view suggests the yearly season, with its reason): ETS, Theta
  * and the linear model on 12 months → the month 12 after the window's start. The leaderboard in
  * Results is checked against numbers known outside the UI: naive and seasonal naive recomputed
  * here from the raw file, each model's validation MAE from the engine's `arena:progress` events
@@ -91,6 +92,13 @@ let firstBoard: string[][]
 describe('Compare models in the app', () => {
   it('checks every preset, runs ets, theta and linear with progress, and ranks them in Results', async () => {
     const { page } = browser
+    // The Data view suggests the season of the target with its reason (a yearly cycle).
+    await expect
+      .poll(() => page.getByTestId('data-season-suggestion').innerText())
+      .toBe('suggested from the training rows: 12 (year)')
+    expect(await page.getByTestId('data-season-reason').innerText()).toMatch(
+      /^12 rows \(year\): seasonal strength 0\.\d+ once the trend is removed, kept/,
+    )
     await page.getByTestId('nav-experiment').click()
     await page.getByTestId('sequence-length').waitFor()
     await page.getByLabel('Target', { exact: true }).selectOption('passengers')
