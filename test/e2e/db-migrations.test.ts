@@ -157,6 +157,62 @@ const CREATE_V2_DEXIE_THEN_OPEN = `(async (name) => {
   return out
 })`
 
+/**
+ * A v3 database (a run with its model, a forecast of a model) opened with the current db.ts,
+ * which saves a comparison whose model is a run (with its model and forecasts), then deletes it.
+ */
+const CREATE_V3_THEN_ARENA = `(async (name) => {
+  const { Dexie, SCHEMA_V3, openDatabase, deleteArena } = window.seqcastDb
+  const old = new Dexie(name)
+  old.version(3).stores(SCHEMA_V3)
+  await old.open()
+  const before = { verno: old.verno, hasArenas: old.tables.some((t) => t.name === 'arenas') }
+  await old.table('runs').put({ id: 'run-v3', name: 'run', datasetId: 'ds-v3', status: 'done', modelId: 'run-v3-model', history: [], createdAt: 2, updatedAt: 2 })
+  await old.table('models').put({ id: 'run-v3-model', name: 'run', runId: 'run-v3', kind: 'final', weights: new Uint8Array([1, 2, 3]), createdAt: 3, updatedAt: 3 })
+  await old.table('predictions').put({ id: 'p-1', name: 'v3.csv with run', modelId: 'run-v3-model', datasetId: 'ds-v3', createdAt: 4 })
+  old.close()
+
+  const d = openDatabase(name)
+  await d.open()
+  const kept = {
+    run: (await d.runs.get('run-v3')).status,
+    prediction: (await d.predictions.get('p-1')).name,
+    model: Array.from((await d.models.get('run-v3-model')).weights),
+  }
+  const m = (mae) => ({ mae, rmse: mae, mape: NaN, smape: 1, mase: 1, n: 2 })
+  const forecast = { horizon: 1, rowIndex: new Int32Array([5, 6]), timestamps: null, actual: new Float64Array([10, 12]), predicted: new Float64Array([10.5, 11]) }
+  await d.runs.put({ id: 'arena-1-ets', name: 'Compare #1 · ets', datasetId: 'ds-v3', status: 'done', modelId: 'arena-1-ets-model', history: [], createdAt: 5, updatedAt: 5, arenaId: 'arena-1' })
+  await d.models.put({ id: 'arena-1-ets-model', name: 'Compare #1 · ets', runId: 'arena-1-ets', kind: 'final', weights: new Uint8Array(0), stats: '{}', createdAt: 5, updatedAt: 5 })
+  await d.forecasts.put({ runId: 'arena-1-ets', modelId: 'arena-1-ets-model', source: 'run', splits: { val: forecast }, future: null, createdAt: 5 })
+  await d.arenas.put({
+    id: 'arena-1', name: 'Compare #1', datasetId: 'ds-v3', datasetName: 'v3.csv', status: 'done', models: ['ets'],
+    board: [
+      { model: 'ets', family: 'statistical', name: 'ETS(A,N,N)', val: m(0.75), test: null, seconds: 1, runId: 'arena-1-ets', splits: null, future: null },
+      { model: 'naive', family: 'baseline', name: 'Naive', val: m(1), test: null, seconds: 0, runId: null, splits: { val: forecast }, future: null },
+    ],
+    skipped: [], seasonRows: null, sampleCounts: { train: 4, val: 2, test: 0 }, seconds: 1, createdAt: 5, updatedAt: 5,
+  })
+  const a = (await d.arenas.where('datasetId').equals('ds-v3').toArray())[0]
+  const naive = a.board[1].splits.val
+  const arena = {
+    byDataset: 1,
+    board: a.board.map((r) => r.model),
+    runId: a.board[0].runId,
+    splits: { rowIndex: naive.rowIndex.constructor.name, predicted: naive.predicted.constructor.name, values: Array.from(naive.predicted) },
+    memberArena: (await d.runs.get('arena-1-ets')).arenaId,
+  }
+  await deleteArena('arena-1', d)
+  const afterDelete = {
+    arenas: await d.arenas.count(),
+    runs: await d.runs.toCollection().primaryKeys(),
+    models: await d.models.toCollection().primaryKeys(),
+    forecasts: await d.forecasts.toCollection().primaryKeys(),
+    predictions: await d.predictions.count(),
+  }
+  d.close()
+  return { before, verno: d.verno, kept, arena, afterDelete }
+})`
+
 /** Opens with the current db.ts and reports what survived. */
 const OPEN_CURRENT = `(async (name) => {
   const { openDatabase, loadDataset } = window.seqcastDb
@@ -191,8 +247,9 @@ const OPEN_CURRENT = `(async (name) => {
 })`
 
 function expectSurvived(result: Record<string, unknown>): void {
-  expect(result.verno).toBe(3)
+  expect(result.verno).toBe(4)
   expect(result.tables).toEqual([
+    'arenas',
     'columns',
     'datasets',
     'forecasts',
@@ -238,7 +295,7 @@ function expectSurvived(result: Record<string, unknown>): void {
 }
 
 describe('db.ts schema upgrades in Chromium', () => {
-  it('v2 → v3: runs, models, forecasts and drafts are kept; forecasts of models get their table', async () => {
+  it('v2 → v4: runs, models, forecasts and drafts are kept; forecasts of models get their table', async () => {
     const result = (await page.evaluate(`${CREATE_V2_DEXIE_THEN_OPEN}('mig-v2')`)) as Record<
       string,
       unknown
@@ -247,8 +304,9 @@ describe('db.ts schema upgrades in Chromium', () => {
       verno: 2,
       tables: ['columns', 'datasets', 'forecasts', 'models', 'runs', 'settings'],
     })
-    expect(result.verno).toBe(3)
+    expect(result.verno).toBe(4)
     expect(result.tables).toEqual([
+      'arenas',
       'columns',
       'datasets',
       'forecasts',
@@ -276,6 +334,31 @@ describe('db.ts schema upgrades in Chromium', () => {
       contextValues: 'Float64Array',
       mape: 'NaN',
       seasonRows: 144,
+    })
+  })
+
+  it('v3 → v4: runs and forecasts of models are kept; a comparison is saved with its board and deleted with its runs', async () => {
+    const result = (await page.evaluate(`${CREATE_V3_THEN_ARENA}('mig-v3')`)) as Record<
+      string,
+      unknown
+    >
+    expect(result.before).toEqual({ verno: 3, hasArenas: false })
+    expect(result.verno).toBe(4)
+    expect(result.kept).toEqual({ run: 'done', prediction: 'v3.csv with run', model: [1, 2, 3] })
+    expect(result.arena).toEqual({
+      byDataset: 1,
+      board: ['ets', 'naive'],
+      runId: 'arena-1-ets',
+      splits: { rowIndex: 'Int32Array', predicted: 'Float64Array', values: [10.5, 11] },
+      memberArena: 'arena-1',
+    })
+    // Deleting the comparison deletes its model's run, model and forecasts, nothing else.
+    expect(result.afterDelete).toEqual({
+      arenas: 0,
+      runs: ['run-v3'],
+      models: ['run-v3-model'],
+      forecasts: [],
+      predictions: 1,
     })
   })
 
@@ -311,7 +394,7 @@ describe('db.ts schema upgrades in Chromium', () => {
       return { isBuffer: raw.data instanceof ArrayBuffer, bytes: raw.data.byteLength, same, verno: d.verno }
     })()`)) as Record<string, unknown>
     // Exactly the column's 8,000 bytes, not the larger buffer the view sat in.
-    expect(result).toEqual({ isBuffer: true, bytes: 8000, same: true, verno: 3 })
+    expect(result).toEqual({ isBuffer: true, bytes: 8000, same: true, verno: 4 })
   })
 
   it('a full disk is reported as a quota error, and what was saved before stays intact', async () => {

@@ -608,8 +608,7 @@ export async function deletePrediction(id: string): Promise<void> {
 // ───────────────────────────── arenas ─────────────────────────────
 
 /** Deletes a comparison with the runs, models and forecasts of its models. */
-export async function deleteArena(id: string): Promise<void> {
-  const d = db()
+export async function deleteArena(id: string, d: SeqcastDB = db()): Promise<void> {
   await write('the Library', () =>
     d.transaction('rw', [d.arenas, d.runs, d.models, d.forecasts], async () => {
       const arena = await d.arenas.get(id)
