@@ -215,6 +215,7 @@ describe('Compare models in the app', () => {
     await expect
       .poll(() => progress.locator('tr[data-model="linear"]').innerText())
       .toMatch(/epoch \d+ of 5000/)
+    await screenshot(page, 'arena-compare-progress')
     await page.getByTestId('compare-cancel').click()
     await expect
       .poll(() => page.getByTestId('compare-outcome').innerText(), { timeout: 60_000 })
