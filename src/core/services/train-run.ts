@@ -161,6 +161,10 @@ export async function trainRun(
 /** The future forecast with the run's future half-widths (ACI: as the last test actual left them). */
 function withBands(future: FutureForecast, intervals: RunIntervals | null): FutureForecast {
   if (!intervals) return future
-  const { lower, upper } = bandsFromRadius(future.predicted, intervals.futureRadius)
+  const { lower, upper } = bandsFromRadius(
+    future.predicted,
+    intervals.futureRadius,
+    intervals.scale,
+  )
   return { ...future, lower, upper }
 }

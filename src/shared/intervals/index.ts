@@ -1,3 +1,4 @@
 export * from './conformal'
 export * from './aci'
 export * from './coverage'
+export * from './scale'
