@@ -279,7 +279,7 @@ export const modelManifestSchema = z.object({
   intervals: z
     .object({
       level: z.number().gt(0).lt(1),
-      method: z.enum(['split', 'aci']),
+      method: z.enum(['split', 'aci', 'model']),
       scale: z.enum(['absolute', 'relative']).optional(),
       radius: z.array(z.number().min(0).nullable()),
       samples: z.array(z.number().int().min(0)),

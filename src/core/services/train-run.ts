@@ -107,6 +107,7 @@ export async function trainRun(
     w,
     fitted.predictions,
     config.intervals ?? DEFAULT_INTERVALS,
+    fitted.forecastSd ?? null,
   )
   const future: FutureForecast | null =
     fitted.future && fitted.futureStart !== null

@@ -38,6 +38,8 @@ export function evaluateSplits(
   window: WindowConfig,
   predictions: SplitPredictions,
   intervalSettings: IntervalSettings | null = null,
+  /** A statistical model's forecast standard deviation per step (interval method 'model'). */
+  modelSd: readonly number[] | null = null,
 ): EvaluatedSplits {
   const out: EvaluatedSplits = { metrics: {}, forecasts: {}, comparison: {}, intervals: null }
   const { baselines } = data
@@ -62,7 +64,7 @@ export function evaluateSplits(
     const val = data.starts.val
     const valEnd = val.length ? val[val.length - 1] + window.delay + window.horizon : 0
     const scale = intervalSettings.scale ?? chooseScale(data.target, valEnd).scale
-    const found = runIntervals(window, intervalSettings, of('val'), of('test'), scale)
+    const found = runIntervals(window, intervalSettings, of('val'), of('test'), scale, modelSd)
     if (found) {
       out.intervals = found.intervals
       for (const split of ['val', 'test'] as const) {

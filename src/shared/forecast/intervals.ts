@@ -18,6 +18,7 @@ import {
   intervalCoverage,
   levelNumber,
   levelPercent,
+  normalQuantile,
   fromScale,
   toScale,
   type Bands,
@@ -27,12 +28,21 @@ import { SeqcastError } from '../errors'
 import type { ModelManifest } from '../manifest'
 import type { WindowConfig } from '../windows/config'
 
-export type IntervalMethod = 'split' | 'aci'
-export const INTERVAL_METHODS: readonly IntervalMethod[] = ['split', 'aci']
+/**
+ * 'split' and 'aci' are conformal and work for every family; 'model' is a statistical model's
+ * own interval, ŷ ± Φ⁻¹((1+level)/2)·σ_h from its closed-form forecast variance (ETS with
+ * additive errors and no multiplicative season, ARIMA, non-seasonal Theta, MSTL).
+ */
+export type IntervalMethod = 'split' | 'aci' | 'model'
+export const INTERVAL_METHODS: readonly IntervalMethod[] = ['split', 'aci', 'model']
 
 /** How the app and the CLI name a method. */
 export function methodName(method: IntervalMethod): string {
-  return method === 'aci' ? 'adaptive conformal' : 'split conformal'
+  return method === 'aci'
+    ? 'adaptive conformal'
+    : method === 'model'
+      ? 'model-based, from its forecast variance'
+      : 'split conformal'
 }
 
 export interface IntervalSettings {
@@ -107,9 +117,12 @@ export function runIntervals(
   dataVal: SplitForecasts | undefined,
   dataTest: SplitForecasts | undefined,
   scale: IntervalScale = 'absolute',
+  /** With method 'model': the model's forecast standard deviation per horizon step. */
+  modelSd: readonly number[] | null = null,
 ): { intervals: RunIntervals; bands: Partial<Record<'val' | 'test', Bands>> } | null {
   checkLevel(settings.level)
   if (!dataVal || dataVal.starts.length === 0) return null
+  if (settings.method === 'model') return modelIntervals(settings, modelSd, dataVal, dataTest)
   // Calibrated and adapted on the chosen scale; bands and coverage in data units.
   const val = toScale(dataVal, scale)
   const test = dataTest && toScale(dataTest, scale)
@@ -155,6 +168,55 @@ export function runIntervals(
       coverage,
       grid,
       note: describeCalibration(calibration),
+    },
+    bands,
+  }
+}
+
+/** ŷ ± z·σ_h: the half-widths of a model's own interval at `level`. */
+export function modelRadius(sd: readonly number[], level: number): (number | null)[] {
+  const z = normalQuantile((1 + level) / 2)
+  return sd.map((s) => (Number.isFinite(s) ? z * s : null))
+}
+
+function modelIntervals(
+  settings: IntervalSettings,
+  sd: readonly number[] | null,
+  val: SplitForecasts,
+  test: SplitForecasts | undefined,
+): { intervals: RunIntervals; bands: Partial<Record<'val' | 'test', Bands>> } {
+  if (!sd) {
+    throw new SeqcastError(
+      'config',
+      'Interval method model: this model gives no forecast variance of its own (only ETS with additive errors and no multiplicative season, ARIMA, non-seasonal Theta and MSTL do). Use the interval method split or aci, which work for every model.',
+      { setting: 'intervalMethod' },
+    )
+  }
+  const radius = modelRadius(sd, settings.level)
+  const bands: Partial<Record<'val' | 'test', Bands>> = {
+    val: conformalBands(val.predicted, { radius }),
+  }
+  if (test && test.starts.length > 0) bands.test = conformalBands(test.predicted, { radius })
+  const coverage: RunIntervals['coverage'] = {}
+  for (const split of ['val', 'test'] as const) {
+    const b = bands[split]
+    const f = split === 'val' ? val : test
+    if (!b || !f) continue
+    const c = intervalCoverage(f.actual, b.lower, b.upper)
+    coverage[split] = { coverage: c.coverage, width: c.meanWidth, n: c.n }
+  }
+  const levels = [...new Set([...STORED_LEVELS, settings.level])].sort((a, b) => a - b)
+  return {
+    intervals: {
+      level: settings.level,
+      method: 'model',
+      scale: 'absolute',
+      radius,
+      samples: sd.map(() => 0),
+      futureRadius: radius,
+      coverage,
+      grid: levels.map((level) => ({ level, radius: modelRadius(sd, level) })),
+      note: null,
     },
     bands,
   }
@@ -245,7 +307,8 @@ export function withStoredLevel<
     },
     intervals: {
       level: c.level,
-      method: 'split',
+      // Stored levels are split conformal half-widths, or the model's own from its variance.
+      method: manifest.intervals?.method === 'model' ? 'model' : 'split',
       radius: c.radius,
       coverage: cov.n > 0 ? { coverage: cov.coverage, width: cov.meanWidth, n: cov.n } : null,
     },
