@@ -40,7 +40,12 @@ const dir = mkdtempSync(join(tmpdir(), 'seqcast-coverage-'))
 /** Output of a generator script in scripts/, written to the temporary folder. */
 function generated(script: string, args: string[], name: string): string {
   const file = join(dir, name)
-  writeFileSync(file, execFileSync(process.execPath, [join(root, 'scripts', script), ...args]))
+  writeFileSync(
+    file,
+    execFileSync(process.execPath, [join(root, 'scripts', script), ...args], {
+      maxBuffer: 1 << 30,
+    }),
+  )
   return file
 }
 

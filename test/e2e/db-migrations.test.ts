@@ -157,6 +157,39 @@ const CREATE_V2_DEXIE_THEN_OPEN = `(async (name) => {
   return out
 })`
 
+/**
+ * A v3 database written through Dexie with the v3 schema (a run and a forecast of a model), then
+ * opened with the current db.ts, which keeps both and saves a backtest under the run.
+ */
+const CREATE_V3_DEXIE_THEN_OPEN = `(async (name) => {
+  const { Dexie, SCHEMA_V3, openDatabase } = window.seqcastDb
+  const old = new Dexie(name)
+  old.version(3).stores(SCHEMA_V3)
+  await old.open()
+  await old.table('runs').put({ id: 'run-v3', name: 'run', datasetId: 'ds', status: 'done', history: [], createdAt: 2, updatedAt: 2 })
+  await old.table('predictions').put({ id: 'p-v3', modelId: 'm', datasetId: 'ds', createdAt: 3 })
+  const before = old.tables.map((t) => t.name).sort()
+  old.close()
+  const d = openDatabase(name)
+  await d.open()
+  const metrics = { mae: 2, rmse: 3, mape: NaN, smape: 10, mase: 1, n: 4 }
+  const score = { samples: 4, metrics, baselines: { naive: { ...metrics, mae: 2.5 }, seasonalNaive: null }, coverage: 0.75, width: 4 }
+  await d.backtests.put({
+    id: 'bt-1', runId: 'run-v3', datasetId: 'ds', folds: 1, refit: 'every', createdAt: 5,
+    report: { folds: [{ fold: 1, trainRows: [0, 10], targetRows: [10, 14], ...score }], overall: score, level: 0.9, seconds: 1.5 },
+  })
+  const bt = (await d.backtests.where('runId').equals('run-v3').toArray())[0]
+  const out = {
+    before,
+    verno: d.verno,
+    run: (await d.runs.get('run-v3')).name,
+    predictions: await d.predictions.count(),
+    backtest: { fold: bt.report.folds[0].targetRows, mape: Number.isNaN(bt.report.overall.metrics.mape) ? 'NaN' : 0, naive: bt.report.overall.baselines.naive.mae, level: bt.report.level },
+  }
+  d.close()
+  return out
+})`
+
 /** Opens with the current db.ts and reports what survived. */
 const OPEN_CURRENT = `(async (name) => {
   const { openDatabase, loadDataset } = window.seqcastDb
@@ -191,8 +224,9 @@ const OPEN_CURRENT = `(async (name) => {
 })`
 
 function expectSurvived(result: Record<string, unknown>): void {
-  expect(result.verno).toBe(3)
+  expect(result.verno).toBe(4)
   expect(result.tables).toEqual([
+    'backtests',
     'columns',
     'datasets',
     'forecasts',
@@ -247,8 +281,9 @@ describe('db.ts schema upgrades in Chromium', () => {
       verno: 2,
       tables: ['columns', 'datasets', 'forecasts', 'models', 'runs', 'settings'],
     })
-    expect(result.verno).toBe(3)
+    expect(result.verno).toBe(4)
     expect(result.tables).toEqual([
+      'backtests',
       'columns',
       'datasets',
       'forecasts',
@@ -276,6 +311,17 @@ describe('db.ts schema upgrades in Chromium', () => {
       contextValues: 'Float64Array',
       mape: 'NaN',
       seasonRows: 144,
+    })
+  })
+
+  it('v3 → v4: runs and forecasts are kept; backtests get their table, found by their run', async () => {
+    const result = await page.evaluate(`${CREATE_V3_DEXIE_THEN_OPEN}('mig-v3')`)
+    expect(result).toEqual({
+      before: ['columns', 'datasets', 'forecasts', 'models', 'predictions', 'runs', 'settings'],
+      verno: 4,
+      run: 'run',
+      predictions: 1,
+      backtest: { fold: [10, 14], mape: 'NaN', naive: 2.5, level: 0.9 },
     })
   })
 
@@ -311,7 +357,7 @@ describe('db.ts schema upgrades in Chromium', () => {
       return { isBuffer: raw.data instanceof ArrayBuffer, bytes: raw.data.byteLength, same, verno: d.verno }
     })()`)) as Record<string, unknown>
     // Exactly the column's 8,000 bytes, not the larger buffer the view sat in.
-    expect(result).toEqual({ isBuffer: true, bytes: 8000, same: true, verno: 3 })
+    expect(result).toEqual({ isBuffer: true, bytes: 8000, same: true, verno: 4 })
   })
 
   it('a full disk is reported as a quota error, and what was saved before stays intact', async () => {

@@ -2,8 +2,9 @@
  * Intervals and backtests in the app (Chromium against `npm run serve`), on 600 months of
  * sunspots: the Interval level set in the Experiment view reaches the run, Results states the
  * test coverage the engine's bands give (counted here from the run:done result), the exported
- * forecasts CSV carries lower,upper, and the Backtest panel shows each fold against naive with
- * the naive MAE of a hand count.
+ * forecasts CSV carries lower,upper, the Backtest panel shows each fold against naive with
+ * the naive MAE of a hand count, and that backtest is listed under its run in the Library after
+ * a reload (IndexedDB), with the same rows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -51,6 +52,8 @@ afterAll(async () => {
 })
 
 let result: RunResult
+/** The Backtest panel's rows as Results showed them, for the Library after a reload. */
+let foldTexts: string[][] = []
 
 describe('intervals and backtests in the app', () => {
   it('the Interval level field reaches the run; Results states the coverage of its bands', async () => {
@@ -124,5 +127,36 @@ describe('intervals and backtests in the app', () => {
       .poll(() => page.getByTestId('backtest-chart').getAttribute('data-rendered'))
       .not.toBeNull()
     await screenshot(page, 'results-backtest')
+    foldTexts = await Promise.all([0, 1, 2].map((i) => rows.nth(i).locator('td').allInnerTexts()))
+  })
+
+  it('the backtest is kept: listed under its run in the Library after a reload', async () => {
+    const { page } = browser
+    await page.reload()
+    await page.getByTestId('nav-library').click()
+    const saved = page.getByTestId('library-backtests')
+    await saved.waitFor()
+    const runName = await page
+      .getByTestId('library-runs')
+      .locator('tbody tr')
+      .first()
+      .getAttribute('data-name')
+    expect(await saved.locator('h3').allInnerTexts()).toEqual([`Run ${runName}`])
+    const item = saved.getByTestId('library-backtest')
+    expect(await item.count()).toBe(1)
+    const summary = await item.locator('summary').innerText()
+    expect(summary).toMatch(/^2 folds, refit every, 80 % intervals · MAE [\d.]+ vs naive [\d.]+ · /)
+    const rows = item.getByTestId('backtest-table').locator('tbody tr')
+    const texts = await Promise.all([0, 1, 2].map((i) => rows.nth(i).locator('td').allInnerTexts()))
+    expect(texts).toEqual(foldTexts)
+    // The hand-counted naive MAE of fold 1 (rows 300…443), as in Results.
+    let sum = 0
+    for (let r = 300; r < 444; r++) sum += Math.abs(y[r] - y[r - 1])
+    expect(Number(texts[0][5])).toBeCloseTo(sum / 144, 2)
+    await expect
+      .poll(() => item.getByTestId('backtest-chart').getAttribute('data-rendered'))
+      .not.toBeNull()
+    await saved.scrollIntoViewIfNeeded()
+    await screenshot(page, 'library-backtest')
   })
 })

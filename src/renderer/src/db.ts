@@ -18,6 +18,7 @@
 import Dexie, { type EntityTable, type Table } from 'dexie'
 import { SeqcastError } from '@shared/errors'
 import type { ErrorInfo } from '@shared/errors'
+import type { BacktestReport } from '@shared/backtest'
 import type { BaselineReport } from '@shared/baselines'
 import type { ImportReport } from '@shared/csv'
 import type { RunConfig } from '@shared/experiment'
@@ -164,6 +165,18 @@ export interface PredictionRecord {
   createdAt: number
 }
 
+/** A backtest run from the app (Results), kept under its run. */
+export interface BacktestRecord {
+  id: string
+  runId: string
+  datasetId: string
+  folds: number
+  refit: 'every' | 'once'
+  /** The per-fold report against the naive baselines, as the backtest:run channel gave it. */
+  report: BacktestReport & { level: number | null; seconds: number }
+  createdAt: number
+}
+
 export interface SettingRecord {
   key: string
   value: unknown
@@ -192,6 +205,12 @@ export const SCHEMA_V3 = {
   predictions: '&id, modelId, datasetId, createdAt',
 } as const
 
+/** v4 adds the saved backtests (one row per backtest, found by its run). */
+export const SCHEMA_V4 = {
+  ...SCHEMA_V3,
+  backtests: '&id, runId, createdAt',
+} as const
+
 /** A v1 dataset row: column data inline. */
 export interface DatasetRecordV1 extends Omit<DatasetRecord, 'columns' | 'updatedAt'> {
   columns: (ColumnMeta & { data: ArrayBuffer })[]
@@ -206,6 +225,7 @@ export class SeqcastDB extends Dexie {
   forecasts!: EntityTable<ForecastRecord, 'runId'>
   settings!: EntityTable<SettingRecord, 'key'>
   predictions!: EntityTable<PredictionRecord, 'id'>
+  backtests!: EntityTable<BacktestRecord, 'id'>
 
   constructor(name = DB_NAME) {
     super(name)
@@ -253,6 +273,8 @@ export class SeqcastDB extends Dexie {
       })
     // v3 adds a table and moves nothing: no upgrade function.
     this.version(3).stores(SCHEMA_V3)
+    // v4 adds a table and moves nothing: no upgrade function.
+    this.version(4).stores(SCHEMA_V4)
   }
 }
 
@@ -488,12 +510,18 @@ export async function renameRecord(
 export async function deleteRun(id: string): Promise<void> {
   const d = db()
   await write('the Library', () =>
-    d.transaction('rw', d.runs, d.models, d.forecasts, async () => {
+    d.transaction('rw', [d.runs, d.models, d.forecasts, d.backtests], async () => {
       await d.models.where('runId').equals(id).delete()
+      await d.backtests.where('runId').equals(id).delete()
       await d.forecasts.delete(id)
       await d.runs.delete(id)
     }),
   )
+}
+
+/** Keeps a finished backtest under its run. */
+export async function saveBacktest(record: BacktestRecord): Promise<void> {
+  await write('the backtest', () => db().backtests.put(record))
 }
 
 export async function deleteModel(id: string): Promise<void> {
