@@ -22,7 +22,8 @@ import { join, resolve } from 'node:path'
 import { EngineHost } from '../src/core/engine/host'
 import { importCsvFile } from '../src/core/services/import-file'
 import { trainRun } from '../src/core/services/train-run'
-import { fitStatModel, forecastWindows } from '../src/core/stats'
+import { windowSd } from '../src/core/services/families/stat-model'
+import { fitStatModel, forecastWindows, statModelName } from '../src/core/stats'
 import { DEFAULT_TRAINING, type ExperimentConfig } from '../src/shared/experiment'
 import { evaluateSplits, type SplitPredictions } from '../src/shared/forecast/evaluate'
 import type { IntervalSettings } from '../src/shared/forecast/intervals'
@@ -166,7 +167,15 @@ function etsForecasts(dataset: Dataset, experiment: ExperimentConfig, season: nu
   })
   const last = (s: Int32Array) => Int32Array.from(s, (x) => x + w.sequenceLength - 1)
   const predict = (s: Int32Array) => forecastWindows(model, prepared.target, last(s), 1, 1)
-  return { val: predict(prepared.windows.starts.val), test: predict(prepared.windows.starts.test) }
+  return {
+    predictions: {
+      val: predict(prepared.windows.starts.val),
+      test: predict(prepared.windows.starts.test),
+    },
+    // The model's own σ per step where ETS has a closed form (additive error, no M season).
+    sd: windowSd(model, w),
+    name: statModelName(model),
+  }
 }
 
 const host = new EngineHost()
@@ -200,13 +209,15 @@ try {
       seasonRows: c.season > 1 ? c.season : null,
     }
     const prepared = prepareExperiment(dataset, experiment)
-    const report = (model: string, predictions: SplitPredictions) => {
-      for (const m of METHODS) {
+    const report = (model: string, predictions: SplitPredictions, sd: number[] | null = null) => {
+      const own = { label: 'model', settings: { level: 0.9, method: 'model' as const } }
+      for (const m of sd ? [...METHODS, own] : METHODS) {
         const out = evaluateSplits(
           { ...prepared, starts: prepared.windows.starts },
           experiment.window,
           predictions,
           m.settings,
+          sd,
         )
         const t = out.intervals?.coverage.test
         const mae = out.metrics.test?.mae
@@ -223,7 +234,9 @@ try {
         ])
       }
     }
-    report('ETS', etsForecasts(dataset, experiment, c.season))
+    const ets = etsForecasts(dataset, experiment, c.season)
+    console.log(`  ETS fitted: ${ets.name}${ets.sd ? '' : ' (no closed-form variance)'}`)
+    report('ETS', ets.predictions, ets.sd)
     const training = {
       ...DEFAULT_TRAINING,
       epochs: EPOCHS,

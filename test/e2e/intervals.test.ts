@@ -107,6 +107,43 @@ describe('intervals and backtests in the app', () => {
     })
   })
 
+  it('the run report draws the band and lists coverage and mean width per split', async () => {
+    const { page } = browser
+    const [d] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-report').click(),
+    ])
+    const path = join(dir, 'report.html')
+    await d.saveAs(path)
+    const html = readFileSync(path, 'utf8')
+    const test = result.forecasts.test!
+    let inside = 0
+    let width = 0
+    for (let i = 0; i < test.actual.length; i++) {
+      if (test.actual[i] >= test.lower![i] && test.actual[i] <= test.upper![i]) inside++
+      width += test.upper![i] - test.lower![i]
+    }
+    const share = ((100 * inside) / test.actual.length).toFixed(1)
+    expect(html).toContain('80 % intervals, split conformal')
+    expect(html).toMatch(
+      new RegExp(
+        `<tr><th>Test</th><td>${share} %</td><td>([\\d.,]+)</td><td>${test.actual.length}</td></tr>`,
+      ),
+    )
+    const shown = html.match(/<tr><th>Test<\/th><td>[\d.]+ %<\/td><td>([\d.,]+)<\/td>/)![1]
+    // 4 significant digits
+    expect(
+      Math.abs(Number(shown.replaceAll(',', '')) / (width / test.actual.length) - 1),
+    ).toBeLessThan(1e-3)
+    expect(html).toContain('<polygon class="band"')
+    expect(html).toContain('■ 80 % split conformal interval')
+    const view = await browser.page.context().newPage()
+    await view.goto(`file://${path}`)
+    await view.locator('h2', { hasText: 'Forecast' }).scrollIntoViewIfNeeded()
+    await screenshot(view, 'report-intervals')
+    await view.close()
+  })
+
   it('Backtest: per-fold table against naive (hand-counted naive MAE) and the error chart', async () => {
     const { page } = browser
     const panel = page.getByTestId('backtest')
