@@ -64,7 +64,9 @@ export function intervalsSection(intervals: RunIntervals | null | undefined): st
   return (
     `<h2>Prediction intervals</h2>` +
     `<p>${escapeHtml(levelPercent(intervals.level))} intervals, ${escapeHtml(method)}; the band on the forecast chart is this one. ` +
-    `The validation coverage is at least the level by construction (the band is calibrated there); the test coverage is the honest figure.</p>` +
+    (intervals.method === 'model'
+      ? `The band comes from the model's forecast variance, fitted on the training rows.</p>`
+      : `The validation coverage is at least the level by construction (the band is calibrated there); the test coverage is the honest figure.</p>`) +
     `<table><tr><th></th><th>Coverage</th><th>Mean width</th><th>Targets</th></tr>${rows}</table>${note}`
   )
 }
