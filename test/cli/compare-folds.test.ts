@@ -68,6 +68,7 @@ interface Row {
 
 describe('compare --folds 3', () => {
   const out = join(dir, 'arena')
+  let lines: Record<string, unknown>[]
   let result: {
     best: { model: string }
     leaderboard: Row[]
@@ -87,8 +88,21 @@ describe('compare --folds 3', () => {
     )
     expect(sink.err()).toBe('')
     expect(code).toBe(0)
-    result = JSON.parse(sink.out().trim().split('\n').pop()!)
+    lines = sink
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    result = lines[lines.length - 1] as typeof result
   }, 240_000)
+
+  it('prints a progress line per model and fold, then the result', () => {
+    const folds = lines.filter((l) => l.event === 'fold').map((l) => `${l.model} ${l.fold}/${l.of}`)
+    expect(folds).toEqual(
+      ['ets', 'theta', 'linear'].flatMap((m) => [1, 2, 3].map((k) => `${m} ${k}/3`)),
+    )
+    expect(Object.keys(result).sort()).toEqual(['baselines', 'best', 'folds', 'leaderboard'])
+  })
 
   it("naive's fold MAE is the mean |y[r] − y[r−1]| over its block of target rows, by hand", () => {
     const naive = result.leaderboard.find((e) => e.model === 'naive')!

@@ -12,7 +12,11 @@ import { forecastsCsv } from '../../shared/forecast-csv'
 import type { Metrics } from '../../shared/metrics'
 import { EngineHost } from '../../core/engine/host'
 import { runArena, type ArenaEntry, type ArenaResult } from '../../core/services/arena'
-import { runArenaFolds, type ArenaFoldsResult } from '../../core/services/arena-folds'
+import {
+  runArenaFolds,
+  type ArenaFoldsOptions,
+  type ArenaFoldsResult,
+} from '../../core/services/arena-folds'
 import { writeModelFolder } from '../../core/services/model-files'
 import { parseArgs, usage, usageError, type OptionSpecs } from '../args'
 import { experimentFromArgs, experimentOptions } from '../experiment-args'
@@ -254,7 +258,7 @@ export function makeCompare(deps: CompareDeps = {}): Command {
     let arena: ArenaResult
     let byFolds: ArenaFoldsResult | null = null
     try {
-      const arenaOptions: Parameters<typeof runArena>[2] = {
+      const arenaOptions: ArenaFoldsOptions = {
         models,
         training,
         userSeason,
@@ -283,6 +287,8 @@ export function makeCompare(deps: CompareDeps = {}): Command {
         onEpoch: (model, r) => {
           if (json) io.stdout.write(JSON.stringify({ event: 'epoch', model, ...r }) + '\n')
         },
+        onFold: (model, fold, of) =>
+          say({ event: 'fold', model, fold, of }, `  ${model}: fold ${fold} of ${of} done`),
       }
       if (folds) {
         byFolds = await runArenaFolds(dataset, experiment, folds, arenaOptions)
