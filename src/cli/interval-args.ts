@@ -52,6 +52,7 @@ export function runIntervalsJson(i: RunIntervals | null) {
   return {
     level: i.level,
     method: i.method,
+    scale: i.scale ?? 'absolute',
     radius: i.radius,
     samples: i.samples,
     futureRadius: i.futureRadius,

@@ -143,7 +143,7 @@ export const runConfigSchema = z
     model: modelSpecSchema,
     training: trainingConfigSchema,
     intervals: z
-      .object({ level: z.number().gt(0).lt(1), method: z.enum(['split', 'aci']) })
+      .object({ level: z.number().gt(0).lt(1), method: z.enum(['split', 'aci', 'model']) })
       .strict()
       .optional(),
   })

@@ -7,6 +7,7 @@ import { z } from 'zod'
 import type { BaselineReport } from './baselines'
 import { SeqcastError } from './errors'
 import type { IntervalMethod, LevelRadius, RunIntervals } from './forecast/intervals'
+import type { IntervalScale } from './intervals/scale'
 import {
   experimentConfigSchema,
   trainingConfigSchema,
@@ -94,6 +95,8 @@ export type ModelManifest = {
 export type ManifestIntervals = {
   level: number
   method: IntervalMethod
+  /** 'relative': the half-widths are shares of |forecast|; absent: absolute (data units). */
+  scale?: IntervalScale
   radius: (number | null)[]
   samples: number[]
   /** Half-widths of the run's future forecast (differ from `radius` with ACI). */
@@ -176,6 +179,7 @@ function manifestIntervals(i: RunIntervals): ManifestIntervals {
   return {
     level: i.level,
     method: i.method,
+    ...(i.scale === 'relative' ? { scale: i.scale } : {}),
     radius: i.radius,
     samples: i.samples,
     futureRadius: i.futureRadius,
@@ -275,7 +279,8 @@ export const modelManifestSchema = z.object({
   intervals: z
     .object({
       level: z.number().gt(0).lt(1),
-      method: z.enum(['split', 'aci']),
+      method: z.enum(['split', 'aci', 'model']),
+      scale: z.enum(['absolute', 'relative']).optional(),
       radius: z.array(z.number().min(0).nullable()),
       samples: z.array(z.number().int().min(0)),
       futureRadius: z.array(z.number().min(0).nullable()),

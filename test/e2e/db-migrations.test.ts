@@ -213,6 +213,39 @@ const CREATE_V3_THEN_ARENA = `(async (name) => {
   return { before, verno: d.verno, kept, arena, afterDelete }
 })`
 
+/**
+ * A v3 database written through Dexie with the v3 schema (a run and a forecast of a model), then
+ * opened with the current db.ts, which keeps both and saves a backtest under the run.
+ */
+const CREATE_V3_DEXIE_THEN_OPEN = `(async (name) => {
+  const { Dexie, SCHEMA_V3, openDatabase } = window.seqcastDb
+  const old = new Dexie(name)
+  old.version(3).stores(SCHEMA_V3)
+  await old.open()
+  await old.table('runs').put({ id: 'run-v3', name: 'run', datasetId: 'ds', status: 'done', history: [], createdAt: 2, updatedAt: 2 })
+  await old.table('predictions').put({ id: 'p-v3', modelId: 'm', datasetId: 'ds', createdAt: 3 })
+  const before = old.tables.map((t) => t.name).sort()
+  old.close()
+  const d = openDatabase(name)
+  await d.open()
+  const metrics = { mae: 2, rmse: 3, mape: NaN, smape: 10, mase: 1, n: 4 }
+  const score = { samples: 4, metrics, baselines: { naive: { ...metrics, mae: 2.5 }, seasonalNaive: null }, coverage: 0.75, width: 4 }
+  await d.backtests.put({
+    id: 'bt-1', runId: 'run-v3', datasetId: 'ds', folds: 1, refit: 'every', createdAt: 5,
+    report: { folds: [{ fold: 1, trainRows: [0, 10], targetRows: [10, 14], ...score }], overall: score, level: 0.9, seconds: 1.5 },
+  })
+  const bt = (await d.backtests.where('runId').equals('run-v3').toArray())[0]
+  const out = {
+    before,
+    verno: d.verno,
+    run: (await d.runs.get('run-v3')).name,
+    predictions: await d.predictions.count(),
+    backtest: { fold: bt.report.folds[0].targetRows, mape: Number.isNaN(bt.report.overall.metrics.mape) ? 'NaN' : 0, naive: bt.report.overall.baselines.naive.mae, level: bt.report.level },
+  }
+  d.close()
+  return out
+})`
+
 /** Opens with the current db.ts and reports what survived. */
 const OPEN_CURRENT = `(async (name) => {
   const { openDatabase, loadDataset } = window.seqcastDb
@@ -247,9 +280,10 @@ const OPEN_CURRENT = `(async (name) => {
 })`
 
 function expectSurvived(result: Record<string, unknown>): void {
-  expect(result.verno).toBe(4)
+  expect(result.verno).toBe(5)
   expect(result.tables).toEqual([
     'arenas',
+    'backtests',
     'columns',
     'datasets',
     'forecasts',
@@ -295,7 +329,7 @@ function expectSurvived(result: Record<string, unknown>): void {
 }
 
 describe('db.ts schema upgrades in Chromium', () => {
-  it('v2 → v4: runs, models, forecasts and drafts are kept; forecasts of models get their table', async () => {
+  it('v2 → v5: runs, models, forecasts and drafts are kept; forecasts of models get their table', async () => {
     const result = (await page.evaluate(`${CREATE_V2_DEXIE_THEN_OPEN}('mig-v2')`)) as Record<
       string,
       unknown
@@ -304,9 +338,10 @@ describe('db.ts schema upgrades in Chromium', () => {
       verno: 2,
       tables: ['columns', 'datasets', 'forecasts', 'models', 'runs', 'settings'],
     })
-    expect(result.verno).toBe(4)
+    expect(result.verno).toBe(5)
     expect(result.tables).toEqual([
       'arenas',
+      'backtests',
       'columns',
       'datasets',
       'forecasts',
@@ -337,13 +372,13 @@ describe('db.ts schema upgrades in Chromium', () => {
     })
   })
 
-  it('v3 → v4: runs and forecasts of models are kept; a comparison is saved with its board and deleted with its runs', async () => {
+  it('v3 → v5: runs and forecasts of models are kept; a comparison is saved with its board and deleted with its runs', async () => {
     const result = (await page.evaluate(`${CREATE_V3_THEN_ARENA}('mig-v3')`)) as Record<
       string,
       unknown
     >
     expect(result.before).toEqual({ verno: 3, hasArenas: false })
-    expect(result.verno).toBe(4)
+    expect(result.verno).toBe(5)
     expect(result.kept).toEqual({ run: 'done', prediction: 'v3.csv with run', model: [1, 2, 3] })
     expect(result.arena).toEqual({
       byDataset: 1,
@@ -359,6 +394,17 @@ describe('db.ts schema upgrades in Chromium', () => {
       models: ['run-v3-model'],
       forecasts: [],
       predictions: 1,
+    })
+  })
+
+  it('v3 → v5: runs and forecasts are kept; backtests get their table, found by their run', async () => {
+    const result = await page.evaluate(`${CREATE_V3_DEXIE_THEN_OPEN}('mig-v3')`)
+    expect(result).toEqual({
+      before: ['columns', 'datasets', 'forecasts', 'models', 'predictions', 'runs', 'settings'],
+      verno: 5,
+      run: 'run',
+      predictions: 1,
+      backtest: { fold: [10, 14], mape: 'NaN', naive: 2.5, level: 0.9 },
     })
   })
 
@@ -394,7 +440,7 @@ describe('db.ts schema upgrades in Chromium', () => {
       return { isBuffer: raw.data instanceof ArrayBuffer, bytes: raw.data.byteLength, same, verno: d.verno }
     })()`)) as Record<string, unknown>
     // Exactly the column's 8,000 bytes, not the larger buffer the view sat in.
-    expect(result).toEqual({ isBuffer: true, bytes: 8000, same: true, verno: 4 })
+    expect(result).toEqual({ isBuffer: true, bytes: 8000, same: true, verno: 5 })
   })
 
   it('a full disk is reported as a quota error, and what was saved before stays intact', async () => {

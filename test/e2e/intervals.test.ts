@@ -2,8 +2,9 @@
  * Intervals and backtests in the app (Chromium against `npm run serve`), on 600 months of
  * sunspots: the Interval level set in the Experiment view reaches the run, Results states the
  * test coverage the engine's bands give (counted here from the run:done result), the exported
- * forecasts CSV carries lower,upper, and the Backtest panel shows each fold against naive with
- * the naive MAE of a hand count.
+ * forecasts CSV carries lower,upper, the Backtest panel shows each fold against naive with
+ * the naive MAE of a hand count, and that backtest is listed under its run in the Library after
+ * a reload (IndexedDB), with the same rows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -51,6 +52,8 @@ afterAll(async () => {
 })
 
 let result: RunResult
+/** The Backtest panel's rows as Results showed them, for the Library after a reload. */
+let foldTexts: string[][] = []
 
 describe('intervals and backtests in the app', () => {
   it('the Interval level field reaches the run; Results states the coverage of its bands', async () => {
@@ -104,6 +107,43 @@ describe('intervals and backtests in the app', () => {
     })
   })
 
+  it('the run report draws the band and lists coverage and mean width per split', async () => {
+    const { page } = browser
+    const [d] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-report').click(),
+    ])
+    const path = join(dir, 'report.html')
+    await d.saveAs(path)
+    const html = readFileSync(path, 'utf8')
+    const test = result.forecasts.test!
+    let inside = 0
+    let width = 0
+    for (let i = 0; i < test.actual.length; i++) {
+      if (test.actual[i] >= test.lower![i] && test.actual[i] <= test.upper![i]) inside++
+      width += test.upper![i] - test.lower![i]
+    }
+    const share = ((100 * inside) / test.actual.length).toFixed(1)
+    expect(html).toContain('80 % intervals, split conformal')
+    expect(html).toMatch(
+      new RegExp(
+        `<tr><th>Test</th><td>${share} %</td><td>([\\d.,]+)</td><td>${test.actual.length}</td></tr>`,
+      ),
+    )
+    const shown = html.match(/<tr><th>Test<\/th><td>[\d.]+ %<\/td><td>([\d.,]+)<\/td>/)![1]
+    // 4 significant digits
+    expect(
+      Math.abs(Number(shown.replaceAll(',', '')) / (width / test.actual.length) - 1),
+    ).toBeLessThan(1e-3)
+    expect(html).toContain('<polygon class="band"')
+    expect(html).toContain('■ 80 % split conformal interval')
+    const view = await browser.page.context().newPage()
+    await view.goto(`file://${path}`)
+    await view.locator('h2', { hasText: 'Forecast' }).scrollIntoViewIfNeeded()
+    await screenshot(view, 'report-intervals')
+    await view.close()
+  })
+
   it('Backtest: per-fold table against naive (hand-counted naive MAE) and the error chart', async () => {
     const { page } = browser
     const panel = page.getByTestId('backtest')
@@ -124,5 +164,36 @@ describe('intervals and backtests in the app', () => {
       .poll(() => page.getByTestId('backtest-chart').getAttribute('data-rendered'))
       .not.toBeNull()
     await screenshot(page, 'results-backtest')
+    foldTexts = await Promise.all([0, 1, 2].map((i) => rows.nth(i).locator('td').allInnerTexts()))
+  })
+
+  it('the backtest is kept: listed under its run in the Library after a reload', async () => {
+    const { page } = browser
+    await page.reload()
+    await page.getByTestId('nav-library').click()
+    const saved = page.getByTestId('library-backtests')
+    await saved.waitFor()
+    const runName = await page
+      .getByTestId('library-runs')
+      .locator('tbody tr')
+      .first()
+      .getAttribute('data-name')
+    expect(await saved.locator('h3').allInnerTexts()).toEqual([`Run ${runName}`])
+    const item = saved.getByTestId('library-backtest')
+    expect(await item.count()).toBe(1)
+    const summary = await item.locator('summary').innerText()
+    expect(summary).toMatch(/^2 folds, refit every, 80 % intervals · MAE [\d.]+ vs naive [\d.]+ · /)
+    const rows = item.getByTestId('backtest-table').locator('tbody tr')
+    const texts = await Promise.all([0, 1, 2].map((i) => rows.nth(i).locator('td').allInnerTexts()))
+    expect(texts).toEqual(foldTexts)
+    // The hand-counted naive MAE of fold 1 (rows 300…443), as in Results.
+    let sum = 0
+    for (let r = 300; r < 444; r++) sum += Math.abs(y[r] - y[r - 1])
+    expect(Number(texts[0][5])).toBeCloseTo(sum / 144, 2)
+    await expect
+      .poll(() => item.getByTestId('backtest-chart').getAttribute('data-rendered'))
+      .not.toBeNull()
+    await saved.scrollIntoViewIfNeeded()
+    await screenshot(page, 'library-backtest')
   })
 })

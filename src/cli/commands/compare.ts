@@ -1,7 +1,8 @@
 /**
  * `compare <file> [train's experiment flags] [--models all|statistical|neural|a,b,…] [--epochs N]
- * [--patience n] [--season m] --out DIR [--json]`: every model of the set on the same windows,
- * the naive baselines and an ensemble of the best three, ranked by validation MAE. Writes
+ * [--patience n] [--season m] [--folds K [--refit every|once]] --out DIR [--json]`: every model of
+ * the set on the same windows, the naive baselines and an ensemble of the best three, ranked by
+ * validation MAE; with --folds, by the mean fold MAE of a rolling-origin backtest (compare-folds.ts). Writes
  * DIR/leaderboard.json and DIR/best/ (what `train` writes for the best entry). With --json,
  * progress lines and then one object as the last stdout line: {best, leaderboard, baselines}.
  */
@@ -11,6 +12,11 @@ import { forecastsCsv } from '../../shared/forecast-csv'
 import type { Metrics } from '../../shared/metrics'
 import { EngineHost } from '../../core/engine/host'
 import { runArena, type ArenaEntry, type ArenaResult } from '../../core/services/arena'
+import {
+  runArenaFolds,
+  type ArenaFoldsOptions,
+  type ArenaFoldsResult,
+} from '../../core/services/arena-folds'
 import { writeModelFolder } from '../../core/services/model-files'
 import { parseArgs, usage, usageError, type OptionSpecs } from '../args'
 import { experimentFromArgs, experimentOptions } from '../experiment-args'
@@ -18,6 +24,7 @@ import { EXIT, type CliIO, type Command } from '../io'
 import { loadCsv } from '../load'
 import { repairOptions } from '../repair-args'
 import { prepareOutputDir } from '../../core/files/atomic-write'
+import { foldsFromArgs, foldsJson, foldsOptions, foldsText } from './compare-folds'
 import { metricsJson, writeText } from './predict'
 import { resultJson, trainingFromArgs } from './train'
 
@@ -81,6 +88,7 @@ const options: OptionSpecs = {
     required: true,
   },
   json: { type: 'boolean', description: 'JSON lines of progress; the last line is the result' },
+  ...foldsOptions,
   ...repairOptions,
   help: { type: 'boolean', description: 'show this help' },
 }
@@ -219,6 +227,7 @@ export function makeCompare(deps: CompareDeps = {}): Command {
     const json = Boolean(args.options.json)
     const out = resolve(String(args.options.out))
     const models = arenaModels(String(args.options.models ?? 'all'))
+    const folds = foldsFromArgs(args.options)
     const training = trainingFromArgs(
       {
         ...args.options,
@@ -247,8 +256,9 @@ export function makeCompare(deps: CompareDeps = {}): Command {
     const say = (event: Record<string, unknown>, text: string) =>
       json ? io.stdout.write(JSON.stringify(event) + '\n') : io.stderr.write(text + '\n')
     let arena: ArenaResult
+    let byFolds: ArenaFoldsResult | null = null
     try {
-      arena = await runArena(dataset, experiment, {
+      const arenaOptions: ArenaFoldsOptions = {
         models,
         training,
         userSeason,
@@ -277,14 +287,20 @@ export function makeCompare(deps: CompareDeps = {}): Command {
         onEpoch: (model, r) => {
           if (json) io.stdout.write(JSON.stringify({ event: 'epoch', model, ...r }) + '\n')
         },
-      })
+        onFold: (model, fold, of) =>
+          say({ event: 'fold', model, fold, of }, `  ${model}: fold ${fold} of ${of} done`),
+      }
+      if (folds) {
+        byFolds = await runArenaFolds(dataset, experiment, folds, arenaOptions)
+        arena = byFolds.arena
+      } else arena = await runArena(dataset, experiment, arenaOptions)
     } finally {
       process.removeListener('SIGINT', onSigint)
       if (!deps.host) await host.dispose()
     }
-    for (const s of arena.skipped)
+    for (const s of byFolds?.skipped ?? arena.skipped)
       say({ event: 'skipped', model: s.model, reason: s.reason }, `skipped ${s.model}: ${s.reason}`)
-    const result = arenaJson(arena)
+    const result = byFolds ? foldsJson(byFolds, arenaJson(arena)) : arenaJson(arena)
     const files = await writeBest(arena, join(out, 'best'))
     const leaderboard = {
       ...result,
@@ -304,7 +320,8 @@ export function makeCompare(deps: CompareDeps = {}): Command {
       },
     }
     await writeText(join(out, 'leaderboard.json'), JSON.stringify(leaderboard, null, 2) + '\n')
-    io.stdout.write(json ? JSON.stringify(result) + '\n' : boardText(arena, out) + '\n')
+    const text = byFolds ? foldsText(byFolds, out) : boardText(arena, out)
+    io.stdout.write(json ? JSON.stringify(result) + '\n' : text + '\n')
     return EXIT.ok
   }
 }

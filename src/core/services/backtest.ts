@@ -23,7 +23,14 @@ import {
 import { checkRun } from '../../shared/checks/run'
 import { SeqcastError } from '../../shared/errors'
 import type { ExperimentConfig, TrainingConfig } from '../../shared/experiment'
-import { calibrateConformal, conformalBands, describeCalibration } from '../../shared/intervals'
+import {
+  calibrateConformal,
+  chooseScale,
+  conformalBands,
+  describeCalibration,
+  fromScale,
+  toScale,
+} from '../../shared/intervals'
 import type { ModelSpec } from '../../shared/models/spec'
 import { prepareExperiment, type NamedValues } from '../../shared/prepare'
 import type { EpochRecord } from '../../shared/run'
@@ -142,13 +149,18 @@ export async function backtestRun(
     const f: FoldForecast = { predicted: fitted.forecasts }
     if (config.level !== null) {
       const calibrationPlan = config.refit === 'once' ? plans[0] : plan
-      const c = calibrateConformal(
-        actualTargets(target, calibrationPlan.earlyStopStarts, w),
-        fitted.calibration,
-        H,
-        config.level,
+      // The residual scale as a run chooses it, from the rows the fold's model learned from.
+      const { scale } = chooseScale(target, calibrationPlan.trainRows[1])
+      const cal = toScale(
+        {
+          actual: actualTargets(target, calibrationPlan.earlyStopStarts, w),
+          predicted: fitted.calibration,
+        },
+        scale,
       )
-      Object.assign(f, conformalBands(fitted.forecasts, c))
+      const c = calibrateConformal(cal.actual, cal.predicted, H, config.level)
+      const onScale = toScale({ actual: fitted.forecasts, predicted: fitted.forecasts }, scale)
+      Object.assign(f, fromScale(conformalBands(onScale.predicted, c), fitted.forecasts, scale))
       radius.push(c.radius)
       note ??= describeCalibration(c)
     }

@@ -107,6 +107,7 @@ export async function trainRun(
     w,
     fitted.predictions,
     config.intervals ?? DEFAULT_INTERVALS,
+    fitted.forecastSd ?? null,
   )
   const future: FutureForecast | null =
     fitted.future && fitted.futureStart !== null
@@ -161,6 +162,10 @@ export async function trainRun(
 /** The future forecast with the run's future half-widths (ACI: as the last test actual left them). */
 function withBands(future: FutureForecast, intervals: RunIntervals | null): FutureForecast {
   if (!intervals) return future
-  const { lower, upper } = bandsFromRadius(future.predicted, intervals.futureRadius)
+  const { lower, upper } = bandsFromRadius(
+    future.predicted,
+    intervals.futureRadius,
+    intervals.scale,
+  )
   return { ...future, lower, upper }
 }

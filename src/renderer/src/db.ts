@@ -18,6 +18,7 @@
 import Dexie, { type EntityTable, type Table } from 'dexie'
 import { SeqcastError } from '@shared/errors'
 import type { ErrorInfo } from '@shared/errors'
+import type { BacktestReport } from '@shared/backtest'
 import type { BaselineReport } from '@shared/baselines'
 import type { ImportReport } from '@shared/csv'
 import type { ArenaFamily } from '@shared/arena'
@@ -208,6 +209,18 @@ export interface ArenaRecord {
   updatedAt: number
 }
 
+/** A backtest run from the app (Results), kept under its run. */
+export interface BacktestRecord {
+  id: string
+  runId: string
+  datasetId: string
+  folds: number
+  refit: 'every' | 'once'
+  /** The per-fold report against the naive baselines, as the backtest:run channel gave it. */
+  report: BacktestReport & { level: number | null; seconds: number }
+  createdAt: number
+}
+
 export interface SettingRecord {
   key: string
   value: unknown
@@ -241,6 +254,12 @@ export const SCHEMA_V4 = {
   arenas: '&id, datasetId, createdAt',
 } as const
 
+/** v5 adds the saved backtests (one row per backtest, found by its run). */
+export const SCHEMA_V5 = {
+  ...SCHEMA_V4,
+  backtests: '&id, runId, createdAt',
+} as const
+
 /** A v1 dataset row: column data inline. */
 export interface DatasetRecordV1 extends Omit<DatasetRecord, 'columns' | 'updatedAt'> {
   columns: (ColumnMeta & { data: ArrayBuffer })[]
@@ -256,6 +275,7 @@ export class SeqcastDB extends Dexie {
   settings!: EntityTable<SettingRecord, 'key'>
   predictions!: EntityTable<PredictionRecord, 'id'>
   arenas!: EntityTable<ArenaRecord, 'id'>
+  backtests!: EntityTable<BacktestRecord, 'id'>
 
   constructor(name = DB_NAME) {
     super(name)
@@ -305,6 +325,8 @@ export class SeqcastDB extends Dexie {
     this.version(3).stores(SCHEMA_V3)
     // v4 adds a table; runs get an optional, unindexed `arenaId`: no upgrade function.
     this.version(4).stores(SCHEMA_V4)
+    // v5 adds a table and moves nothing: no upgrade function.
+    this.version(5).stores(SCHEMA_V5)
   }
 }
 
@@ -540,12 +562,18 @@ export async function renameRecord(
 export async function deleteRun(id: string): Promise<void> {
   const d = db()
   await write('the Library', () =>
-    d.transaction('rw', d.runs, d.models, d.forecasts, async () => {
+    d.transaction('rw', [d.runs, d.models, d.forecasts, d.backtests], async () => {
       await d.models.where('runId').equals(id).delete()
+      await d.backtests.where('runId').equals(id).delete()
       await d.forecasts.delete(id)
       await d.runs.delete(id)
     }),
   )
+}
+
+/** Keeps a finished backtest under its run. */
+export async function saveBacktest(record: BacktestRecord): Promise<void> {
+  await write('the backtest', () => db().backtests.put(record))
 }
 
 export async function deleteModel(id: string): Promise<void> {
@@ -607,14 +635,15 @@ export async function deletePrediction(id: string): Promise<void> {
 
 // ───────────────────────────── arenas ─────────────────────────────
 
-/** Deletes a comparison with the runs, models and forecasts of its models. */
+/** Deletes a comparison with the runs, models, forecasts and backtests of its models. */
 export async function deleteArena(id: string, d: SeqcastDB = db()): Promise<void> {
   await write('the Library', () =>
-    d.transaction('rw', [d.arenas, d.runs, d.models, d.forecasts], async () => {
+    d.transaction('rw', [d.arenas, d.runs, d.models, d.forecasts, d.backtests], async () => {
       const arena = await d.arenas.get(id)
       for (const runId of arena?.board.map((r) => r.runId) ?? []) {
         if (!runId) continue
         await d.models.where('runId').equals(runId).delete()
+        await d.backtests.where('runId').equals(runId).delete()
         await d.forecasts.delete(runId)
         await d.runs.delete(runId)
       }

@@ -87,6 +87,13 @@ export function checkRun(config: RunConfig, trainWindows?: number): void {
   const w = experiment.window
   // A statistical model has no layers or batches: it reads the target's own past, row by row.
   if (spec.statistical) return
+  if (config.intervals?.method === 'model') {
+    throw new SeqcastError(
+      'config',
+      `Interval method model: "${spec.name}" is a window model, and only statistical models (ETS, ARIMA, Theta, MSTL) give intervals of their own. Use the interval method split or aci, which work for every model.`,
+      { setting: 'intervalMethod' },
+    )
+  }
   // A config prepared from 'auto' holds concrete settings; an unprepared one is checked as none.
   const resolved = {
     ...experiment,

@@ -14,6 +14,7 @@ import {
 } from '../run'
 import type { WindowConfig } from '../windows/config'
 import { windowForecast } from './assemble'
+import { chooseScale } from '../intervals/scale'
 import { runIntervals, type IntervalSettings, type RunIntervals } from './intervals'
 
 /** Predictions of the validation and test windows (n × H window-major, data units). */
@@ -37,6 +38,8 @@ export function evaluateSplits(
   window: WindowConfig,
   predictions: SplitPredictions,
   intervalSettings: IntervalSettings | null = null,
+  /** A statistical model's forecast standard deviation per step (interval method 'model'). */
+  modelSd: readonly number[] | null = null,
 ): EvaluatedSplits {
   const out: EvaluatedSplits = { metrics: {}, forecasts: {}, comparison: {}, intervals: null }
   const { baselines } = data
@@ -57,7 +60,11 @@ export function evaluateSplits(
       const f = out.forecasts[split]
       return f && { starts: data.starts[split], actual: f.actual, predicted: f.predicted }
     }
-    const found = runIntervals(window, intervalSettings, of('val'), of('test'))
+    // The scale is chosen from the rows up to the last validation target: never the test rows.
+    const val = data.starts.val
+    const valEnd = val.length ? val[val.length - 1] + window.delay + window.horizon : 0
+    const scale = intervalSettings.scale ?? chooseScale(data.target, valEnd).scale
+    const found = runIntervals(window, intervalSettings, of('val'), of('test'), scale, modelSd)
     if (found) {
       out.intervals = found.intervals
       for (const split of ['val', 'test'] as const) {

@@ -18,24 +18,39 @@ import {
   intervalCoverage,
   levelNumber,
   levelPercent,
+  normalQuantile,
+  fromScale,
+  toScale,
   type Bands,
+  type IntervalScale,
 } from '../intervals'
 import { SeqcastError } from '../errors'
 import type { ModelManifest } from '../manifest'
 import type { WindowConfig } from '../windows/config'
 
-export type IntervalMethod = 'split' | 'aci'
-export const INTERVAL_METHODS: readonly IntervalMethod[] = ['split', 'aci']
+/**
+ * 'split' and 'aci' are conformal and work for every family; 'model' is a statistical model's
+ * own interval, ŷ ± Φ⁻¹((1+level)/2)·σ_h from its closed-form forecast variance (ETS with
+ * additive errors and no multiplicative season, ARIMA, non-seasonal Theta, MSTL).
+ */
+export type IntervalMethod = 'split' | 'aci' | 'model'
+export const INTERVAL_METHODS: readonly IntervalMethod[] = ['split', 'aci', 'model']
 
 /** How the app and the CLI name a method. */
 export function methodName(method: IntervalMethod): string {
-  return method === 'aci' ? 'adaptive conformal' : 'split conformal'
+  return method === 'aci'
+    ? 'adaptive conformal'
+    : method === 'model'
+      ? 'model-based, from its forecast variance'
+      : 'split conformal'
 }
 
 export interface IntervalSettings {
   /** Nominal coverage, strictly between 0 and 1 (0.9 = 90 %). */
   level: number
   method: IntervalMethod
+  /** Residual scale; absent: chosen from the training and validation rows (chooseScale). */
+  scale?: IntervalScale
 }
 
 export const DEFAULT_INTERVALS: IntervalSettings = {
@@ -67,6 +82,11 @@ export interface LevelRadius {
 export interface RunIntervals {
   level: number
   method: IntervalMethod
+  /**
+   * The scale residuals were ranked on (shared/intervals/scale.ts); with 'relative' every
+   * half-width below is a share of |forecast|. Absent in runs saved before it: absolute.
+   */
+  scale?: IntervalScale
   /** Split conformal half-widths per step from the validation residuals. */
   radius: (number | null)[]
   /** Validation residuals per step that entered. */
@@ -94,30 +114,37 @@ export interface SplitForecasts {
 export function runIntervals(
   window: WindowConfig,
   settings: IntervalSettings,
-  val: SplitForecasts | undefined,
-  test: SplitForecasts | undefined,
+  dataVal: SplitForecasts | undefined,
+  dataTest: SplitForecasts | undefined,
+  scale: IntervalScale = 'absolute',
+  /** With method 'model': the model's forecast standard deviation per horizon step. */
+  modelSd: readonly number[] | null = null,
 ): { intervals: RunIntervals; bands: Partial<Record<'val' | 'test', Bands>> } | null {
   checkLevel(settings.level)
-  if (!val || val.starts.length === 0) return null
+  if (!dataVal || dataVal.starts.length === 0) return null
+  if (settings.method === 'model') return modelIntervals(settings, modelSd, dataVal, dataTest)
+  // Calibrated and adapted on the chosen scale; bands and coverage in data units.
+  const val = toScale(dataVal, scale)
+  const test = dataTest && toScale(dataTest, scale)
   const H = window.horizon
   const calibration = calibrateConformal(val.actual, val.predicted, H, settings.level)
   const bands: Partial<Record<'val' | 'test', Bands>> = {
-    val: conformalBands(val.predicted, calibration),
+    val: fromScale(conformalBands(val.predicted, calibration), dataVal.predicted, scale),
   }
   let futureRadius = calibration.radius
-  if (test && test.starts.length > 0) {
+  if (test && dataTest && test.starts.length > 0) {
     if (settings.method === 'aci') {
       const adaptive = adaptiveBands(val, test, window, settings.level)
-      bands.test = adaptive
+      bands.test = fromScale(adaptive, dataTest.predicted, scale)
       futureRadius = adaptive.finalRadius
     } else {
-      bands.test = conformalBands(test.predicted, calibration)
+      bands.test = fromScale(conformalBands(test.predicted, calibration), dataTest.predicted, scale)
     }
   }
   const coverage: RunIntervals['coverage'] = {}
   for (const split of ['val', 'test'] as const) {
     const b = bands[split]
-    const f = split === 'val' ? val : test
+    const f = split === 'val' ? dataVal : dataTest
     if (!b || !f) continue
     const c = intervalCoverage(f.actual, b.lower, b.upper)
     coverage[split] = { coverage: c.coverage, width: c.meanWidth, n: c.n }
@@ -134,6 +161,7 @@ export function runIntervals(
     intervals: {
       level: settings.level,
       method: settings.method,
+      scale,
       radius: calibration.radius,
       samples: calibration.samples,
       futureRadius,
@@ -145,9 +173,63 @@ export function runIntervals(
   }
 }
 
-/** forecast ± half-width per step (±∞ where the half-width is null). */
-export function bandsFromRadius(predicted: ArrayLike<number>, radius: (number | null)[]): Bands {
-  return conformalBands(predicted, { radius })
+/** ŷ ± z·σ_h: the half-widths of a model's own interval at `level`. */
+export function modelRadius(sd: readonly number[], level: number): (number | null)[] {
+  const z = normalQuantile((1 + level) / 2)
+  return sd.map((s) => (Number.isFinite(s) ? z * s : null))
+}
+
+function modelIntervals(
+  settings: IntervalSettings,
+  sd: readonly number[] | null,
+  val: SplitForecasts,
+  test: SplitForecasts | undefined,
+): { intervals: RunIntervals; bands: Partial<Record<'val' | 'test', Bands>> } {
+  if (!sd) {
+    throw new SeqcastError(
+      'config',
+      'Interval method model: this model gives no forecast variance of its own (only ETS with additive errors and no multiplicative season, ARIMA, non-seasonal Theta and MSTL do). Use the interval method split or aci, which work for every model.',
+      { setting: 'intervalMethod' },
+    )
+  }
+  const radius = modelRadius(sd, settings.level)
+  const bands: Partial<Record<'val' | 'test', Bands>> = {
+    val: conformalBands(val.predicted, { radius }),
+  }
+  if (test && test.starts.length > 0) bands.test = conformalBands(test.predicted, { radius })
+  const coverage: RunIntervals['coverage'] = {}
+  for (const split of ['val', 'test'] as const) {
+    const b = bands[split]
+    const f = split === 'val' ? val : test
+    if (!b || !f) continue
+    const c = intervalCoverage(f.actual, b.lower, b.upper)
+    coverage[split] = { coverage: c.coverage, width: c.meanWidth, n: c.n }
+  }
+  const levels = [...new Set([...STORED_LEVELS, settings.level])].sort((a, b) => a - b)
+  return {
+    intervals: {
+      level: settings.level,
+      method: 'model',
+      scale: 'absolute',
+      radius,
+      samples: sd.map(() => 0),
+      futureRadius: radius,
+      coverage,
+      grid: levels.map((level) => ({ level, radius: modelRadius(sd, level) })),
+      note: null,
+    },
+    bands,
+  }
+}
+
+/** forecast ± half-width per step (±∞ where the half-width is null); relative: ± half-width · |forecast|. */
+export function bandsFromRadius(
+  predicted: ArrayLike<number>,
+  radius: (number | null)[],
+  scale: IntervalScale = 'absolute',
+): Bands {
+  const onScale = toScale({ actual: predicted, predicted }, scale).predicted
+  return fromScale(conformalBands(onScale, { radius }), predicted, scale)
 }
 
 /**
@@ -158,7 +240,12 @@ export function bandsFromRadius(predicted: ArrayLike<number>, radius: (number | 
 export function storedCalibration(
   manifest: ModelManifest,
   level: number | undefined,
-): { level: number; radius: (number | null)[]; futureRadius: (number | null)[] } | null {
+): {
+  level: number
+  radius: (number | null)[]
+  futureRadius: (number | null)[]
+  scale: IntervalScale
+} | null {
   const stored = manifest.intervals
   if (!stored) {
     if (level === undefined) return null
@@ -170,9 +257,10 @@ export function storedCalibration(
     )
   }
   const wanted = level ?? stored.level
+  const scale = stored.scale ?? 'absolute'
   const same = (a: number, b: number) => Math.abs(a - b) < 1e-9
   if (same(wanted, stored.level))
-    return { level: stored.level, radius: stored.radius, futureRadius: stored.futureRadius }
+    return { level: stored.level, radius: stored.radius, futureRadius: stored.futureRadius, scale }
   const found = stored.levels.find((l) => same(l.level, wanted))
   if (!found) {
     throw new SeqcastError(
@@ -182,7 +270,7 @@ export function storedCalibration(
       { setting: 'interval', received: wanted, levels: stored.levels.map((l) => l.level) },
     )
   }
-  return { level: found.level, radius: found.radius, futureRadius: found.radius }
+  return { level: found.level, radius: found.radius, futureRadius: found.radius, scale }
 }
 
 /**
@@ -208,18 +296,19 @@ export function withStoredLevel<
 >(set: S, manifest: ModelManifest, level: number): S | null {
   const c = storedCalibration(manifest, level)
   if (!c) return null
-  const bands = bandsFromRadius(set.forecast.predicted, c.radius)
+  const bands = bandsFromRadius(set.forecast.predicted, c.radius, c.scale)
   const cov = intervalCoverage(set.forecast.actual, bands.lower, bands.upper)
   return {
     ...set,
     forecast: { ...set.forecast, ...bands },
     future: set.future && {
       ...set.future,
-      ...bandsFromRadius(set.future.predicted, c.futureRadius),
+      ...bandsFromRadius(set.future.predicted, c.futureRadius, c.scale),
     },
     intervals: {
       level: c.level,
-      method: 'split',
+      // Stored levels are split conformal half-widths, or the model's own from its variance.
+      method: manifest.intervals?.method === 'model' ? 'model' : 'split',
       radius: c.radius,
       coverage: cov.n > 0 ? { coverage: cov.coverage, width: cov.meanWidth, n: cov.n } : null,
     },

@@ -1,3 +1,5 @@
 export * from './conformal'
 export * from './aci'
 export * from './coverage'
+export * from './scale'
+export * from './normal'

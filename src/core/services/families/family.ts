@@ -26,6 +26,8 @@ export interface FamilyOutcome {
   stopReason: StopReason
   stopMessage: string | null
   backend: BackendReport
+  /** Statistical models with a closed-form variance: σ per horizon step (data units). */
+  forecastSd?: number[] | null
   /** The exported model with the final manifest; null when nothing was fitted. */
   package(manifest: ModelManifest): ModelPackage | null
 }

@@ -14,7 +14,13 @@ import type { ModelSpec } from '../../../shared/models/spec'
 import type { PreparedExperiment } from '../../../shared/prepare'
 import type { BackendReport, ModelPackage } from '../../../shared/run'
 import { gapAfterWindow, type WindowConfig } from '../../../shared/windows/config'
-import { fitStatModel, forecastWindows, statModelName, type FittedStat } from '../../stats'
+import {
+  fitStatModel,
+  forecastVariance,
+  forecastWindows,
+  statModelName,
+  type FittedStat,
+} from '../../stats'
 import { statsFromJson, statsToJson } from '../../stats/stats-json'
 import type { FamilyContext, FamilyOutcome } from './family'
 
@@ -55,6 +61,17 @@ export function statisticalWindowForecasts(
   w: WindowConfig,
 ): Float64Array {
   return forecastWindows(fitted, target, windowLastRows(starts, w), gapAfterWindow(w), w.horizon)
+}
+
+/**
+ * σ of the steps h … h+H−1 after a window's last row, from the model's closed-form variance
+ * (origin-independent); null where the model has none (multiplicative ETS, seasonal Theta).
+ */
+export function windowSd(fitted: FittedStat, w: WindowConfig): number[] | null {
+  const h = gapAfterWindow(w)
+  const variance = forecastVariance(fitted, h + w.horizon - 1)
+  if (!variance) return null
+  return Array.from(variance.subarray(h - 1), (v) => Math.sqrt(v))
 }
 
 /** The package of a fitted statistical model: its manifest and stats.json. */
@@ -108,6 +125,7 @@ export async function fitStatisticalModel(
     predictions,
     future,
     futureStart,
+    forecastSd: windowSd(fitted, w),
     history: [],
     bestEpoch: null,
     stopReason: 'completed',

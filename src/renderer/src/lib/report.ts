@@ -21,6 +21,7 @@ import {
 } from '@shared/format'
 import type { RunRecord } from '../db'
 import { escapeHtml, metric, when } from './format'
+import { bandName, bandSvg, bandValues, intervalsSection, type BandPoint } from './report-intervals'
 
 const esc = escapeHtml
 
@@ -109,9 +110,12 @@ export function forecastSvg(
   timeStyle: TimeStyle | null,
   width = 760,
   height = 260,
+  /** What the band is, e.g. "90 % split conformal interval". */
+  bandLabel?: string,
 ): string {
   const pad = { l: 64, r: 16, t: 24, b: 34 }
   const pts: { x: number; actual: number; predicted: number }[] = []
+  const band: BandPoint[] = []
   const xOf = (
     f: { timestamps: Float64Array | null; rowIndex: Int32Array },
     i: number,
@@ -121,20 +125,22 @@ export function forecastSvg(
     const H = test.horizon
     for (let k = 0; k * H < test.predicted.length; k++) {
       const i = k * H
-      pts.push({
-        x: xOf(test, i, test.rowIndex.length === test.predicted.length ? i : k),
-        actual: test.actual[i],
-        predicted: test.predicted[i],
-      })
+      const x = xOf(test, i, test.rowIndex.length === test.predicted.length ? i : k)
+      pts.push({ x, actual: test.actual[i], predicted: test.predicted[i] })
+      if (test.lower && test.upper) band.push({ x, lower: test.lower[i], upper: test.upper[i] })
     }
   }
   const fut: { x: number; predicted: number }[] = []
   if (future)
-    for (let i = 0; i < future.predicted.length; i++)
+    for (let i = 0; i < future.predicted.length; i++) {
       fut.push({ x: xOf(future, i, i), predicted: future.predicted[i] })
+      if (future.lower && future.upper)
+        band.push({ x: xOf(future, i, i), lower: future.lower[i], upper: future.upper[i] })
+    }
   const all = [
     ...pts.flatMap((p) => [p.actual, p.predicted]),
     ...fut.map((p) => p.predicted),
+    ...bandValues(band),
   ].filter(Number.isFinite)
   const xs = [...pts.map((p) => p.x), ...fut.map((p) => p.x)].filter(Number.isFinite)
   if (all.length === 0 || xs.length < 2) return '<p>No test forecasts to draw.</p>'
@@ -171,10 +177,14 @@ export function forecastSvg(
     `<text x="${pad.l + 88}" y="${pad.t - 8}" font-size="11" fill="#2563eb">■ predicted (test)</text>` +
     (fut.length
       ? `<text x="${pad.l + 220}" y="${pad.t - 8}" font-size="11" fill="#d97706">■ forecast after the data</text>`
+      : '') +
+    (band.length
+      ? `<text x="${pad.l + 400}" y="${pad.t - 8}" font-size="11" fill="#2563eb" fill-opacity="0.6">■ ${esc(bandLabel ?? 'interval')}</text>`
       : '')
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="Forecast">` +
     `<rect x="${pad.l}" y="${pad.t}" width="${width - pad.l - pad.r}" height="${height - pad.t - pad.b}" fill="none" stroke="#e2e8f0"/>` +
+    bandSvg(band, X, Y, '#2563eb') +
     line(
       pts.map((p) => ({ x: p.x, y: p.actual })),
       '#334155',
@@ -281,7 +291,8 @@ ${result ? `<tr><th>Time</th><td>${formatSeconds(result.seconds)}</td></tr>` : '
 <h2>Metrics against the baselines</h2>
 ${splitSection('val', 'Validation') + splitSection('test', 'Test') || '<p>No metrics (the run did not finish evaluating).</p>'}
 <h2>Forecast</h2>
-${forecasts ? forecastSvg(forecasts.splits.test, forecasts.future, hasTime ? timeStyle : null) : '<p>No forecasts saved for this run.</p>'}
+${forecasts ? forecastSvg(forecasts.splits.test, forecasts.future, hasTime ? timeStyle : null, undefined, undefined, bandName(result?.intervals)) : '<p>No forecasts saved for this run.</p>'}
+${intervalsSection(result?.intervals)}
 <h2>Curves</h2>
 <p class="muted">Loss in normalized units; validation MAE in the target's units${baselines?.naive.val ? ` (naive validation MAE ${metric(baselines.naive.val.mae)})` : ''}.</p>
 ${curvesSvg(run.history, [

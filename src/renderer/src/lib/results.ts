@@ -6,7 +6,7 @@ import type { Forecast, FutureForecast } from '@shared/run'
 import { AXIS_STYLE, PALETTE, type ChartOption } from '../charts/echarts'
 import { histogram, valueRows, type ForecastSplit } from './forecasts'
 import { intervalCoverage, levelPercent } from '@shared/intervals'
-import { methodName } from '@shared/forecast/intervals'
+import { methodName, type IntervalMethod } from '@shared/forecast/intervals'
 import type { TimeStyle } from '@shared/format'
 import { formatStyled, metric, numberStyle, percent } from './format'
 import { timeAxisText } from './time-style'
@@ -446,7 +446,7 @@ export function predictionOption(
 export function coverageText(
   f: Forecast | undefined,
   level: number,
-  method: 'split' | 'aci' = 'split',
+  method: IntervalMethod = 'split',
 ): string | null {
   if (!f?.lower || !f.upper) return null
   const c = intervalCoverage(f.actual, f.lower, f.upper)

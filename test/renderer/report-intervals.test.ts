@@ -1,0 +1,77 @@
+/**
+ * The HTML report's intervals: the band on the forecast chart (its corners where the chart's
+ * frame puts them: the highest upper bound on the top edge, the lowest lower bound on the bottom
+ * edge), an unbounded interval breaking the band, and the coverage / mean width table per split
+ * with the level and the method named.
+ */
+import { describe, expect, it } from 'vitest'
+import { bandSvg, intervalsSection } from '../../src/renderer/src/lib/report-intervals'
+import { forecastSvg } from '../../src/renderer/src/lib/report'
+import type { RunIntervals } from '../../src/shared/forecast/intervals'
+
+const intervals: RunIntervals = {
+  level: 0.9,
+  method: 'aci',
+  radius: [1],
+  samples: [20],
+  futureRadius: [1],
+  coverage: {
+    val: { coverage: 0.95, width: 2, n: 20 },
+    test: { coverage: 2 / 3, width: 2.5, n: 3 },
+  },
+  grid: [],
+  note: null,
+}
+
+describe('report intervals', () => {
+  it('draws the band under the lines, its extremes on the frame of the chart', () => {
+    const test = {
+      horizon: 1,
+      rowIndex: Int32Array.of(10, 11, 12),
+      timestamps: null,
+      actual: Float64Array.of(4, 5, 6),
+      predicted: Float64Array.of(4.5, 5.5, 5.5),
+      lower: Float64Array.of(0, 3, 4),
+      upper: Float64Array.of(6, 8, 10),
+    }
+    const svg = forecastSvg(test, null, null, 760, 260, '90 % split conformal interval')
+    // y range [0, 10] (the band's), frame from y = 24 (top pad) to 260 − 34 = 226.
+    const polygon = svg.match(/<polygon class="band"[^>]*points="([^"]+)"/)![1].split(' ')
+    expect(polygon).toHaveLength(6)
+    // x from row 10 (x = 64) to row 12 (x = 760 − 16 = 744); upper first, then lower backwards.
+    expect(polygon).toEqual([
+      '64.0,104.8', // 24 + (1 − 6/10) · 202
+      '404.0,64.4',
+      '744.0,24.0',
+      '744.0,145.2',
+      '404.0,165.4',
+      '64.0,226.0',
+    ])
+    expect(svg.indexOf('<polygon')).toBeLessThan(svg.indexOf('<polyline'))
+    expect(svg).toContain('■ 90 % split conformal interval')
+  })
+
+  it('an unbounded interval breaks the band into the finite runs', () => {
+    const X = (v: number) => v.toFixed(1)
+    const Y = (v: number) => v.toFixed(1)
+    const pts = [0, 1, 2, 3, 4].map((x) => ({ x, lower: x - 1, upper: x + 1 }))
+    pts[2] = { x: 2, lower: -Infinity, upper: Infinity }
+    const svg = bandSvg(pts, X, Y, '#000')
+    expect(svg.match(/<polygon/g)).toHaveLength(2)
+    expect(svg).not.toContain('Infinity')
+    expect(bandSvg([], X, Y, '#000')).toBe('')
+  })
+
+  it('lists coverage and mean width per split, with the level and the method', () => {
+    const html = intervalsSection(intervals)
+    expect(html).toContain('90 % intervals, adaptive conformal')
+    expect(html).toContain('<tr><th>Validation</th><td>95.0 %</td><td>2</td><td>20</td></tr>')
+    expect(html).toContain('<tr><th>Test</th><td>66.7 %</td><td>2.5</td><td>3</td></tr>')
+    expect(intervalsSection(null)).toBe('')
+    const unbounded = intervalsSection({
+      ...intervals,
+      coverage: { test: { coverage: 1, width: Infinity, n: 3 } },
+    })
+    expect(unbounded).toContain('<td>100.0 %</td><td>unbounded</td>')
+  })
+})
