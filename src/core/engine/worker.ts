@@ -14,6 +14,7 @@ import { transferables } from './protocol'
 import { kernelMemory } from './fused'
 import { installFusedKernels } from './kernels'
 import { runPredictJob, runTrainJob } from './run-job'
+import { runStatJob } from './stat-job'
 import { isRuntimeAbort, runtimeAbortError } from './runtime-abort'
 import { modelToArtifacts } from './tf-artifacts'
 
@@ -71,7 +72,7 @@ port.on('message', (message: HostMessage) => {
     postStats(message.seq)
     return
   }
-  if (message.type === 'train') {
+  if (message.type === 'train' || message.type === 'stat') {
     flags.set(message.job.runId, message.cancelFlag ?? new Int32Array(1))
   }
   queue = queue
@@ -162,6 +163,32 @@ async function handle(message: Exclude<HostMessage, { type: 'cancel' | 'stats' }
         post({ type: 'trained', seq, runId: job.runId, outcome }, true)
         if (job.keepModel) models.set(job.runId, model)
         else model.dispose()
+      } finally {
+        flags.delete(job.runId)
+      }
+      return
+    }
+    case 'stat': {
+      const { seq, job } = message
+      const flag = flags.get(job.runId)!
+      // The time of each estimation step so far, as `pace`: the host's cancel grace follows it
+      // (a WebAssembly ARIMA step cannot be interrupted).
+      let slowest = 0
+      let stepStarted = performance.now()
+      try {
+        const outcome = runStatJob(job, {
+          shouldStop: () => Atomics.load(flag, 0) !== 0,
+          onStep: (step) => {
+            const now = performance.now()
+            if (step.done > 0 && now - stepStarted > slowest) {
+              slowest = now - stepStarted
+              post({ type: 'pace', seq, runId: job.runId, slowestBatchMs: slowest })
+            }
+            stepStarted = now
+            post({ type: 'stat-step', seq, runId: job.runId, step })
+          },
+        })
+        post({ type: 'stat-fitted', seq, runId: job.runId, outcome }, true)
       } finally {
         flags.delete(job.runId)
       }
