@@ -47,10 +47,13 @@ describe('statistical fits on the engine worker', () => {
       const local = runStatJob(airJob(kind, 'local'))
       const steps: StatStep[] = []
       const states: JobState[] = []
-      const remote = await newHost().fitStatistical(airJob(kind, `worker-${kind}`), {
+      const host = newHost()
+      const remote = await host.fitStatistical(airJob(kind, `worker-${kind}`), {
         onStep: (s) => steps.push(s),
         onState: (s) => states.push(s),
       })
+      // A statistical fit never loads TensorFlow.js in the worker.
+      expect((await host.stats()).tf).toEqual({ backend: 'none', numBytes: 0, numTensors: 0 })
       expect(remote.fitted).toEqual(local.fitted)
       expect(remote.predictions).toEqual(local.predictions)
       expect(remote.predictions.val).toHaveLength(20 * 3)
