@@ -1,12 +1,12 @@
 /**
- * `compare <file> [train's experiment flags] [--models all|statistical|neural|a,b,…] [--epochs N]
+ * `compare <file> [train's experiment flags] [--models default|all|statistical|neural|a,b,…] [--epochs N]
  * [--patience n] [--season m] --out DIR [--json]`: every model of the set on the same windows,
  * the naive baselines and an ensemble of the best three, ranked by validation MAE. Writes
  * DIR/leaderboard.json and DIR/best/ (what `train` writes for the best entry). With --json,
  * progress lines and then one object as the last stdout line: {best, leaderboard, baselines}.
  */
 import { join, resolve } from 'node:path'
-import { arenaModels, percentBetter } from '../../shared/arena'
+import { arenaModels, DEFAULT_MODEL_SET, percentBetter, SLOW_PRESET_IDS } from '../../shared/arena'
 import { forecastsCsv } from '../../shared/forecast-csv'
 import type { Metrics } from '../../shared/metrics'
 import { EngineHost } from '../../core/engine/host'
@@ -44,8 +44,7 @@ const options: OptionSpecs = {
   models: {
     type: 'string',
     value: '<set>',
-    description:
-      'all (default: every preset and the baselines) | statistical | neural | a list of presets',
+    description: `default (every statistical model and the window presets except ${SLOW_PRESET_IDS.join(', ')}) | all (every preset) | statistical | neural (every window preset) | a list of presets; the baselines and the ensemble always join`,
   },
   epochs: {
     type: 'string',
@@ -218,7 +217,7 @@ export function makeCompare(deps: CompareDeps = {}): Command {
       throw usageError(`compare: expected one file, received ${args.positionals.length}.`)
     const json = Boolean(args.options.json)
     const out = resolve(String(args.options.out))
-    const models = arenaModels(String(args.options.models ?? 'all'))
+    const models = arenaModels(String(args.options.models ?? DEFAULT_MODEL_SET))
     const training = trainingFromArgs(
       {
         ...args.options,
