@@ -71,7 +71,7 @@ function resampledJena(rows: number, k: number): string {
   for (let i = 0; i + k <= lines.length; i += k) {
     let sum = 0
     for (let j = i; j < i + k; j++) sum += Number(lines[j].split(',')[2])
-    const [d, t] = lines[i].split(' ')
+    const [d, t] = lines[i].split(',')[0].split(' ')
     const [dd, mm, yyyy] = d.split('.')
     out.push(`${yyyy}-${mm}-${dd} ${t},${(sum / k).toFixed(4)}`)
   }
