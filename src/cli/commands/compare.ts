@@ -276,6 +276,9 @@ export function makeCompare(deps: CompareDeps = {}): Command {
         onEpoch: (model, r) => {
           if (json) io.stdout.write(JSON.stringify({ event: 'epoch', model, ...r }) + '\n')
         },
+        onStep: (model, step) => {
+          if (json) io.stdout.write(JSON.stringify({ event: 'step', model, ...step }) + '\n')
+        },
       })
     } finally {
       process.removeListener('SIGINT', onSigint)

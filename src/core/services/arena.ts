@@ -24,6 +24,7 @@ import type { Dataset } from '../../shared/series/dataset'
 import { statModelName } from '../stats'
 import { statsFromJson } from '../stats/stats-json'
 import type { EngineHost } from '../engine/host'
+import type { StatStep } from '../engine/stat-job'
 import { trainRun } from './train-run'
 
 export interface ArenaOptions {
@@ -41,6 +42,8 @@ export interface ArenaOptions {
   onModelStart?(model: string, index: number, of: number): void
   onModelEnd?(entry: ArenaEntry, index: number, of: number): void
   onEpoch?(model: string, record: EpochRecord): void
+  /** A statistical model starts its next estimation step (on the engine worker). */
+  onStep?(model: string, step: StatStep): void
 }
 
 /** Forecasts of one board entry, evaluated like a run's. */
@@ -195,6 +198,7 @@ export async function runArena(
         host: options.host,
         signal: options.signal,
         onEpoch: (r) => options.onEpoch?.(id, r),
+        onStep: (step) => options.onStep?.(id, step),
       })
     } catch (error) {
       const info = toErrorInfo(error)
