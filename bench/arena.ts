@@ -1,5 +1,6 @@
 /**
- * The arena's default set (every preset, the baselines, the ensemble) on a 10,000-row file: the
+ * The arena's default set (the statistical models, the fast window presets, the baselines, the
+ * ensemble; `-- --models all` for every preset) on a 10,000-row file: the
  * electricity sample's MT_001 (15-minute rows), one step ahead from 20 rows, as `compare` runs
  * it from the command line (a whole process, built bundle). Prints the wall time and each
  * model's seconds and validation / test MAE next to naive.
@@ -17,7 +18,7 @@ const option = (name: string, fallback: string) => {
   return i >= 0 ? args[i + 1] : fallback
 }
 const ROWS = Number(option('rows', '10000'))
-const MODELS = option('models', 'all')
+const MODELS = option('models', 'default')
 
 const root = resolve(import.meta.dirname, '..')
 const cli = join(root, 'out/main/cli.js')

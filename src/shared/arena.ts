@@ -21,10 +21,28 @@ export interface BoardEntry {
   seconds: number
 }
 
-/** `--models all|statistical|neural|a,b,…` → preset ids, in the order they run. */
+/**
+ * Window presets the default set leaves out, so that it finishes on a 10,000-row file within a
+ * few minutes on 2 cores. SimpleRNN, the deep RNN and Conv1D + GRU train on stock tfjs layers:
+ * on 10,000 electricity rows (L = 20, `npm run bench:arena -- --models all`) they took 64, 555
+ * and 680 s of a 1,383 s run, against 4–24 s for each fused LSTM / GRU preset, and none of them
+ * was the best model. Conv1D's kernels of 24 cost more than 20 minutes alone on the Jena sample's
+ * 120-row windows. `--models neural` and `--models all` still run them.
+ */
+export const SLOW_PRESET_IDS: readonly string[] = ['simplernn', 'deep-rnn', 'conv-gru', 'conv1d']
+
+/** The set `compare` runs without `--models`. */
+export const DEFAULT_MODEL_SET = 'default'
+
+/**
+ * `--models default|all|statistical|neural|a,b,…` → preset ids, in the order they run. `default`
+ * is every statistical model and every window preset except SLOW_PRESET_IDS; `all` is every
+ * preset; `neural` every window preset.
+ */
 export function arenaModels(value: string): string[] {
   const known = [...STATISTICAL_PRESET_IDS, ...NEURAL_PRESET_IDS]
   const sets: Record<string, readonly string[]> = {
+    [DEFAULT_MODEL_SET]: known.filter((id) => !SLOW_PRESET_IDS.includes(id)),
     all: known,
     statistical: STATISTICAL_PRESET_IDS,
     neural: NEURAL_PRESET_IDS,
@@ -38,7 +56,7 @@ export function arenaModels(value: string): string[] {
   if (ids.length === 0 || unknown.length > 0) {
     throw new SeqcastError(
       'config',
-      `--models: expected all, statistical, neural or a list of presets (${known.join(', ')}), received "${value}"${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}.`,
+      `--models: expected default, all, statistical, neural or a list of presets (${known.join(', ')}), received "${value}"${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}.`,
       { setting: 'models', received: value },
     )
   }

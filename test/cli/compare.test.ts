@@ -82,6 +82,11 @@ describe('compare --json', () => {
   it('prints progress per model, then exactly {best, leaderboard, baselines}', () => {
     const done = lines.filter((l) => l.event === 'model' && l.phase === 'done').map((l) => l.model)
     expect(done).toEqual(['ets', 'theta', 'linear'])
+    // The statistical models report their estimation steps from the engine worker, in order.
+    const steps = lines.filter((l) => l.event === 'step' && l.model === 'ets')
+    expect(steps.length).toBeGreaterThan(1)
+    expect(steps.map((l) => l.done)).toEqual(steps.map((_, i) => i))
+    expect(lines.some((l) => l.event === 'step' && l.model === 'linear')).toBe(false)
     expect(Object.keys(result).sort()).toEqual(['baselines', 'best', 'leaderboard'])
     expect(Object.keys(result.best).sort()).toEqual(['family', 'model', 'test', 'val'])
     for (const e of result.leaderboard) {

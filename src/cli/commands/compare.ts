@@ -1,13 +1,14 @@
 /**
- * `compare <file> [train's experiment flags] [--models all|statistical|neural|a,b,…] [--epochs N]
- * [--patience n] [--season m] [--folds K [--refit every|once]] --out DIR [--json]`: every model of
- * the set on the same windows, the naive baselines and an ensemble of the best three, ranked by
- * validation MAE; with --folds, by the mean fold MAE of a rolling-origin backtest (compare-folds.ts). Writes
+ * `compare <file> [train's experiment flags] [--models default|all|statistical|neural|a,b,…]
+ * [--epochs N] [--patience n] [--season m] [--folds K [--refit every|once]] --out DIR [--json]`:
+ * every model of the set on the same windows, the naive baselines and an ensemble of the best
+ * three, ranked by validation MAE; with --folds, by the mean fold MAE of a rolling-origin
+ * backtest (compare-folds.ts). Writes
  * DIR/leaderboard.json and DIR/best/ (what `train` writes for the best entry). With --json,
  * progress lines and then one object as the last stdout line: {best, leaderboard, baselines}.
  */
 import { join, resolve } from 'node:path'
-import { arenaModels, percentBetter } from '../../shared/arena'
+import { arenaModels, DEFAULT_MODEL_SET, percentBetter, SLOW_PRESET_IDS } from '../../shared/arena'
 import { forecastsCsv } from '../../shared/forecast-csv'
 import type { Metrics } from '../../shared/metrics'
 import { EngineHost } from '../../core/engine/host'
@@ -51,8 +52,7 @@ const options: OptionSpecs = {
   models: {
     type: 'string',
     value: '<set>',
-    description:
-      'all (default: every preset and the baselines) | statistical | neural | a list of presets',
+    description: `default (every statistical model and the window presets except ${SLOW_PRESET_IDS.join(', ')}) | all (every preset) | statistical | neural (every window preset) | a list of presets; the baselines and the ensemble always join`,
   },
   epochs: {
     type: 'string',
@@ -226,7 +226,7 @@ export function makeCompare(deps: CompareDeps = {}): Command {
       throw usageError(`compare: expected one file, received ${args.positionals.length}.`)
     const json = Boolean(args.options.json)
     const out = resolve(String(args.options.out))
-    const models = arenaModels(String(args.options.models ?? 'all'))
+    const models = arenaModels(String(args.options.models ?? DEFAULT_MODEL_SET))
     const folds = foldsFromArgs(args.options)
     const training = trainingFromArgs(
       {
@@ -286,6 +286,9 @@ export function makeCompare(deps: CompareDeps = {}): Command {
           ),
         onEpoch: (model, r) => {
           if (json) io.stdout.write(JSON.stringify({ event: 'epoch', model, ...r }) + '\n')
+        },
+        onStep: (model, step) => {
+          if (json) io.stdout.write(JSON.stringify({ event: 'step', model, ...step }) + '\n')
         },
         onFold: (model, fold, of) =>
           say({ event: 'fold', model, fold, of }, `  ${model}: fold ${fold} of ${of} done`),

@@ -454,6 +454,11 @@ async function trainWithProgress(
           `${p.phase === 'validate' ? 'validating' : `loss ${p.loss.toFixed(4)}`} ${Math.round(p.samplesPerSecond)}/s${eta}`,
         )
       },
+      onStep: (step) => {
+        // A statistical model's estimation steps (fitted on the engine worker).
+        if (json) io.stdout.write(JSON.stringify({ event: 'step', ...step }) + '\n')
+        else io.stderr.write(`Fitting ${step.label} (${step.done + 1}/${step.total})\n`)
+      },
       onEpoch: (r) => {
         if (json) {
           io.stdout.write(JSON.stringify({ event: 'epoch', ...r }) + '\n')

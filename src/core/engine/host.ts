@@ -24,6 +24,9 @@ import {
   type HostMessage,
   type PredictJob,
   type PredictOutcome,
+  type StatJob,
+  type StatOutcome,
+  type StatStep,
   type TrainJob,
   type TrainOutcome,
   type WorkerMessage,
@@ -61,6 +64,8 @@ export interface TrainCallbacks {
   onBackend?(report: BackendReport): void
   /** The run's state changed (or, while queued, its place in the queue). */
   onState?(state: JobState, position: number | null): void
+  /** A statistical fit starts its next estimation step. */
+  onStep?(step: StatStep): void
   /** Aborting cancels the run (same as `cancel(runId)`). */
   signal?: AbortSignal
 }
@@ -128,7 +133,7 @@ export function graceAfter(
 
 /** A train or predict job: sent to the worker only when no other job is there. */
 interface QueuedJob {
-  message: Extract<HostMessage, { type: 'train' | 'predict' }>
+  message: Extract<HostMessage, { type: 'train' | 'stat' | 'predict' }>
   run?: RunState
   resolve(value: unknown): void
   reject(error: unknown): void
@@ -208,17 +213,43 @@ export class EngineHost extends EventEmitter<EngineEvents> {
    * with `cancelled` when no epoch finished, `nan-loss` when the first epoch already diverged.
    */
   train(job: TrainJob, callbacks: TrainCallbacks = {}): Promise<TrainOutcome> {
-    if (this.runs.has(job.runId)) {
+    return this.startRun(
+      job.runId,
+      (seq, flag) => ({ type: 'train', seq, job, cancelFlag: flag }),
+      callbacks,
+    ) as Promise<TrainOutcome>
+  }
+
+  /**
+   * Fits a statistical model in the worker and forecasts its windows (the job's arrays are
+   * transferred). Queued like a training run; `onStep` hears each estimation step; a cancel
+   * stops it between steps (or terminates the worker after the grace, which follows the slowest
+   * step) and rejects with `cancelled`.
+   */
+  fitStatistical(job: StatJob, callbacks: TrainCallbacks = {}): Promise<StatOutcome> {
+    return this.startRun(
+      job.runId,
+      (seq, flag) => ({ type: 'stat', seq, job, cancelFlag: flag }),
+      callbacks,
+    ) as Promise<StatOutcome>
+  }
+
+  private startRun(
+    runId: string,
+    message: (seq: number, flag: Int32Array) => Extract<HostMessage, { type: 'train' | 'stat' }>,
+    callbacks: TrainCallbacks,
+  ): Promise<unknown> {
+    if (this.runs.has(runId)) {
       return Promise.reject(
-        new SeqcastError('invalid-argument', `Run ${job.runId} is already training.`, {
-          runId: job.runId,
+        new SeqcastError('invalid-argument', `Run ${runId} is already training.`, {
+          runId,
         }),
       )
     }
     const seq = this.nextSeq()
     const flag = new Int32Array(new SharedArrayBuffer(4))
     const run: RunState = {
-      runId: job.runId,
+      runId,
       seq,
       state: 'queued',
       position: null,
@@ -231,21 +262,18 @@ export class EngineHost extends EventEmitter<EngineEvents> {
       cancelTimer: null,
       cancelRequested: false,
     }
-    this.runs.set(job.runId, run)
-    const onAbort = () => this.cancel(job.runId)
+    this.runs.set(runId, run)
+    const onAbort = () => this.cancel(runId)
     if (callbacks.signal?.aborted) queueMicrotask(onAbort)
     else callbacks.signal?.addEventListener('abort', onAbort, { once: true })
-    const promise = this.enqueue(
-      { type: 'train', seq, job, cancelFlag: flag },
-      run,
-    ) as Promise<TrainOutcome>
+    const promise = this.enqueue(message(seq, flag), run)
     const cleanup = () => {
       callbacks.signal?.removeEventListener('abort', onAbort)
       if (run.cancelTimer) clearTimeout(run.cancelTimer)
-      this.runs.delete(job.runId)
+      this.runs.delete(runId)
     }
     return promise.then(
-      (outcome) => {
+      (outcome: unknown) => {
         cleanup()
         return outcome
       },
@@ -440,6 +468,7 @@ export class EngineHost extends EventEmitter<EngineEvents> {
         this.emit('log', { level: message.level, message: message.message, seq: message.seq })
         return
       case 'progress':
+      case 'stat-step':
       case 'pace':
       case 'epoch':
       case 'checkpoint': {
@@ -447,7 +476,10 @@ export class EngineHost extends EventEmitter<EngineEvents> {
         if (!run || run.seq !== message.seq) return
         if (message.type === 'pace') run.slowestBatchMs = message.slowestBatchMs
         else if (message.type === 'progress') run.callbacks.onProgress?.(message.progress)
-        else if (message.type === 'epoch') {
+        else if (message.type === 'stat-step') {
+          if (run.state !== 'running') this.setState(run, 'running', null)
+          run.callbacks.onStep?.(message.step)
+        } else if (message.type === 'epoch') {
           run.history.push(message.record)
           run.callbacks.onEpoch?.(message.record)
         } else {
@@ -468,6 +500,7 @@ export class EngineHost extends EventEmitter<EngineEvents> {
         return
       }
       case 'trained':
+      case 'stat-fitted':
         this.settle(message.seq)?.resolve(message.outcome)
         return
       case 'predicted':
@@ -532,8 +565,15 @@ export class EngineHost extends EventEmitter<EngineEvents> {
       seq: run.seq,
     })
     this.settle(run.seq)
-    const outcome = this.outcomeFromHost(run)
+    const outcome = p.type === 'train' ? this.outcomeFromHost(run) : null
     if (outcome) p.resolve(outcome)
+    else if (p.type === 'stat')
+      p.reject(
+        new SeqcastError(
+          'cancelled',
+          'The statistical fit was cancelled (the worker was stopped during an estimation step).',
+        ),
+      )
     else
       p.reject(
         new SeqcastError(

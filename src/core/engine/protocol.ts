@@ -4,9 +4,9 @@
  * Numbers cross as typed arrays whose buffers are transferred, never as JSON arrays; errors
  * cross as `{ kind, message, details }`.
  *
- *   host → worker: init | train | cancel | predict | export | dispose | stats
- *   worker → host: ready | progress | pace | epoch | checkpoint | trained | predicted |
- *                  exported | disposed | stats | log | error
+ *   host → worker: init | train | stat | cancel | predict | export | dispose | stats
+ *   worker → host: ready | progress | pace | epoch | checkpoint | trained | stat-step |
+ *                  stat-fitted | predicted | exported | disposed | stats | log | error
  *   (`ready` also answers a `train` once its backend is chosen and its model probed)
  */
 import type { ErrorInfo } from '../../shared/errors'
@@ -14,12 +14,16 @@ import type { BackendReport, EpochRecord, RunProgress } from '../../shared/run'
 import type { WorkerArtifacts } from './artifacts'
 import type { BackendPreference } from './backends'
 import type { PredictJob, PredictOutcome, TrainJob, TrainOutcome } from './run-job'
+import type { StatJob, StatOutcome, StatStep } from './stat-job'
 
 export type {
   PredictJob,
   PredictOutcome,
   TrainJob,
   TrainOutcome,
+  StatJob,
+  StatOutcome,
+  StatStep,
   WorkerArtifacts,
   BackendPreference,
 }
@@ -52,6 +56,11 @@ export type HostMessage =
    * and the worker checks it between batches, even while its event loop is busy.
    */
   | { type: 'train'; seq: number; job: TrainJob; cancelFlag: Int32Array | null }
+  /**
+   * Fit a statistical model and forecast its windows (stat-job.ts). The same cancel flag as a
+   * `train`, checked between estimation steps; answered by `stat-fitted` or `error`.
+   */
+  | { type: 'stat'; seq: number; job: StatJob; cancelFlag: Int32Array | null }
   /** Backup for the shared flag: stop the run (answered by its `trained` or `error`). */
   | { type: 'cancel'; seq: number; runId: string }
   | { type: 'predict'; seq: number; job: PredictJob }
@@ -71,6 +80,9 @@ export type WorkerMessage =
   /** New best weights: the host keeps them, so a terminated worker loses nothing. */
   | { type: 'checkpoint'; seq: number; runId: string; epoch: number; artifacts: WorkerArtifacts }
   | { type: 'trained'; seq: number; runId: string; outcome: TrainOutcome }
+  /** A statistical fit is about to run its next estimation step. */
+  | { type: 'stat-step'; seq: number; runId: string; step: StatStep }
+  | { type: 'stat-fitted'; seq: number; runId: string; outcome: StatOutcome }
   | { type: 'predicted'; seq: number; outcome: PredictOutcome }
   | { type: 'exported'; seq: number; artifacts: WorkerArtifacts }
   | { type: 'disposed'; seq: number; count: number }

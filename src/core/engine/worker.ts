@@ -4,27 +4,28 @@
  * Bundled as out/main/worker.js next to the host. A trained model is disposed once its outcome
  * is posted (unless the job asks to keep it for `export`); a failure that took the runtime down
  * is reported as such (`details.runtimeAbort`), and the host then replaces this worker.
+ * TensorFlow.js (worker-tf.ts) loads on the first job that needs it; statistical fits never do.
  */
-import * as tf from '@tensorflow/tfjs'
 import { parentPort } from 'node:worker_threads'
 import { SeqcastError, toErrorInfo } from '../../shared/errors'
-import { selectBackend } from './backends'
-import type { HostMessage, WorkerMessage, WorkerStats } from './protocol'
+import type { HostMessage, WorkerMessage } from './protocol'
 import { transferables } from './protocol'
-import { kernelMemory } from './fused'
-import { installFusedKernels } from './kernels'
-import { runPredictJob, runTrainJob } from './run-job'
+import { runStatJob } from './stat-job'
 import { isRuntimeAbort, runtimeAbortError } from './runtime-abort'
-import { modelToArtifacts } from './tf-artifacts'
+import type * as TfEngineModule from './worker-tf'
+import type { Model } from './worker-tf'
 
 const port = parentPort
 if (!port) throw new Error('worker.ts runs only as a worker thread')
 
-// Models built here put their LSTM / GRU layers on the fused WebAssembly kernels when the run's
-// `training.fusedKernels` is true (the default); `false` (--no-fused) builds stock layers.
-installFusedKernels()
+type TfEngine = typeof TfEngineModule
+let tfEngine: TfEngine | null = null
+async function engine(): Promise<TfEngine> {
+  tfEngine ??= await import('./worker-tf')
+  return tfEngine
+}
 
-const models = new Map<string, tf.LayersModel>()
+const models = new Map<string, Model>()
 /** Cancel flags of runs in flight (the shared one, or a local one set by a `cancel` message). */
 const flags = new Map<string, Int32Array>()
 
@@ -53,11 +54,7 @@ function safeJson(value: unknown): string {
 let queue: Promise<void> = Promise.resolve()
 
 function safeBackend(): string | null {
-  try {
-    return tf.getBackend() ?? null
-  } catch {
-    return null
-  }
+  return tfEngine?.backendName() ?? null
 }
 
 port.on('message', (message: HostMessage) => {
@@ -71,7 +68,7 @@ port.on('message', (message: HostMessage) => {
     postStats(message.seq)
     return
   }
-  if (message.type === 'train') {
+  if (message.type === 'train' || message.type === 'stat') {
     flags.set(message.job.runId, message.cancelFlag ?? new Int32Array(1))
   }
   queue = queue
@@ -81,27 +78,6 @@ port.on('message', (message: HostMessage) => {
       post({ type: 'error', seq: message.seq, error: toErrorInfo(fatal) })
     })
 })
-
-/**
- * What tfjs holds, or null while a backend initializes: tfjs throws from every call that reaches
- * the backend until `setBackend` settles, and a poll answered outside the queue can land then.
- */
-function tfStats(): Pick<WorkerStats, 'tf' | 'wasmHeapBytes'> {
-  try {
-    const t = tf.memory()
-    const backend = tf.getBackend()
-    return {
-      tf: { backend, numBytes: t.numBytes, numTensors: t.numTensors },
-      wasmHeapBytes:
-        backend === 'wasm'
-          ? ((tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8
-              ?.byteLength ?? null)
-          : null,
-    }
-  } catch {
-    return { tf: { backend: null, numBytes: 0, numTensors: 0 }, wasmHeapBytes: null }
-  }
-}
 
 /** Answered at once, also while a run trains (the loop yields between batches). */
 function postStats(seq: number): void {
@@ -118,8 +94,12 @@ function postStats(seq: number): void {
         external: m.external,
         arrayBuffers: m.arrayBuffers,
       },
-      ...tfStats(),
-      fusedKernels: kernelMemory(),
+      // Before tfjs is loaded (only statistical fits so far) it holds nothing.
+      ...(tfEngine?.tfStats() ?? {
+        tf: { backend: 'none', numBytes: 0, numTensors: 0 },
+        wasmHeapBytes: null,
+        fusedKernels: null,
+      }),
     },
   })
 }
@@ -127,7 +107,7 @@ function postStats(seq: number): void {
 async function handle(message: Exclude<HostMessage, { type: 'cancel' | 'stats' }>): Promise<void> {
   switch (message.type) {
     case 'init': {
-      const report = await selectBackend(message.backend)
+      const report = await (await engine()).selectBackend(message.backend)
       post({ type: 'ready', seq: message.seq, report })
       return
     }
@@ -136,6 +116,7 @@ async function handle(message: Exclude<HostMessage, { type: 'cancel' | 'stats' }
       const flag = flags.get(job.runId)!
       let slowest = 0
       try {
+        const { runTrainJob } = await engine()
         const { outcome, model } = await runTrainJob(job, {
           shouldStop: () => Atomics.load(flag, 0) !== 0,
           onProgress: (progress) =>
@@ -167,8 +148,34 @@ async function handle(message: Exclude<HostMessage, { type: 'cancel' | 'stats' }
       }
       return
     }
+    case 'stat': {
+      const { seq, job } = message
+      const flag = flags.get(job.runId)!
+      // The time of each estimation step so far, as `pace`: the host's cancel grace follows it
+      // (a WebAssembly ARIMA step cannot be interrupted).
+      let slowest = 0
+      let stepStarted = performance.now()
+      try {
+        const outcome = runStatJob(job, {
+          shouldStop: () => Atomics.load(flag, 0) !== 0,
+          onStep: (step) => {
+            const now = performance.now()
+            if (step.done > 0 && now - stepStarted > slowest) {
+              slowest = now - stepStarted
+              post({ type: 'pace', seq, runId: job.runId, slowestBatchMs: slowest })
+            }
+            stepStarted = now
+            post({ type: 'stat-step', seq, runId: job.runId, step })
+          },
+        })
+        post({ type: 'stat-fitted', seq, runId: job.runId, outcome }, true)
+      } finally {
+        flags.delete(job.runId)
+      }
+      return
+    }
     case 'predict': {
-      const outcome = await runPredictJob(message.job)
+      const outcome = await (await engine()).runPredictJob(message.job)
       post({ type: 'predicted', seq: message.seq, outcome }, true)
       return
     }
@@ -183,6 +190,7 @@ async function handle(message: Exclude<HostMessage, { type: 'cancel' | 'stats' }
           },
         )
       }
+      const { modelToArtifacts } = await engine()
       post({ type: 'exported', seq: message.seq, artifacts: await modelToArtifacts(model) }, true)
       return
     }

@@ -25,6 +25,7 @@ import type { Dataset } from '../../shared/series/dataset'
 import { statModelName } from '../stats'
 import { statsFromJson } from '../stats/stats-json'
 import type { EngineHost } from '../engine/host'
+import type { StatStep } from '../engine/stat-job'
 import { trainRun } from './train-run'
 
 export interface ArenaOptions {
@@ -50,6 +51,8 @@ export interface ArenaOptions {
   onModelSkipped?(model: string, reason: string, index: number, of: number): void
   onModelEnd?(entry: ArenaEntry, index: number, of: number): void
   onEpoch?(model: string, record: EpochRecord): void
+  /** A statistical model starts its next estimation step (on the engine worker). */
+  onStep?(model: string, step: StatStep): void
 }
 
 /** Forecasts of one board entry, evaluated like a run's. */
@@ -207,6 +210,7 @@ export async function runArena(
         host: options.host,
         signal: options.signal,
         onEpoch: (r) => options.onEpoch?.(id, r),
+        onStep: (step) => options.onStep?.(id, step),
       })
     } catch (error) {
       const info = toErrorInfo(error)

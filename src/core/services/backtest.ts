@@ -43,7 +43,7 @@ import {
 } from '../../shared/series/normalize'
 import type { WindowConfig } from '../../shared/windows/config'
 import type { EngineHost } from '../engine/host'
-import { fitStatModel, forecastWindows, type StatKind } from '../stats'
+import type { StatKind } from '../stats'
 import { sharedHost } from './shared-host'
 
 /** What is backtested: a window model with its training settings, or a statistical model. */
@@ -118,7 +118,7 @@ export async function backtestRun(
   const fit = (plan: FoldPlan, starts: Int32Array): Promise<Fitted> =>
     model.family === 'window'
       ? fitWindowFold(prepared.features, target, experiment, model, plan, starts, options)
-      : Promise.resolve(fitStatFold(target, w, model, plan, starts))
+      : fitStatFold(target, w, model, plan, starts, options)
 
   const forecasts: FoldForecast[] = []
   const radius: (number | null)[][] = []
@@ -241,21 +241,31 @@ async function fitWindowFold(
  * A statistical model fitted on the fold's fitting rows, then run forward with its parameters
  * fixed: each window gets the steps h … h+H−1 after its last row from the state at that row.
  */
-function fitStatFold(
+async function fitStatFold(
   target: Float64Array,
   w: WindowConfig,
   model: Extract<BacktestModel, { family: 'statistical' }>,
   plan: FoldPlan,
   starts: Int32Array,
-): Fitted {
-  const fitted = fitStatModel(model.kind, target.slice(0, plan.fitRows[1]), {
-    seasons: model.seasons,
-  })
+  options: BacktestOptions,
+): Promise<Fitted> {
   const lastOffset = (w.sequenceLength - 1) * w.samplingRate
-  const h = w.delay - lastOffset
   const both = concatStarts([plan.earlyStopStarts, starts])
-  const lastRows = Int32Array.from(both, (s) => s + lastOffset)
-  const out = forecastWindows(fitted, target, lastRows, h, w.horizon)
+  // Fitted on the engine worker (as in a training run), on the fold's fitting rows only.
+  const outcome = await (options.host ?? sharedHost()).fitStatistical(
+    {
+      runId: `backtest-${randomBytes(6).toString('hex')}-fold-${plan.fold}`,
+      kind: model.kind,
+      seasons: model.seasons,
+      target: target.slice(),
+      trainRows: plan.fitRows[1],
+      lastRows: { val: Int32Array.from(both, (s) => s + lastOffset) },
+      h: w.delay - lastOffset,
+      H: w.horizon,
+    },
+    { signal: options.signal },
+  )
+  const out = outcome.predictions.val ?? new Float64Array(0)
   const split = plan.earlyStopStarts.length * w.horizon
   return { calibration: out.slice(0, split), forecasts: out.slice(split) }
 }

@@ -32,6 +32,7 @@ import type { Dataset } from '../../shared/series/dataset'
 import type { RunStage } from '../../shared/ipc/contract'
 import { appInfo } from '../app-info'
 import type { EngineHost } from '../engine/host'
+import type { StatStep } from '../engine/stat-job'
 import { fitStatisticalModel } from './families/stat-model'
 import { fitWindowModel } from './families/window-model'
 import { sharedHost } from './shared-host'
@@ -48,6 +49,8 @@ export interface TrainRunOptions {
   onBackend?(report: BackendReport): void
   /** The run waits in the engine's queue (with its place), is being prepared, or trains. */
   onState?(state: RunStage, position: number | null): void
+  /** A statistical model starts its next estimation step (label, 0-based done, total). */
+  onStep?(step: StatStep): void
   signal?: AbortSignal
   progressIntervalMs?: number
 }

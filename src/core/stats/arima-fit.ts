@@ -1,7 +1,8 @@
 import { SeqcastError } from '../../shared/errors'
 import { seasonalStrength } from '../../shared/seasonality/strength'
-import { ArimaFilter, type FittedArima } from './arima-model'
+import { ArimaFilter, arimaName, type FittedArima } from './arima-model'
 import { MAX_FIT_ROWS, fitWithPackage, type SarimaOrder } from './arima-package'
+import type { FitMonitor } from './monitor'
 
 /**
  * Automatic seasonal ARIMA in the manner of Hyndman & Khandakar (2008): seasonal differencing
@@ -16,6 +17,8 @@ export interface ArimaOptions {
   period?: number
   /** Fixed orders instead of the search. */
   order?: Partial<SarimaOrder> & { p: number; d: number; q: number }
+  /** Told before each order is estimated; may throw to stop the fit. */
+  monitor?: FitMonitor
 }
 
 /** Seasonal AR/MA terms for longer seasons take the package tens of seconds per fit. */
@@ -96,15 +99,21 @@ export function fitArima(train: Float64Array, options: ArimaOptions = {}): Fitte
     for (let p = 0; p <= 2; p++)
       for (let q = 0; q <= 2; q++) candidates.push({ p, d, q, P: 0, D, Q: 0, s })
   }
-  let best = pick(values, candidates, scale, train.length)
-  if (!fixed && s > 0 && s <= MAX_SEASONAL_ARMA && best) {
+  const seasonalSearch = !fixed && s > 0 && s <= MAX_SEASONAL_ARMA
+  const steps = { done: 0, total: candidates.length + (seasonalSearch ? 3 : 0) }
+  const monitor = options.monitor
+  const tell = monitor
+    ? (order: SarimaOrder) => monitor.step(arimaName({ order }), steps.done++, steps.total)
+    : undefined
+  let best = pick(values, candidates, scale, train.length, tell)
+  if (seasonalSearch && best) {
     const { p, q } = best.order
     const seasonal = [
       [1, 0],
       [0, 1],
       [1, 1],
     ].map(([P, Q]) => ({ p, d, q, P, D, Q, s }))
-    const better = pick(values, seasonal, scale, train.length)
+    const better = pick(values, seasonal, scale, train.length, tell)
     if (better && better.aic < best.aic) best = better
   }
   if (!best) {
@@ -122,9 +131,11 @@ function pick(
   orders: SarimaOrder[],
   scale: number,
   trainRows: number,
+  tell?: (order: SarimaOrder) => void,
 ): FittedArima | null {
   let best: FittedArima | null = null
   for (const order of orders) {
+    tell?.(order)
     const noSeason = order.P + order.D + order.Q === 0
     const normalized = noSeason ? { ...order, s: 0 } : order
     let fit

@@ -1,5 +1,6 @@
 import { SeqcastError } from '../../shared/errors'
 import { seasonalIndices } from '../../shared/seasonality/classical'
+import type { FitMonitor } from './monitor'
 import { nelderMead } from './nelder-mead'
 import type {
   EtsParams,
@@ -10,6 +11,7 @@ import type {
   EtsError,
   FittedEts,
 } from './ets-model'
+import { etsName } from './ets-model'
 
 /**
  * Automatic ETS: every admissible (error, trend, season) is estimated by maximum likelihood on the
@@ -23,6 +25,8 @@ export interface EtsOptions {
   period?: number
   /** Model string as in R: error, trend, season, each a letter or Z for automatic ("ZZZ", "AAdA"). */
   model?: string
+  /** Told before each candidate is estimated; may throw to stop the fit. */
+  monitor?: FitMonitor
 }
 
 interface Candidate {
@@ -99,17 +103,21 @@ export function fitEts(train: Float64Array, options: EtsOptions = {}): FittedEts
       { setting: 'season', received: period },
     )
   }
-  let best: Candidate | null = null
+  const specs: EtsSpec[] = []
   for (const error of errors) {
     for (const trend of trends) {
       for (const season of seasons) {
         // Additive error with multiplicative season is numerically unstable (forecast::ets).
         if (auto && error === 'A' && season === 'M') continue
-        const spec: EtsSpec = { error, trend, season, period: season === 'N' ? 1 : period }
-        const candidate = estimate(train, spec)
-        if (candidate && (!best || candidate.aicc < best.aicc)) best = candidate
+        specs.push({ error, trend, season, period: season === 'N' ? 1 : period })
       }
     }
+  }
+  let best: Candidate | null = null
+  for (const [i, spec] of specs.entries()) {
+    options.monitor?.step(etsName(spec), i, specs.length)
+    const candidate = estimate(train, spec)
+    if (candidate && (!best || candidate.aicc < best.aicc)) best = candidate
   }
   if (!best) {
     throw new SeqcastError(

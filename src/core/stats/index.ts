@@ -5,6 +5,7 @@ import type { SarimaOrder } from './arima-package'
 import { fitEts } from './ets-fit'
 import { EtsFilter, etsName, etsVariance, type FittedEts } from './ets-model'
 import type { StatFilter } from './filter'
+import type { FitMonitor } from './monitor'
 import { MstlFilter, fitMstl, type FittedMstl } from './mstl'
 import { ThetaFilter, fitTheta, thetaVariance, type FittedTheta } from './theta'
 import { runWindows } from './windows'
@@ -18,7 +19,7 @@ export type StatKind = 'ets' | 'arima' | 'theta' | 'mstl'
 export const STAT_KINDS: readonly StatKind[] = ['ets', 'arima', 'theta', 'mstl']
 
 export type FittedStat = FittedEts | FittedArima | FittedTheta | FittedMstl
-export type { FittedEts, FittedArima, FittedTheta, FittedMstl, StatFilter }
+export type { FittedEts, FittedArima, FittedTheta, FittedMstl, StatFilter, FitMonitor }
 
 export interface StatOptions {
   /**
@@ -30,6 +31,8 @@ export interface StatOptions {
   etsModel?: string
   /** Fixed ARIMA orders instead of the automatic search. */
   arimaOrder?: Partial<SarimaOrder> & { p: number; d: number; q: number }
+  /** Progress and cancel between estimation steps (the engine worker's job passes one). */
+  monitor?: FitMonitor
 }
 
 /**
@@ -53,13 +56,13 @@ export function fitStatModel(
   const period = seasons[0] ?? 1
   switch (kind) {
     case 'ets':
-      return fitEts(train, { period, model: options.etsModel })
+      return fitEts(train, { period, model: options.etsModel, monitor: options.monitor })
     case 'arima':
-      return fitArima(train, { period, order: options.arimaOrder })
+      return fitArima(train, { period, order: options.arimaOrder, monitor: options.monitor })
     case 'theta':
-      return fitTheta(train, period)
+      return fitTheta(train, period, options.monitor)
     case 'mstl':
-      return fitMstl(train, seasons)
+      return fitMstl(train, seasons, 2, options.monitor)
     default:
       throw new SeqcastError(
         'config',

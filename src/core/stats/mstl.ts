@@ -2,6 +2,7 @@ import { SeqcastError } from '../../shared/errors'
 import { fitEts } from './ets-fit'
 import { EtsFilter, type FittedEts } from './ets-model'
 import type { StatFilter } from './filter'
+import type { FitMonitor } from './monitor'
 import { stl } from './stl'
 
 /**
@@ -21,7 +22,12 @@ export interface FittedMstl {
   trainRows: number
 }
 
-export function fitMstl(train: Float64Array, periods: number[], iterations = 2): FittedMstl {
+export function fitMstl(
+  train: Float64Array,
+  periods: number[],
+  iterations = 2,
+  monitor?: FitMonitor,
+): FittedMstl {
   const n = train.length
   const kept = [...new Set(periods)].filter((m) => m >= 2 && 2 * m < n).sort((a, b) => a - b)
   if (!train.every(Number.isFinite)) {
@@ -33,8 +39,14 @@ export function fitMstl(train: Float64Array, periods: number[], iterations = 2):
   }
   const components: Float64Array[] = kept.map(() => new Float64Array(n))
   const adjusted = Float64Array.from(train)
-  for (let iter = 0; iter < (kept.length ? iterations : 0); iter++) {
+  const passes = kept.length ? iterations : 0
+  for (let iter = 0; iter < passes; iter++) {
     kept.forEach((m, i) => {
+      monitor?.step(
+        `STL season ${m} (pass ${iter + 1})`,
+        iter * kept.length + i,
+        passes * kept.length,
+      )
       for (let t = 0; t < n; t++) adjusted[t] += components[i][t]
       components[i] = stl(adjusted, m, 7 + 4 * i).seasonal
       for (let t = 0; t < n; t++) adjusted[t] -= components[i][t]
@@ -47,7 +59,7 @@ export function fitMstl(train: Float64Array, periods: number[], iterations = 2):
   })
   const model = { periods: kept, profiles }
   const frozen = Float64Array.from(train, (v, t) => v - profileAt(model, t))
-  return { kind: 'mstl', ...model, trend: fitEts(frozen, { model: 'ZZN' }), trainRows: n }
+  return { kind: 'mstl', ...model, trend: fitEts(frozen, { model: 'ZZN', monitor }), trainRows: n }
 }
 
 function profileAt(model: Pick<FittedMstl, 'periods' | 'profiles'>, row: number): number {

@@ -1,4 +1,5 @@
 import { seasonalIndices, type SeasonalKind } from '../../shared/seasonality/classical'
+import type { FitMonitor } from './monitor'
 import { fitEts } from './ets-fit'
 import type { StatFilter } from './filter'
 
@@ -40,7 +41,7 @@ export function seasonIsSignificant(values: Float64Array, m: number): boolean {
   return Math.abs(r(m)) / Math.sqrt((1 + 2 * sum) / n) > 1.645
 }
 
-export function fitTheta(train: Float64Array, period = 1): FittedTheta {
+export function fitTheta(train: Float64Array, period = 1, monitor?: FitMonitor): FittedTheta {
   let season: FittedTheta['season'] = null
   let adjusted = train
   if (seasonIsSignificant(train, period)) {
@@ -49,7 +50,7 @@ export function fitTheta(train: Float64Array, period = 1): FittedTheta {
     season = { period, kind, index: Array.from(index) }
     adjusted = train.map((v, t) => deseason(v, t, season))
   }
-  const ses = fitEts(adjusted, { model: 'ANN' })
+  const ses = fitEts(adjusted, { model: 'ANN', monitor })
   const n = adjusted.length
   let mean = 0
   for (const v of adjusted) mean += v

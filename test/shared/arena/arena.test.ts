@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   arenaModels,
+  SLOW_PRESET_IDS,
   ensembleMembers,
   meanForecast,
   percentBetter,
@@ -26,6 +27,15 @@ describe('arena', () => {
     expect(arenaModels('neural')).not.toContain('ets')
     expect(arenaModels('all')).toEqual([...arenaModels('statistical'), ...arenaModels('neural')])
     expect(arenaModels('ets, lstm,ets')).toEqual(['ets', 'lstm'])
+    // default: every statistical model and the fast window presets; neural keeps the slow ones.
+    const fast = arenaModels('default')
+    expect(fast.slice(0, 4)).toEqual(arenaModels('statistical'))
+    expect(fast).toEqual(arenaModels('all').filter((id) => !SLOW_PRESET_IDS.includes(id)))
+    for (const id of ['simplernn', 'deep-rnn', 'conv-gru', 'conv1d']) {
+      expect(fast).not.toContain(id)
+      expect(arenaModels('neural')).toContain(id)
+    }
+    expect(fast).toEqual(expect.arrayContaining(['linear', 'dense', 'lstm', 'bilstm']))
     expect(() => arenaModels('ets,prophet')).toThrow(/--models: .*unknown: prophet/)
   })
 

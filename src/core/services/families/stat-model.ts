@@ -18,7 +18,6 @@ import {
   fitStatModel,
   forecastVariance,
   forecastWindows,
-  statModelName,
   type FittedStat,
 } from '../../stats'
 import { statsFromJson, statsToJson } from '../../stats/stats-json'
@@ -28,7 +27,8 @@ import type { FamilyContext, FamilyOutcome } from './family'
 export const STATISTICAL_BACKEND: BackendReport = {
   used: 'cpu',
   skipped: {},
-  routed: 'Statistical model: fitted and run in plain JavaScript (no TensorFlow.js).',
+  routed:
+    'Statistical model: fitted and run in plain JavaScript and WebAssembly on the engine worker (no TensorFlow.js).',
 }
 
 /** Last observed row of each window starting at `starts`. */
@@ -97,39 +97,49 @@ export async function fitStatisticalModel(
   ctx: FamilyContext,
 ): Promise<FamilyOutcome> {
   const { experiment, model } = config
-  const w = experiment.window
-  const target = prepared.target
-  const trainEnd = prepared.windows.ranges.train.end
-  const started = performance.now()
-  // Parameters from the training rows only; validation and test rows never reach the fit.
-  const fitted = fitStatistical(model, experiment.seasonRows, target.slice(0, trainEnd))
-  if (ctx.options.signal?.aborted)
-    throw new SeqcastError('cancelled', 'Training was cancelled while the model was fitted.')
-  const { starts } = prepared.windows
-  const predictions = {
-    ...(starts.val.length > 0
-      ? { val: statisticalWindowForecasts(fitted, target, starts.val, w) }
-      : {}),
-    ...(starts.test.length > 0
-      ? { test: statisticalWindowForecasts(fitted, target, starts.test, w) }
-      : {}),
+  if (!model.statistical) {
+    throw new SeqcastError('config', `Model "${model.name}" is not a statistical model.`, {
+      setting: 'model',
+    })
   }
+  const w = experiment.window
+  const trainEnd = prepared.windows.ranges.train.end
+  const { starts } = prepared.windows
   // The future from the latest window: the target has no missing rows (prepare checks it).
   const futureStart = latestWindowStart(prepared.rowCount, w)
-  const future =
-    futureStart !== null
-      ? statisticalWindowForecasts(fitted, target, Int32Array.of(futureStart), w)
-      : null
-  const seconds = (performance.now() - started) / 1000
+  const { options } = ctx
+  // Fitted in the engine worker (the arima package's WebAssembly loads there): the main process
+  // and the app stay responsive, and a cancel stops the fit between estimation steps.
+  const outcome = await ctx.host.fitStatistical(
+    {
+      runId: ctx.runId,
+      kind: model.statistical.kind,
+      seasons: statisticalSeasons(model, experiment.seasonRows),
+      target: prepared.target.slice(),
+      trainRows: trainEnd,
+      lastRows: {
+        ...(starts.val.length > 0 ? { val: windowLastRows(starts.val, w) } : {}),
+        ...(starts.test.length > 0 ? { test: windowLastRows(starts.test, w) } : {}),
+        ...(futureStart !== null ? { future: windowLastRows(Int32Array.of(futureStart), w) } : {}),
+      },
+      h: gapAfterWindow(w),
+      H: w.horizon,
+    },
+    { signal: options.signal, onState: options.onState, onStep: options.onStep },
+  )
+  const { fitted, predictions } = outcome
   return {
-    predictions,
-    future,
+    predictions: {
+      ...(predictions.val ? { val: predictions.val } : {}),
+      ...(predictions.test ? { test: predictions.test } : {}),
+    },
+    future: predictions.future ?? null,
     futureStart,
     forecastSd: windowSd(fitted, w),
     history: [],
     bestEpoch: null,
     stopReason: 'completed',
-    stopMessage: `${statModelName(fitted)} fitted on ${trainEnd.toLocaleString('en-US')} training rows in ${seconds.toFixed(2)} s.`,
+    stopMessage: outcome.message,
     backend: STATISTICAL_BACKEND,
     package: (manifest) => statisticalPackage(manifest, fitted),
   }
