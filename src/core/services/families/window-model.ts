@@ -60,7 +60,8 @@ export async function fitWindowModel(
       test: prepared.windows.starts.test.slice(),
     },
     targetScale: dataUnits.scale,
-    dataUnits,
+    // A copy: the job's arrays are transferred to the worker (and detached here).
+    dataUnits: { ...dataUnits, target: prepared.target.slice() },
     evaluate: (['val', 'test'] as const).filter((s) => prepared.windows.starts[s].length > 0),
     futureStart,
     progressIntervalMs: ctx.options.progressIntervalMs,
