@@ -168,7 +168,11 @@ export async function predictWindows(
     const y = predictBatch(model, spec, x, H)
     out.set(y.dataSync() as Float32Array, offset * H)
     tf.dispose([x, y])
-    options.onBatch?.(offset / B, Math.ceil(starts.length / B), starts.subarray(offset, offset + count))
+    options.onBatch?.(
+      offset / B,
+      Math.ceil(starts.length / B),
+      starts.subarray(offset, offset + count),
+    )
   }
   return out
 }

@@ -22,12 +22,7 @@ import {
 import { seededRandom } from '../../shared/windows/random'
 import type { WindowConfig } from '../../shared/windows/config'
 import { dataUnitsMae, type DataUnits } from '../../shared/forecast/data-units'
-import {
-  batchTensor,
-  evaluationBatchSize,
-  predictWindows,
-  resetStates,
-} from './forecast'
+import { batchTensor, evaluationBatchSize, predictWindows, resetStates } from './forecast'
 
 export interface TrainData {
   /** Normalized features (row-major) and normalized target. */
@@ -315,7 +310,16 @@ async function loop(
           model,
           spec,
           data,
-          { window: trainWindow, mode, lossPass, lossOrder, B, evalBatch, lossFn, loss: training.loss },
+          {
+            window: trainWindow,
+            mode,
+            lossPass,
+            lossOrder,
+            B,
+            evalBatch,
+            lossFn,
+            loss: training.loss,
+          },
           epoch,
           hooks,
           stop,

@@ -209,7 +209,10 @@ describe('stateful prediction carries the state along each stream', () => {
       // Keras' order: row i of batch k is window k·B + i, so window w continues w − B, w − 2B, …
       const stateless = { ...s, stateful: false }
       for (const index of [0, 1, 4, 5, 8, 9]) {
-        const stream = Array.from({ length: Math.floor(index / B) + 1 }, (_, j) => (index % B) + j * B)
+        const stream = Array.from(
+          { length: Math.floor(index / B) + 1 },
+          (_, j) => (index % B) + j * B,
+        )
         const steps = stream.length * L
         const reference = buildModel(stateless, {
           inputShape: [steps, 1],

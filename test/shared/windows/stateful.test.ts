@@ -54,7 +54,10 @@ describe("stateful order = Keras' fit(shuffle=False) in the book's recipes", () 
     return out
   }
   const ours = (n: number, B: number) => {
-    const order = statefulOrder(Int32Array.from({ length: n }, (_, k) => k), B)
+    const order = statefulOrder(
+      Int32Array.from({ length: n }, (_, k) => k),
+      B,
+    )
     return Array.from({ length: order.length / B }, (_, b) =>
       Array.from(order.subarray(b * B, b * B + B)),
     )
