@@ -1,10 +1,12 @@
 /**
  * Predictions of a model over windows given by their start rows, in normalized units, n × H
  * window-major. Handles the three head kinds (direct, recursive roll-out, every-step) and
- * stateful models (fixed batch size, state carried along streams of consecutive windows).
+ * stateful models (fixed batch size, state carried from row i of a batch to row i of the next,
+ * in Keras' order).
  */
 import * as tf from '@tensorflow/tfjs'
 import { SeqcastError } from '../../shared/errors'
+import { EVAL_BATCH } from '../../shared/models/memory'
 import type { ModelSpec } from '../../shared/models/spec'
 import { BatchFiller, sourceRows, type BatchSource } from '../../shared/windows/batches'
 import type { WindowConfig } from '../../shared/windows/config'
@@ -19,6 +21,8 @@ export interface PredictOptions {
   shouldStop?: () => boolean
   /** Lets the worker's event loop breathe between batches. */
   yieldEvery?: () => Promise<void>
+  /** After each batch of `predictWindows`: its index, the batch count and the windows it read. */
+  onBatch?: (batch: number, batches: number, starts: Int32Array) => void
 }
 
 /**
@@ -45,33 +49,37 @@ export function batchTensor(
 }
 
 /**
- * Stream order over all n windows for a stateful model of batch size B: B streams of
- * K = ⌈n / B⌉ consecutive windows (stream i = windows i·K … i·K + K − 1), so row i of batch k
- * continues row i of batch k − 1; slots past the end are padded with the last window and their
- * outputs ignored (`valid` is 0 there). With `streams` < B only that many rows carry windows.
+ * Batches over all n windows for a stateful model of batch size B, in Keras' order (as
+ * `predict(x, batch_size=B)` slices an array): batch k holds windows k·B … k·B + B − 1, so row i
+ * of batch k continues the state of row i of batch k − 1, as in training (`statefulOrder`). The
+ * slots of the last batch past the end repeat the last window; their outputs are ignored
+ * (`index` is −1 there).
  */
-export function paddedStreamOrder(
+export function paddedBatchOrder(
   starts: Int32Array,
   batchSize: number,
-  streams = batchSize,
 ): { order: Int32Array; index: Int32Array; batches: number } {
   const n = starts.length
-  const used = Math.max(1, Math.min(streams, batchSize))
-  const batches = Math.max(1, Math.ceil(n / used))
+  const batches = Math.max(1, Math.ceil(n / batchSize))
   const order = new Int32Array(batches * batchSize)
   const index = new Int32Array(batches * batchSize).fill(-1)
   const pad = n > 0 ? starts[n - 1] : 0
-  for (let k = 0; k < batches; k++) {
-    for (let i = 0; i < batchSize; i++) {
-      const w = i < used ? i * batches + k : -1
-      const slot = k * batchSize + i
-      if (w >= 0 && w < n) {
-        order[slot] = starts[w]
-        index[slot] = w
-      } else order[slot] = pad
-    }
+  for (let slot = 0; slot < order.length; slot++) {
+    if (slot < n) {
+      order[slot] = starts[slot]
+      index[slot] = slot
+    } else order[slot] = pad
   }
   return { order, index, batches }
+}
+
+/**
+ * The batch size of every forecast pass over the validation / test windows (the live validation
+ * of each epoch and the evaluation after training alike): a stateful model's fixed one, else at
+ * least EVAL_BATCH.
+ */
+export function evaluationBatchSize(spec: ModelSpec, batchSize: number): number {
+  return spec.stateful ? batchSize : Math.max(batchSize, EVAL_BATCH)
 }
 
 export type StatefulModel = tf.LayersModel & { resetStates(): void }
@@ -135,7 +143,7 @@ export async function predictWindows(
     await options.yieldEvery?.()
   }
   if (spec.stateful) {
-    const { order, index, batches } = paddedStreamOrder(starts, B)
+    const { order, index, batches } = paddedBatchOrder(starts, B)
     resetStates(model)
     for (let k = 0; k < batches; k++) {
       await check()
@@ -148,6 +156,7 @@ export async function predictWindows(
         const w = index[k * B + i]
         if (w >= 0) out.set(values.subarray(i * H, i * H + H), w * H)
       }
+      options.onBatch?.(k, batches, order.subarray(k * B, k * B + B))
     }
     resetStates(model)
     return out
@@ -159,6 +168,11 @@ export async function predictWindows(
     const y = predictBatch(model, spec, x, H)
     out.set(y.dataSync() as Float32Array, offset * H)
     tf.dispose([x, y])
+    options.onBatch?.(
+      offset / B,
+      Math.ceil(starts.length / B),
+      starts.subarray(offset, offset + count),
+    )
   }
   return out
 }
@@ -178,7 +192,7 @@ export async function predictFuture(
   const H = window.horizon
   const F = source.featureCount
   const stream = spec.stateful
-    ? warmupStream(start, options.warmup ?? 0, window.sequenceStride)
+    ? warmupStream(start, options.warmup ?? 0, window.sequenceStride * options.batchSize)
     : Int32Array.of(start)
   // A small local copy of the rows these windows read, padded past the data's end (the filler
   // insists that every window's targets exist; their values are not used here).
@@ -197,20 +211,19 @@ export async function predictFuture(
   if (!spec.stateful) {
     return predictWindows(model, local, Int32Array.of(0), { ...options, batchSize: 1 })
   }
-  // One stream in row 0 (the other rows repeat its last window and are ignored).
-  const { order, batches } = paddedStreamOrder(
-    stream.map((s) => s - base),
-    options.batchSize,
-    1,
-  )
+  // The stream in row 0 of consecutive batches (the other rows repeat its window, ignored).
+  const B = options.batchSize
+  const batches = stream.length
+  const order = new Int32Array(batches * B)
+  for (let k = 0; k < batches; k++) order.fill(stream[k] - base, k * B, k * B + B)
   const L = window.sequenceLength
   const filler = new BatchFiller(local, window, options.batchSize)
   resetStates(model)
   let last: Float32Array = new Float32Array(H)
   for (let k = 0; k < batches; k++) {
     if (options.shouldStop?.()) throw new SeqcastError('cancelled', 'Cancelled.')
-    filler.fill(order, k * options.batchSize)
-    const x = batchTensor(filler, options.batchSize, L, F)
+    filler.fill(order, k * B)
+    const x = batchTensor(filler, B, L, F)
     const y = predictBatch(model, spec, x, H)
     if (k === batches - 1) last = (y.dataSync() as Float32Array).slice(0, H)
     tf.dispose([x, y])

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs'
 import { SeqcastError } from '../../shared/errors'
 import type { TrainingConfig } from '../../shared/experiment'
 import { EVAL_BATCH } from '../../shared/models/memory'
+import type { DataUnits } from '../../shared/forecast/data-units'
 import type { ModelSpec } from '../../shared/models/spec'
 import type { BackendReport, EpochRecord, RunProgress, StopReason } from '../../shared/run'
 import type { SplitName } from '../../shared/series/split'
@@ -24,7 +25,7 @@ import {
 } from './backends'
 import { buildModel } from './build-model'
 import { buildScoped } from './scoped-build'
-import { predictFuture, predictWindows, resetStates } from './forecast'
+import { evaluationBatchSize, predictFuture, predictWindows, resetStates } from './forecast'
 import { fuseModel, releaseKernelMemory } from './fused'
 import { installFusedKernels, kernelReport, startKernels } from './kernels'
 import { isRuntimeAbort, runtimeAbortError } from './runtime-abort'
@@ -49,6 +50,11 @@ export interface TrainJob {
   targetWidth?: number
   starts: Record<SplitName, Int32Array>
   targetScale: number
+  /**
+   * How predictions become data units (denormalization, target transform): the live validation
+   * MAE of every epoch is then the Results MAE. Without it: learned units × targetScale.
+   */
+  dataUnits?: DataUnits
   /** Splits to forecast after training (skipped after a cancel). */
   evaluate: ('val' | 'test')[]
   /** Start row of the latest window, for the future forecast; null for none. */
@@ -285,7 +291,13 @@ export async function runTrainJob(
       model,
       spec,
       training,
-      { source, window, starts: job.starts, targetScale: job.targetScale },
+      {
+        source,
+        window,
+        starts: job.starts,
+        targetScale: job.targetScale,
+        dataUnits: job.dataUnits,
+      },
       {
         onProgress: hooks.onProgress,
         onEpoch: hooks.onEpoch,
@@ -323,7 +335,7 @@ export async function runTrainJob(
       releaseKernelMemory(model)
       return { outcome, model }
     }
-    const batchSize = spec.stateful ? training.batchSize : Math.max(training.batchSize, EVAL_BATCH)
+    const batchSize = evaluationBatchSize(spec, training.batchSize)
     const options = {
       spec,
       window,

@@ -21,7 +21,8 @@ import {
 } from '../../shared/windows/batches'
 import { seededRandom } from '../../shared/windows/random'
 import type { WindowConfig } from '../../shared/windows/config'
-import { batchTensor, lastStep, resetStates } from './forecast'
+import { dataUnitsMae, type DataUnits } from '../../shared/forecast/data-units'
+import { batchTensor, evaluationBatchSize, predictWindows, resetStates } from './forecast'
 
 export interface TrainData {
   /** Normalized features (row-major) and normalized target. */
@@ -30,6 +31,11 @@ export interface TrainData {
   starts: Record<SplitName, Int32Array>
   /** Data units per normalized unit of the target (MAE in data units = MAE · targetScale). */
   targetScale: number
+  /**
+   * How predictions become data units (see shared/forecast/data-units): the live validation MAE
+   * is then exactly the Results MAE. Without it, the MAE of the learned values × targetScale.
+   */
+  dataUnits?: DataUnits
 }
 
 export type TraceEvent =
@@ -172,9 +178,16 @@ async function loop(
   const valStarts = data.starts.val
   checkTrainingBatches(stateful, trainStarts.length, B)
   const trainBatches = batchesPerEpoch(trainStarts.length, B, stateful)
-  const valOrder = stateful ? statefulOrder(valStarts, B) : valStarts
-  const validates = valOrder.length > 0
-  const valBatches = batchesPerEpoch(valStarts.length, B, stateful)
+  // The validation loss of direct heads comes from the forecast pass itself; every-step and
+  // recursive heads need a teacher-forced pass for it (what they are trained on), which for a
+  // stateful model runs whole batches only (training's order).
+  const lossPass = mode === 'every-step' || spec.head.kind === 'recursive'
+  const lossOrder = stateful ? statefulOrder(valStarts, B) : valStarts
+  const validates = valStarts.length > 0 && (!lossPass || lossOrder.length > 0)
+  const evalBatch = evaluationBatchSize(spec, B)
+  const valBatches =
+    Math.ceil(valStarts.length / evalBatch) +
+    (lossPass ? batchesPerEpoch(valStarts.length, B, stateful) : 0)
 
   const history: EpochRecord[] = []
   let best = Infinity
@@ -297,11 +310,16 @@ async function loop(
           model,
           spec,
           data,
-          trainWindow,
-          mode,
-          valOrder,
-          B,
-          lossFn,
+          {
+            window: trainWindow,
+            mode,
+            lossPass,
+            lossOrder,
+            B,
+            evalBatch,
+            lossFn,
+            loss: training.loss,
+          },
           epoch,
           hooks,
           stop,
@@ -321,7 +339,7 @@ async function loop(
           break epochs
         }
         valLoss = v.loss
-        valMae = v.mae * data.targetScale
+        valMae = v.mae
         if (!Number.isFinite(valLoss)) {
           nan = { epoch, batch: 0, value: valLoss }
           stopReason = 'nan-loss'
@@ -376,20 +394,111 @@ async function loop(
   }
 }
 
+interface ValidationPlan {
+  /** The training window (horizon 1 for recursive heads) and target mode. */
+  window: WindowConfig
+  mode: TargetMode
+  /** Whether the loss needs its own teacher-forced pass (every-step and recursive heads). */
+  lossPass: boolean
+  lossOrder: Int32Array
+  B: number
+  evalBatch: number
+  lossFn: (y: tf.Tensor, p: tf.Tensor) => tf.Scalar
+  loss: LossName
+}
+
+/**
+ * One validation pass: the forecasts of every validation window made exactly as the evaluation
+ * after training makes them (`predictWindows`, same batch size, same state resets and order),
+ * so the MAE (in data units, `dataUnitsMae`) is the number Results shows for this checkpoint.
+ * The loss (what early stopping watches, in learned normalized units as Keras' val_loss) comes
+ * from the same forecasts for direct heads, or from a teacher-forced pass for the others.
+ */
 async function validate(
   model: tf.LayersModel,
   spec: ModelSpec,
   data: TrainData,
-  window: WindowConfig,
-  mode: TargetMode,
-  order: Int32Array,
-  B: number,
-  lossFn: (y: tf.Tensor, p: tf.Tensor) => tf.Scalar,
+  plan: ValidationPlan,
   epoch: number,
   hooks: TrainHooks,
   stop: () => boolean,
   progress: (batch: number) => void,
 ): Promise<{ loss: number; mae: number } | null> {
+  const starts = data.starts.val
+  let done = 0
+  const trace = (phase: 'validate', batch: number, batchStarts: Int32Array) => {
+    hooks.trace?.({ type: 'batch', phase, epoch, batch, starts: batchStarts.slice() })
+    progress(++done)
+  }
+  let loss = NaN
+  if (plan.lossPass) {
+    const l = await teacherForcedLoss(model, spec, data, plan, epoch, hooks, stop, trace)
+    if (l === null) return null
+    loss = l
+  }
+  if (spec.stateful) hooks.trace?.({ type: 'reset', phase: 'validate', epoch })
+  let predicted: Float32Array
+  try {
+    predicted = await predictWindows(model, data.source, starts, {
+      spec,
+      window: data.window,
+      batchSize: plan.evalBatch,
+      shouldStop: stop,
+      yieldEvery: yieldToEventLoop,
+      onBatch: (k, _n, batchStarts) => trace('validate', k, batchStarts),
+    })
+  } catch (error) {
+    if ((error as { kind?: string }).kind === 'cancelled') return null
+    throw error
+  }
+  const learned = learnedTargets(data, starts)
+  if (!plan.lossPass) loss = lossOf(plan.loss, learned, predicted)
+  // Without data units (backtest folds, engine tests: no transform), learned units × scale.
+  const mae = data.dataUnits
+    ? dataUnitsMae(predicted, starts, data.window, data.dataUnits)
+    : lossOf('mae', learned, predicted) * data.targetScale
+  return { loss, mae }
+}
+
+/** The normalized learned values the windows `starts` target, n × H window-major. */
+function learnedTargets(data: TrainData, starts: Int32Array): Float64Array {
+  const { target, targetWidth = 1 } = data.source
+  const { delay, horizon: H } = data.window
+  const out = new Float64Array(starts.length * H)
+  for (let k = 0; k < starts.length; k++) {
+    for (let h = 0; h < H; h++) {
+      const r = starts[k] + delay + h
+      out[k * H + h] = targetWidth === 1 ? target[r] : target[r * H + h]
+    }
+  }
+  return out
+}
+
+/** The training loss (Keras' formulas, mean over every value; huber with delta 1). */
+export function lossOf(name: LossName, y: ArrayLike<number>, p: ArrayLike<number>): number {
+  let sum = 0
+  let n = 0
+  for (let i = 0; i < y.length; i++) {
+    const e = Math.abs(y[i] - p[i])
+    if (Number.isNaN(e)) continue
+    sum += name === 'mse' ? e * e : name === 'mae' ? e : e <= 1 ? 0.5 * e * e : e - 0.5
+    n++
+  }
+  return n === 0 ? NaN : sum / n
+}
+
+/** Every-step and recursive heads: the loss on what they are trained on (teacher-forced). */
+async function teacherForcedLoss(
+  model: tf.LayersModel,
+  spec: ModelSpec,
+  data: TrainData,
+  plan: ValidationPlan,
+  epoch: number,
+  hooks: TrainHooks,
+  stop: () => boolean,
+  trace: (phase: 'validate', batch: number, starts: Int32Array) => void,
+): Promise<number | null> {
+  const { window, mode, lossOrder: order, B } = plan
   const L = window.sequenceLength
   const F = data.source.featureCount
   const H = window.horizon
@@ -401,36 +510,22 @@ async function validate(
     hooks.trace?.({ type: 'reset', phase: 'validate', epoch })
   }
   let lossSum = 0
-  let maeSum = 0
   let seen = 0
   const batches = batchesPerEpoch(order.length, B, spec.stateful)
   for (let k = 0; k < batches; k++) {
     if (stop()) return null
     const count = filler.fill(order, k * B)
-    hooks.trace?.({
-      type: 'batch',
-      phase: 'validate',
-      epoch,
-      batch: k,
-      starts: order.slice(k * B, k * B + count),
-    })
     const x = batchTensor(filler, count, L, F)
     const y = tf.tensor(filler.y.slice(0, count * size), [count, ...outUnits])
-    const [loss, mae] = tf.tidy(() => {
-      const p = model.apply(x, { training: false }) as tf.Tensor
-      // MAE of what forecasts use: the last step of every-step outputs.
-      const yl = mode === 'every-step' ? lastStep(spec, y) : y
-      return [lossFn(y, p), tf.losses.absoluteDifference(yl, lastStep(spec, p))]
-    })
+    const loss = tf.tidy(() => plan.lossFn(y, model.apply(x, { training: false }) as tf.Tensor))
     lossSum += (await loss.data())[0] * count
-    maeSum += (await mae.data())[0] * count
     seen += count
-    tf.dispose([x, y, loss, mae])
-    progress(k + 1)
+    tf.dispose([x, y, loss])
+    trace('validate', k, order.subarray(k * B, k * B + count))
     await yieldToEventLoop()
   }
   if (spec.stateful) resetStates(model)
-  return { loss: lossSum / seen, mae: maeSum / seen }
+  return lossSum / seen
 }
 
 function fmt(x: number): string {

@@ -7,8 +7,10 @@
  * - validation or test values outside the training range cannot be reached by a model of the
  *   levels (its normalization and output saw only that range): learn the change instead;
  * - a tanh output lies in [−1, 1], so its target must be scaled into that range (min-max);
- * - a stateful model reads whole batches, so a validation split with fewer windows than the batch
- *   size is not evaluated: early stopping then watches the training loss;
+ * - a stateful model trains on whole batches; its validation forecasts pad the last batch, but
+ *   the teacher-forced validation loss of an every-step or recursive head reads whole batches
+ *   only, so a validation split with fewer windows than the batch size is not evaluated: early
+ *   stopping then watches the training loss;
  * - a model worse than naive on validation gets a verdict with its likely cause and what to try.
  * Reading the test values for a warning chooses nothing (DESIGN.md: test rows are never used to
  * choose); `chooseTargetTransform` reads the validation values only.
@@ -122,7 +124,7 @@ export function outsideTrainingRange(
 
 export interface WarningInput {
   experiment: ExperimentConfig
-  model: Pick<ModelSpec, 'stateful'>
+  model: Pick<ModelSpec, 'stateful'> & { head?: Pick<ModelSpec['head'], 'kind'> }
   batchSize: number
   target: ArrayLike<number>
   ranges: Pick<SplitRanges, 'train' | 'val' | 'test'>
@@ -157,9 +159,15 @@ export function runWarnings(input: WarningInput): string[] {
       `Input${inputs.length === 1 ? '' : 's'} ${inputs.map((c) => `"${c}"`).join(', ')} ${inputs.length === 1 ? 'is' : 'are'} constant in the training rows and add nothing. Leave ${inputs.length === 1 ? 'it' : 'them'} out of the features.`,
     )
   }
-  if (input.model.stateful && input.valWindows > 0 && input.valWindows < input.batchSize) {
+  const head = input.model.head?.kind ?? 'direct'
+  if (
+    input.model.stateful &&
+    head !== 'direct' &&
+    input.valWindows > 0 &&
+    input.valWindows < input.batchSize
+  ) {
     out.push(
-      `Validation: a stateful model reads whole batches of ${input.batchSize} windows, and the validation split has ${input.valWindows}, ` +
+      `Validation: a stateful model with ${head === 'recursive' ? 'a recursive' : 'an every-step'} head reads whole batches of ${input.batchSize} windows for its validation loss, and the validation split has ${input.valWindows}, ` +
         `so it is not evaluated during training: early stopping and the best epoch watch the training loss. ` +
         `Lower the batch size to ${input.valWindows} or less, or give the validation split more rows.`,
     )

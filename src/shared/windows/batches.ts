@@ -145,15 +145,14 @@ export function epochOrder(
 }
 
 /**
- * Stateful order: windows cut to a multiple of the batch size and dealt into batchSize streams of
- * consecutive windows, so row i of batch k is the window that follows row i of batch k - 1
- * (window index i·K + k for K batches). States carry along each row within an epoch.
+ * Stateful order, as Keras' `fit(shuffle=False)` feeds an array of windows (the book's recipes:
+ * Bonaccorso's sunspots, Gulli's electricity): `index_array = arange(n)` sliced into consecutive
+ * batches, so batch k holds windows k·B … k·B + B − 1 and row i of batch k continues the state of
+ * row i of batch k − 1, the window B windows (B · stride rows) earlier. Whole batches only: a
+ * stateful model's batch size is fixed, and the recipes cut their arrays to a multiple of B
+ * (Gulli: `train_size = (n // BATCH_SIZE) * BATCH_SIZE`), so the windows past the last whole
+ * batch are left out. The same order every epoch.
  */
 export function statefulOrder(starts: Int32Array, batchSize: number): Int32Array {
-  const batches = batchesPerEpoch(starts.length, batchSize, true)
-  const order = new Int32Array(batches * batchSize)
-  for (let k = 0; k < batches; k++) {
-    for (let i = 0; i < batchSize; i++) order[k * batchSize + i] = starts[i * batches + k]
-  }
-  return order
+  return starts.slice(0, batchesPerEpoch(starts.length, batchSize, true) * batchSize)
 }

@@ -70,17 +70,18 @@ describe('the stateful future warm-up', () => {
   it('replays one training stream before the latest window: ⌊7 training windows / batch 2⌋ = 3', async () => {
     const warmup = statefulWarmup(7, BATCH)
     expect(warmup).toBe(3)
-    // Rows 8, 9, 10, then the latest window at row 11.
-    expect(await future(1, warmup)).toBe(2 ** 8 + 2 ** 9 + 2 ** 10 + 2 ** 11)
+    // In Keras' order row i of a batch continues the window BATCH windows earlier: rows 5, 7, 9,
+    // then the latest window at row 11.
+    expect(await future(1, warmup)).toBe(2 ** 5 + 2 ** 7 + 2 ** 9 + 2 ** 11)
   })
 
-  it('steps back by the stride, as consecutive windows of a training stream are', async () => {
-    // Stride 2: rows 5, 7, 9, then 11 (not 8, 9, 10).
-    expect(await future(2, 3)).toBe(2 ** 5 + 2 ** 7 + 2 ** 9 + 2 ** 11)
+  it('steps back by batch × stride rows, as consecutive windows of a training stream are', async () => {
+    // Stride 2, batch 2: rows 3, 7, then 11 (−1 does not exist).
+    expect(await future(2, 3)).toBe(2 ** 3 + 2 ** 7 + 2 ** 11)
   })
 
   it('stops at the first row', async () => {
-    // Stride 5 from row 11: rows 1 and 6 exist, −4 does not.
-    expect(await future(5, 3)).toBe(2 ** 1 + 2 ** 6 + 2 ** 11)
+    // Stride 5, batch 2: a step of 10 rows from row 11: row 1 exists, −9 does not.
+    expect(await future(5, 3)).toBe(2 ** 1 + 2 ** 11)
   })
 })

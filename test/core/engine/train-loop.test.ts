@@ -18,7 +18,7 @@ import {
 } from '../../../src/core/engine/train-loop'
 import { MODEL_PRESETS } from '../../../src/shared/models/presets'
 import type { ModelSpec } from '../../../src/shared/models/spec'
-import { epochOrder, statefulOrder } from '../../../src/shared/windows/batches'
+import { epochOrder } from '../../../src/shared/windows/batches'
 import { runConfig, spec, sunspots, trainData, window } from './helpers'
 
 const data = sunspots(360)
@@ -58,7 +58,7 @@ describe('every preset trains on wasm and its loss falls', () => {
 
 describe('batch order', () => {
   for (const fused of [false, true]) {
-    it(`stateful${fused ? ' (fused kernels)' : ''}: windows cut to a multiple of the batch, row i of batch k continues row i of batch k − 1, states reset at each epoch and validation start`, async () => {
+    it(`stateful${fused ? ' (fused kernels)' : ''}: Keras' order (consecutive windows in each batch, cut to a multiple of the batch), row i of batch k continues row i of batch k − 1, states reset at each epoch and validation start`, async () => {
       const s = spec('stateful-lstm')
       const B = 4
       const config = runConfig(s, window(6), {
@@ -105,16 +105,15 @@ describe('batch order', () => {
         batches.forEach((b, k) => {
           expect(b.starts).toHaveLength(B)
           for (let i = 0; i < B; i++) {
-            // row i of batch k is window i·K + k: the window right after row i of batch k − 1
-            expect(b.starts[i]).toBe(train[i * K + k])
-            if (k > 0) expect(b.starts[i]).toBe(batches[k - 1].starts[i] + 1)
+            // Keras' fit(shuffle=False): batch k is windows k·B … k·B + B − 1, so row i of batch
+            // k continues row i of batch k − 1, the window B windows (here B rows) earlier.
+            expect(b.starts[i]).toBe(train[k * B + i])
+            if (k > 0) expect(b.starts[i]).toBe(batches[k - 1].starts[i] + B)
           }
         })
-        // never shuffled, even with shuffle on: the same order every epoch
-        expect(batches.map((b) => Array.from(b.starts))).toEqual(
-          Array.from({ length: K }, (_, k) =>
-            Array.from({ length: B }, (_, i) => train[i * K + k]),
-          ),
+        // never shuffled, even with shuffle on: the same order every epoch, the tail left out
+        expect(batches.flatMap((b) => Array.from(b.starts))).toEqual(
+          Array.from(train.slice(0, K * B)),
         )
       }
       // Resets: before the first training batch of every epoch and before every validation pass.
@@ -135,8 +134,13 @@ describe('batch order', () => {
       const valBatches = events.filter(
         (e) => e.type === 'batch' && e.phase === 'validate' && e.epoch === 1,
       ) as Extract<TraceEvent, { type: 'batch' }>[]
-      const valOrder = statefulOrder(d.starts.val, B)
-      expect(valBatches.flatMap((b) => Array.from(b.starts))).toEqual(Array.from(valOrder))
+      // Validation forecasts every window, as Results does: Keras' order, the last batch padded
+      // with the last window (its outputs ignored).
+      const val = Array.from(d.starts.val)
+      const padded = Math.ceil(val.length / B) * B
+      expect(valBatches.flatMap((b) => Array.from(b.starts))).toEqual(
+        Array.from({ length: padded }, (_, j) => val[Math.min(j, val.length - 1)]),
+      )
       // The state is zero when an epoch starts and carried (non-zero) into its second batch.
       for (const epoch of [1, 2]) {
         expect(stateNorms.find((s) => s.epoch === epoch && s.batch === 0)!.norm).toBe(0)
@@ -202,17 +206,14 @@ describe('stateful prediction carries the state along each stream', () => {
         window: w,
         batchSize: B,
       })
-      const K = Math.ceil(n / B) // stream i = windows i·K … i·K + K − 1
+      // Keras' order: row i of batch k is window k·B + i, so window w continues w − B, w − 2B, …
       const stateless = { ...s, stateful: false }
-      for (const [stream, k] of [
-        [0, 0],
-        [0, 4],
-        [1, 2],
-        [1, 4],
-      ]) {
-        const first = stream * K
-        const index = first + k
-        const steps = (k + 1) * L
+      for (const index of [0, 1, 4, 5, 8, 9]) {
+        const stream = Array.from(
+          { length: Math.floor(index / B) + 1 },
+          (_, j) => (index % B) + j * B,
+        )
+        const steps = stream.length * L
         const reference = buildModel(stateless, {
           inputShape: [steps, 1],
           horizon: 1,
@@ -221,7 +222,8 @@ describe('stateful prediction carries the state along each stream', () => {
           fused: false,
         })
         reference.setWeights(model.getWeights())
-        const x = tf.tensor3d(series.slice(first * L, first * L + steps), [1, steps, 1])
+        const rows = stream.flatMap((j) => Array.from(series.slice(j * L, j * L + L)))
+        const x = tf.tensor3d(rows, [1, steps, 1])
         const expected = (reference.predict(x) as tf.Tensor).dataSync()[0]
         expect(predicted[index]).toBeCloseTo(expected, 5)
         reference.dispose()

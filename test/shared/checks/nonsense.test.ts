@@ -103,10 +103,23 @@ describe('values outside the training range', () => {
 })
 
 describe('stateful validation smaller than a batch', () => {
-  it('says that it is not evaluated and that early stopping watches the training loss', () => {
+  it('a direct head is validated all the same (its forecasts pad the last batch): no warning', () => {
     const w = runWarnings({
       experiment: experiment(),
-      model: { stateful: true },
+      model: { stateful: true, head: { kind: 'direct' } },
+      batchSize: 20,
+      target: [1, 2, 3, 4, 3, 2, 3, 4],
+      ranges,
+      valWindows: 12,
+      constantInputs: [],
+    })
+    expect(w).toEqual([])
+  })
+
+  it('an every-step head: says that it is not evaluated and that early stopping watches the training loss', () => {
+    const w = runWarnings({
+      experiment: experiment(),
+      model: { stateful: true, head: { kind: 'every-step' } },
       batchSize: 20,
       target: [1, 2, 3, 4, 3, 2, 3, 4],
       ranges,
@@ -114,7 +127,7 @@ describe('stateful validation smaller than a batch', () => {
       constantInputs: [],
     })
     expect(w).toEqual([
-      'Validation: a stateful model reads whole batches of 20 windows, and the validation split has 12, so it is not evaluated during training: ' +
+      'Validation: a stateful model with an every-step head reads whole batches of 20 windows for its validation loss, and the validation split has 12, so it is not evaluated during training: ' +
         'early stopping and the best epoch watch the training loss. Lower the batch size to 12 or less, or give the validation split more rows.',
     ])
   })

@@ -189,17 +189,17 @@ describe('batch order', () => {
     expect(epochOrder(starts, false, 42, 3)).toBe(starts)
   })
 
-  it('stateful: cut to a multiple of the batch, row i of batch k continues row i of batch k−1', () => {
+  it("stateful: Keras' order cut to a multiple of the batch; row i of batch k continues row i of batch k−1", () => {
     const order = statefulOrder(starts, 3) // 9 windows, 3 batches of 3; window 109 dropped
     expect(order.length).toBe(9)
     const batches = [0, 1, 2].map((k) => Array.from(order.subarray(3 * k, 3 * k + 3)))
     expect(batches).toEqual([
-      [100, 103, 106],
-      [101, 104, 107],
-      [102, 105, 108],
+      [100, 101, 102],
+      [103, 104, 105],
+      [106, 107, 108],
     ])
     for (let k = 1; k < 3; k++)
-      for (let i = 0; i < 3; i++) expect(batches[k][i]).toBe(batches[k - 1][i] + 1)
+      for (let i = 0; i < 3; i++) expect(batches[k][i]).toBe(batches[k - 1][i] + 3)
   })
 })
 

@@ -28,11 +28,57 @@ describe('batchesPerEpoch', () => {
   })
 
   it('is the number of batches the stateful order deals', () => {
-    // 10 windows at rows 100…109, batch 4: K = 2 batches; row i of batch k is window i·K + k.
+    // 10 windows at rows 100…109, batch 4: two whole batches, windows 108 and 109 left out.
     const starts = Int32Array.from({ length: 10 }, (_, i) => 100 + i)
     const order = statefulOrder(starts, 4)
-    expect(Array.from(order)).toEqual([100, 102, 104, 106, 101, 103, 105, 107])
+    expect(Array.from(order)).toEqual([100, 101, 102, 103, 104, 105, 106, 107])
     expect(order.length / 4).toBe(batchesPerEpoch(10, 4, true))
+  })
+})
+
+/**
+ * Keras 2's fit_loop on arrays: `index_array = np.arange(num_train_samples)`, shuffled only when
+ * `shuffle` is true, then `make_batches(n, batch_size)` = [(0, B), (B, 2B), …] and each batch is
+ * `index_array[batch_start:batch_end]`. A stateful layer hands the last state of sample i of a
+ * batch to sample i of the next (keras.io, "statefulness in RNNs"). The recipes cut their arrays to
+ * whole batches first. Window k (0-based) of an index-valued series starts at row k, so each batch
+ * below is the list of window indices Keras would feed.
+ */
+describe("stateful order = Keras' fit(shuffle=False) in the book's recipes", () => {
+  const kerasBatches = (n: number, B: number) => {
+    const kept = Math.floor(n / B) * B // Gulli: train_size = (n // BATCH_SIZE) * BATCH_SIZE
+    const out: number[][] = []
+    for (let start = 0; start < kept; start += B) {
+      out.push(Array.from({ length: B }, (_, i) => start + i))
+    }
+    return out
+  }
+  const ours = (n: number, B: number) => {
+    const order = statefulOrder(
+      Int32Array.from({ length: n }, (_, k) => k),
+      B,
+    )
+    return Array.from({ length: order.length / B }, (_, b) =>
+      Array.from(order.subarray(b * B, b * B + B)),
+    )
+  }
+
+  it('Bonaccorso, sunspots: X_ts[0:2300], batch 20 → 115 batches of consecutive windows', () => {
+    const batches = ours(2300, 20)
+    expect(batches).toEqual(kerasBatches(2300, 20))
+    expect(batches).toHaveLength(115)
+    expect(batches[0]).toEqual(Array.from({ length: 20 }, (_, i) => i))
+    // sample 3 of batch 1 continues sample 3 of batch 0: window 23 after window 3
+    expect(batches[1][3]).toBe(23)
+  })
+
+  it('Gulli, electricity: batch 96, the tail past the last whole batch left out', () => {
+    // 1,000 windows of 20 rows: 10 batches of 96 (windows 0 … 959); 960 … 999 are not fed.
+    const batches = ours(1000, 96)
+    expect(batches).toEqual(kerasBatches(1000, 96))
+    expect(batches).toHaveLength(10)
+    expect(batches[9][95]).toBe(959)
+    expect(batches[5][0] - batches[4][0]).toBe(96)
   })
 })
 
@@ -43,7 +89,7 @@ describe('the stateful warm-up of the future forecast', () => {
     expect(statefulWarmup(19, 20)).toBe(0)
   })
 
-  it('replays that many windows before the latest one, stride rows apart, oldest first', () => {
+  it('replays that many windows before the latest one, `step` (batch × stride) rows apart, oldest first', () => {
     expect(Array.from(warmupStream(100, 3, 1))).toEqual([97, 98, 99, 100])
     expect(Array.from(warmupStream(100, 3, 5))).toEqual([85, 90, 95, 100])
     expect(Array.from(warmupStream(100, 0, 5))).toEqual([100])

@@ -10,12 +10,8 @@ import { manifestFor, type ManifestInput, type ModelManifest } from '../../../sh
 import type { PreparedExperiment } from '../../../shared/prepare'
 import type { BackendReport, EpochRecord, ModelPackage } from '../../../shared/run'
 import type { Dataset } from '../../../shared/series/dataset'
-import {
-  denormalizeArray,
-  normalizeColumn,
-  normalizedMatrix,
-} from '../../../shared/series/normalize'
-import { inverseTargets } from '../../../shared/transforms/target'
+import { toDataUnits, type DataUnits } from '../../../shared/forecast/data-units'
+import { normalizeColumn, normalizedMatrix } from '../../../shared/series/normalize'
 import type { WorkerArtifacts } from '../../engine/artifacts'
 import type { TrainJob } from '../../engine/run-job'
 import type { FamilyContext, FamilyOutcome } from './family'
@@ -39,6 +35,14 @@ export async function fitWindowModel(
   const features = normalizedMatrix(normalization, prepared.features)
   const featureCount = prepared.features.length
   const futureStart = futureWindowStart(features, featureCount, dataset.rowCount, w)
+  // One way back to the data's units for the live validation MAE and for every forecast below.
+  const learnedIndex = normalization.columns.indexOf(learnedName)
+  const dataUnits: DataUnits = {
+    center: normalization.center[learnedIndex],
+    scale: normalization.scale[learnedIndex],
+    target: prepared.target,
+    transform,
+  }
   const job: TrainJob = {
     runId: ctx.runId,
     spec: config.model,
@@ -55,9 +59,9 @@ export async function fitWindowModel(
       val: prepared.windows.starts.val.slice(),
       test: prepared.windows.starts.test.slice(),
     },
-    // Learned units × scale: data units for none, change and seasonal (their inverse adds an
-    // anchor, so errors are unchanged); log units with ",log".
-    targetScale: normalization.scale[normalization.columns.indexOf(learnedName)],
+    targetScale: dataUnits.scale,
+    // A copy: the job's arrays are transferred to the worker (and detached here).
+    dataUnits: { ...dataUnits, target: prepared.target.slice() },
     evaluate: (['val', 'test'] as const).filter((s) => prepared.windows.starts[s].length > 0),
     futureStart,
     progressIntervalMs: ctx.options.progressIntervalMs,
@@ -95,15 +99,7 @@ export async function fitWindowModel(
   // Back to the data's units: denormalize the learned values, then undo the transform with rows
   // ≤ each window's last row.
   const toData = (normalized: Float32Array | undefined, starts: Int32Array) =>
-    normalized
-      ? inverseTargets(
-          denormalizeArray(normalization, learnedName, normalized),
-          prepared.target,
-          starts,
-          w,
-          transform,
-        )
-      : undefined
+    normalized ? toDataUnits(normalized, starts, w, dataUnits) : undefined
   const { starts } = prepared.windows
   return {
     predictions: {
