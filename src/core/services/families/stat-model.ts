@@ -14,12 +14,7 @@ import type { ModelSpec } from '../../../shared/models/spec'
 import type { PreparedExperiment } from '../../../shared/prepare'
 import type { BackendReport, ModelPackage } from '../../../shared/run'
 import { gapAfterWindow, type WindowConfig } from '../../../shared/windows/config'
-import {
-  fitStatModel,
-  forecastVariance,
-  forecastWindows,
-  type FittedStat,
-} from '../../stats'
+import { fitStatModel, forecastVariance, forecastWindows, type FittedStat } from '../../stats'
 import { statsFromJson, statsToJson } from '../../stats/stats-json'
 import type { FamilyContext, FamilyOutcome } from './family'
 
