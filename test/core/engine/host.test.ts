@@ -149,11 +149,14 @@ describe('EngineHost + worker', () => {
     // No batch-based grace: 20 ms whatever the batches take, so the cancel must terminate.
     const slow = new EngineHost({ createWorker: factory, cancelGraceMs: 20, cancelGraceBatches: 0 })
     try {
-      // A batch of 512 windows × 48 steps of LSTM(32) takes a few hundred ms on wasm: a cancel
-      // 50 ms into epoch 2 is not seen within the 20 ms grace time.
+      // A batch of 512 windows × 48 steps of LSTM(64) on stock layers takes most of a second on
+      // wasm. The cancel is sent a third of a batch into epoch 2's second batch (timed from
+      // epoch 1's batches), so the worker is inside a batch and cannot see it within the 20 ms
+      // grace. (A cancel sent as soon as a batch reported raced the worker's yield between
+      // batches, and one timed from the epoch's end raced the checkpoint under load.)
       const s: ModelSpec = {
         name: 'slow',
-        layers: [{ type: 'lstm', units: 32 }],
+        layers: [{ type: 'lstm', units: 64 }],
         head: { kind: 'direct', activation: 'linear' },
         stateful: false,
       }
@@ -165,11 +168,17 @@ describe('EngineHost + worker', () => {
         fusedKernels: false,
       })
       let checkpointBytes = 0
+      const reported: number[] = []
+      let batchMs = 0
       const run = slow.train(job('run-slow', config, 1200), {
         onCheckpoint: (_epoch, a) => (checkpointBytes = a.weights.byteLength),
-        onEpoch: (r) => {
-          if (r.epoch !== 1) return
-          setTimeout(() => slow.cancel('run-slow'), 50)
+        onProgress: (p) => {
+          if (p.phase !== 'train') return
+          if (p.epoch === 1) reported.push(performance.now())
+          if (p.epoch === 1 && p.batch === 2) batchMs = reported[1] - reported[0]
+          if (p.epoch !== 2 || p.batch !== 1) return
+          expect(p.batches).toBeGreaterThan(1)
+          setTimeout(() => slow.cancel('run-slow'), batchMs / 3)
         },
       })
       const outcome = await run
