@@ -398,7 +398,7 @@ describe('db.ts schema upgrades in Chromium', () => {
   })
 
   it('v3 → v5: runs and forecasts are kept; backtests get their table, found by their run', async () => {
-    const result = await page.evaluate(`${CREATE_V3_DEXIE_THEN_OPEN}('mig-v3')`)
+    const result = await page.evaluate(`${CREATE_V3_DEXIE_THEN_OPEN}('mig-v3-backtests')`)
     expect(result).toEqual({
       before: ['columns', 'datasets', 'forecasts', 'models', 'predictions', 'runs', 'settings'],
       verno: 5,
