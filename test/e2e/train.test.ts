@@ -257,6 +257,34 @@ describe('Train and Results', () => {
     await screenshot(page, 'train-view-backend')
     await tap.waitFor('run:checkpoint', (c) => c.runId === runId, 120_000)
 
+    // Live: the chart and the epoch table keep up with the epoch counter (they used to show
+    // only what had been saved to IndexedDB, one transaction per epoch, and fell dozens of
+    // epochs behind). The counter names the epoch in progress, so every finished one before it
+    // is drawn: each sample reads the three in one moment.
+    const liveView = () =>
+      page.evaluate(`(() => {
+        const counter = parseInt(document.querySelector('[data-testid=epoch-count]').innerText, 10)
+        const last = document.querySelector('[data-testid=epoch-table] tbody tr:last-child td')
+        const chart = document.querySelector('[data-testid=curves-chart]')
+        return {
+          counter,
+          table: last ? parseInt(last.innerText, 10) : 0,
+          chart: Number(chart.dataset.lastEpoch),
+        }
+      })()`) as Promise<{ counter: number; table: number; chart: number }>
+    let sample = await liveView()
+    const samples: (typeof sample)[] = []
+    while (sample.counter < 40) {
+      samples.push(sample)
+      await page.waitForTimeout(25)
+      sample = await liveView()
+    }
+    expect(samples.length).toBeGreaterThan(5)
+    for (const s of samples) {
+      expect(s.table).toBeGreaterThanOrEqual(s.counter - 1)
+      expect(s.chart).toBe(s.table)
+    }
+
     // A second run while this one trains: Start says it queues, the new run shows as queued
     // (#1), and cancelling it removes it from the queue while this one trains on.
     await page.getByTestId('nav-experiment').click()
