@@ -210,7 +210,7 @@ describe('Train and Results', () => {
     expect(png.bytes.readUInt32BE(16)).toBeGreaterThan(1000) // width at pixel ratio 2
     const report = await download(page, 'export-report')
     expect(report.name).toMatch(/report\.html$/)
-    expect(report.text).toContain('<h1>#1 LSTM(16) → T (degC)</h1>')
+    expect(report.text).toContain('<h1>LSTM(16) → T (degC)</h1>')
     expect(report.text).toContain('Metrics against the baselines')
   })
 
@@ -365,7 +365,7 @@ describe('Train and Results', () => {
     await screenshot(page, 'library-view')
     await page
       .getByTestId('library-runs')
-      .locator(`tr[data-name="#1 LSTM(16) → T (degC)"]`)
+      .locator(`tr[data-name="LSTM(16) → T (degC)"]`)
       .getByRole('button', { name: 'Open' })
       .click()
     await expect

@@ -16,6 +16,7 @@ import { computed, effectScope, shallowRef } from 'vue'
 import { SeqcastError, toErrorInfo } from '@shared/errors'
 import { isLiveStatus, type ActiveRun, type RunData, type RunStage } from '@shared/ipc/contract'
 import type { RunConfig } from '@shared/experiment'
+import { runName } from '@shared/naming/run-name'
 import type { PreparedExperiment } from '@shared/prepare'
 import type { EpochRecord, ModelPackage, RunProgress, RunResult } from '@shared/run'
 import type { Dataset } from '@shared/series/dataset'
@@ -376,10 +377,16 @@ function create() {
     const { config, dataset, record, prepared } = options
     const id = newId('run')
     const now = Date.now()
-    const number = (await db().runs.where('datasetId').equals(record.id).count()) + 1
+    const earlier = await db().runs.where('datasetId').equals(record.id).toArray()
     const run: RunRecord = {
       id,
-      name: options.name ?? `#${number} ${config.model.name} → ${config.experiment.target}`,
+      name:
+        options.name ??
+        runName(
+          config,
+          earlier.map((r) => r.config),
+          earlier.map((r) => r.name),
+        ),
       datasetId: record.id,
       datasetName: record.name,
       status: 'running',
