@@ -208,6 +208,9 @@ describe('Train and Results', () => {
     expect(png.name).toMatch(/actual vs predicted\.png$/)
     expect([...png.bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
     expect(png.bytes.readUInt32BE(16)).toBeGreaterThan(1000) // width at pixel ratio 2
+    // A title band (the run, its target and dataset) of 48 px above the chart, at ratio 2.
+    const box = (await page.getByTestId('forecast-chart').boundingBox())!
+    expect(png.bytes.readUInt32BE(20)).toBe(2 * Math.round(box.height) + 2 * 48)
     const report = await download(page, 'export-report')
     expect(report.name).toMatch(/report\.html$/)
     expect(report.text).toContain('<h1>LSTM(16) → T (degC)</h1>')
@@ -449,6 +452,25 @@ describe('Train and Results', () => {
     expect(
       await page.getByTestId('library-models').getByText('imported', { exact: true }).count(),
     ).toBe(1)
+
+    // Renaming a run renames its model; the model's kind names the epoch it holds, as the
+    // engine reported it (the best epoch is the last one: "final"; else a best checkpoint).
+    const doneRow = runs
+      .locator('tbody tr')
+      .filter({ has: page.getByText('done', { exact: true }) })
+    await doneRow.getByRole('button', { name: 'Rename', exact: true }).click()
+    const runField = doneRow.getByRole('textbox')
+    await runField.fill('T in 1 h, first try')
+    await runField.press('Enter')
+    const modelRow = page
+      .getByTestId('library-models')
+      .locator('tr[data-name="T in 1 h, first try"]')
+    await expect.poll(() => modelRow.count()).toBe(1)
+    const best = doneResult.bestEpoch!
+    const last = doneResult.history[doneResult.history.length - 1].epoch
+    expect(await modelRow.getByTestId('model-kind').innerText()).toBe(
+      best === last ? `final (epoch ${best})` : `best checkpoint (epoch ${best})`,
+    )
     expect(browser.errors.filter((e) => /Content Security Policy|pageerror/i.test(e))).toEqual([])
   })
 })

@@ -144,8 +144,12 @@ export function useExports() {
     }
   }
 
-  async function png(name: string, dataUrl: string | null): Promise<void> {
+  async function png(
+    name: string,
+    image: string | null | Promise<string | null> | undefined,
+  ): Promise<void> {
     try {
+      const dataUrl = await image
       if (!dataUrl) throw new SeqcastError('not-found', 'Export chart: the chart is not drawn yet.')
       await saved(
         await getClient().saveFile(`${safeFileName(name)}.png`, dataUrlBytes(dataUrl), 'png'),

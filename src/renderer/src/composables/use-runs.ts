@@ -177,7 +177,12 @@ function create() {
               id: finalModelId(runId),
               name: run.name,
               runId,
-              kind: 'final',
+              // The weights of the best epoch: "final" only when that is the last one.
+              kind:
+                result.bestEpoch !== null &&
+                result.bestEpoch < (result.history[result.history.length - 1]?.epoch ?? 0)
+                  ? 'checkpoint'
+                  : 'final',
               epoch: result.bestEpoch,
             }),
           )
