@@ -64,6 +64,7 @@ describe('forecasts CSV', () => {
       residual: 20 - 19.5,
       lower: null,
       upper: null,
+      origin: '', // no window given to the writer
     })
     expect(rows[3].predicted).toBe(0.3)
     expect(rows[3].residual).toBe(Number((test.actual[1] - 0.3).toPrecision(15)))
@@ -77,6 +78,7 @@ describe('forecasts CSV', () => {
       residual: null,
       lower: null,
       upper: null,
+      origin: '', // no window given to the writer
     })
     // Same text as the shared formatter the CLI uses.
     expect(text).toBe(
