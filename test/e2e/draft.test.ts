@@ -82,18 +82,25 @@ describe('Experiment draft after opening another dataset', () => {
     await status.waitFor()
     expect(await status.getAttribute('data-dataset')).toBe('large.csv')
     expect(await status.getAttribute('data-target')).toBe('T (degC)')
-    await page.getByTestId('cancel-run').click().catch(() => {})
+    await page
+      .getByTestId('cancel-run')
+      .click()
+      .catch(() => {})
   })
 
   it('opening a file from Results shows that file in the Data view, not the old run', async () => {
     const { page } = browser
     const status = page.getByTestId('run-status')
-    await expect.poll(() => status.getAttribute('data-status'), { timeout: 60_000 }).not.toBe('running')
+    await expect
+      .poll(() => status.getAttribute('data-status'), { timeout: 60_000 })
+      .not.toBe('running')
     await page.getByTestId('nav-results').click()
     await page.getByTestId('header-run').waitFor()
     const third = makeJenaLike(join(dir, 'third.csv'), ['--rows', '1500', '--seed', '3'])
     await openWithPicker(page, third)
-    await page.locator('[data-testid=row-count]', { hasText: /^1,500$/ }).waitFor({ timeout: 60_000 })
+    await page
+      .locator('[data-testid=row-count]', { hasText: /^1,500$/ })
+      .waitFor({ timeout: 60_000 })
     expect(await page.getByTestId('header-dataset').innerText()).toContain('third.csv')
     // The old run (of large.csv) is no longer the run on screen.
     expect(await page.getByTestId('header-run').count()).toBe(0)

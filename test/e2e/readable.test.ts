@@ -197,7 +197,8 @@ describe('held-back shapes through Data, Explore and Experiment', () => {
       text: () => {
         const co2 = walk(468, 11, 315)
         const lines = ['"time","co2"']
-        for (let i = 0; i < 468; i++) lines.push(`${Number((1959 + i / 12).toPrecision(15))},${co2[i]}`)
+        for (let i = 0; i < 468; i++)
+          lines.push(`${Number((1959 + i / 12).toPrecision(15))},${co2[i]}`)
         return lines.join('\n') + '\n'
       },
     },
@@ -210,7 +211,9 @@ describe('held-back shapes through Data, Explore and Experiment', () => {
         const lines = ['date,precipitation,temp_max,temp_min,wind,weather']
         for (let i = 0; i < 730; i++) {
           const d = new Date(Date.UTC(2012, 0, 1 + i)).toISOString().slice(0, 10)
-          lines.push(`${d},${(i * 7) % 13 === 0 ? 4.3 : 0},${t[i]},${Math.round((t[i] - 6) * 10) / 10},${2 + (i % 5) * 0.7},${kinds[(i * 3) % 5]}`)
+          lines.push(
+            `${d},${(i * 7) % 13 === 0 ? 4.3 : 0},${t[i]},${Math.round((t[i] - 6) * 10) / 10},${2 + (i % 5) * 0.7},${kinds[(i * 3) % 5]}`,
+          )
         }
         return lines.join('\n') + '\n'
       },

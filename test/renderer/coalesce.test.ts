@@ -20,14 +20,17 @@ describe('coalesce', () => {
     const gates = [gate(), gate(), gate()]
     let inFlight = 0
     let maxInFlight = 0
-    const c = coalesce<number>(async (items) => {
-      inFlight++
-      maxInFlight = Math.max(maxInFlight, inFlight)
-      const g = gates[batches.length]
-      batches.push(items)
-      await g.promise
-      inFlight--
-    }, () => {})
+    const c = coalesce<number>(
+      async (items) => {
+        inFlight++
+        maxInFlight = Math.max(maxInFlight, inFlight)
+        const g = gates[batches.length]
+        batches.push(items)
+        await g.promise
+        inFlight--
+      },
+      () => {},
+    )
     c.push(1) // starts write 1 at once
     for (let i = 2; i <= 100; i++) c.push(i) // all wait for write 1
     gates[0].open()
@@ -62,9 +65,12 @@ describe('coalesce', () => {
 
   it('keeps one queue per key', async () => {
     const seen: string[] = []
-    const c = coalesceByKey<number>(async (key, items) => {
-      seen.push(`${key}:${items.join(',')}`)
-    }, () => {})
+    const c = coalesceByKey<number>(
+      async (key, items) => {
+        seen.push(`${key}:${items.join(',')}`)
+      },
+      () => {},
+    )
     c.push('a', 1)
     c.push('b', 1)
     c.push('a', 2)

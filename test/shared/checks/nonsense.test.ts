@@ -163,7 +163,9 @@ describe('naiveVerdict', () => {
       naive: metrics(2.77745),
     })
     // (3.15749 / 2.77745 − 1) = 13.68 % → "13.7 %"
-    expect(text).toMatch(/^Worse than naive on validation: MAE 3\.157 against 2\.777 for repeating the last value \(13\.7 % worse\)\./)
+    expect(text).toMatch(
+      /^Worse than naive on validation: MAE 3\.157 against 2\.777 for repeating the last value \(13\.7 % worse\)\./,
+    )
   })
 
   it('names the validation values outside the training range first, then a trend, then the gap', () => {

@@ -69,7 +69,10 @@ function mergeEpoch(history: EpochRecord[], record: EpochRecord): boolean {
 }
 
 /** Saved epochs and the ones this window has seen but not yet saved, one per epoch, in order. */
-export function mergedHistory(saved: EpochRecord[], live: EpochRecord[] | undefined): EpochRecord[] {
+export function mergedHistory(
+  saved: EpochRecord[],
+  live: EpochRecord[] | undefined,
+): EpochRecord[] {
   if (!live?.length) return saved
   const out = [...saved]
   for (const e of live) mergeEpoch(out, e)
@@ -101,7 +104,9 @@ function create() {
   const liveHistory = shallowRef<Record<string, EpochRecord[]>>({})
 
   function historyOf(run: Pick<RunRecord, 'id' | 'status' | 'history'>): EpochRecord[] {
-    return run.status === 'running' ? mergedHistory(run.history, liveHistory.value[run.id]) : run.history
+    return run.status === 'running'
+      ? mergedHistory(run.history, liveHistory.value[run.id])
+      : run.history
   }
 
   function addLive(runId: string, records: EpochRecord[]): void {

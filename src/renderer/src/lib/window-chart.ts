@@ -47,7 +47,9 @@ export function windowChartOption(
     },
     { xAxis: x(to) },
   ]
-  const areas: [Record<string, unknown>, Record<string, unknown>][] = [area(first, last, 'window', '#1d4ed8', 'rgba(37, 99, 235, 0.08)')]
+  const areas: [Record<string, unknown>, Record<string, unknown>][] = [
+    area(first, last, 'window', '#1d4ed8', 'rgba(37, 99, 235, 0.08)'),
+  ]
   if (t0 > last) areas.push(area(last, t0, 'gap', '#b45309', 'rgba(217, 119, 6, 0.07)'))
   return {
     animation: false,
