@@ -6,14 +6,18 @@
  * without float noise. Timestamps are dates for date-only data, decimal years where the file
  * wrote them, ISO 8601 otherwise (`exportTimestamp`).
  *
- *   timestamp,split,row,step,actual,predicted,residual,lower,upper
- *   2016-07-10T14:50:00.000Z,val,315337,1,23.1,22.87,0.23,21.9,23.84
- *   2017-01-01T00:00:00.000Z,future,420451,1,,21.5,,20.53,22.47
+ *   timestamp,split,row,step,actual,predicted,residual,lower,upper,origin
+ *   2016-07-10T14:50:00.000Z,val,315337,1,23.1,22.87,0.23,21.9,23.84,2016-07-09T14:50:00.000Z
+ *   2017-01-01T00:00:00.000Z,future,420451,1,,21.5,,20.53,22.47,2016-12-31T23:50:00.000Z
  *
  * `row` is the 0-based dataset row of the target (future rows count on past the data's end);
  * `step` is 1…H within a window's horizon; residual = actual − predicted; future rows have no
  * actual and no residual. lower,upper: the prediction interval (empty without intervals, -inf /
- * inf where it is unbounded, as pandas reads them).
+ * inf where it is unbounded, as pandas reads them). `origin` (added last, so readers of the
+ * earlier columns by position are unaffected): the forecast origin, the time of the window's
+ * last row `t = s + (L−1)·R` — the moment the forecast was made from. With a horizon H > 1 the
+ * same timestamp is forecast from H different origins; this column tells them apart. Without a
+ * time axis it is the 0-based row of `t`; empty when the writer does not know the window.
  */
 import type { Forecast, ForecastSet, FutureForecast } from './run'
 import { exportDifference, exportNumber } from './format/number'
@@ -37,15 +41,41 @@ export interface ForecastColumns {
   upper?: Float64Array | null
 }
 
-export const FORECAST_CSV_HEADER = 'timestamp,split,row,step,actual,predicted,residual,lower,upper'
-/** The header of files written before intervals; still read back. */
-const OLD_FORECAST_CSV_HEADER = 'timestamp,split,row,step,actual,predicted,residual'
+export const FORECAST_CSV_HEADER =
+  'timestamp,split,row,step,actual,predicted,residual,lower,upper,origin'
+/** Headers of files written before the origin column, and before intervals; still read back. */
+const OLD_FORECAST_CSV_HEADERS = [
+  'timestamp,split,row,step,actual,predicted,residual,lower,upper',
+  'timestamp,split,row,step,actual,predicted,residual',
+]
+
+/**
+ * What the writer needs for the `origin` column: `lead` = delay − (L−1)·R, rows from a window's
+ * last row to its first target (so origin row = first target row − lead), and the dataset's
+ * time per row (null: no time axis, the origin is written as a row number).
+ */
+export interface ForecastOrigins {
+  lead: number
+  time: ArrayLike<number> | null
+}
+
+/** The origins of an experiment's windows: lead from its window settings. */
+export function originsOf(
+  window: { sequenceLength: number; samplingRate: number; delay: number },
+  time: ArrayLike<number> | null,
+): ForecastOrigins {
+  return { lead: window.delay - (window.sequenceLength - 1) * window.samplingRate, time }
+}
 
 /**
  * `timeStyle`: how the dataset's time column is written (see `timeStyleOf`); without it the
  * precision is read from the timestamps themselves (a date for date-only data).
  */
-export function formatForecastCsv(sets: ForecastColumns[], timeStyle?: TimeStyle): string {
+export function formatForecastCsv(
+  sets: ForecastColumns[],
+  timeStyle?: TimeStyle,
+  origins?: ForecastOrigins,
+): string {
   const lines = [FORECAST_CSV_HEADER]
   const style = timeStyle ?? inferredStyle(sets)
   for (const set of sets) {
@@ -67,11 +97,23 @@ export function formatForecastCsv(sets: ForecastColumns[], timeStyle?: TimeStyle
           exportDifference(actual, predicted),
           bound(set.lower, i),
           bound(set.upper, i),
+          origin(set.targetRows[k], origins, style),
         ].join(','),
       )
     }
   }
   return lines.join('\n') + '\n'
+}
+
+function origin(
+  firstTarget: number,
+  origins: ForecastOrigins | undefined,
+  style: TimeStyle,
+): string {
+  if (!origins || firstTarget < 0) return ''
+  const row = firstTarget - origins.lead
+  if (!origins.time) return row >= 0 ? String(row) : ''
+  return row >= 0 && row < origins.time.length ? exportTimestamp(origins.time[row], style) : ''
 }
 
 function inferredStyle(sets: ForecastColumns[]): TimeStyle {
@@ -157,6 +199,7 @@ export function forecastsCsv(
   splits: Partial<Record<'train' | 'val' | 'test', Forecast>>,
   future: FutureForecast | null,
   timeStyle?: TimeStyle,
+  origins?: ForecastOrigins,
 ): string {
   const sets: ForecastColumns[] = []
   for (const s of SPLIT_ORDER) {
@@ -164,17 +207,19 @@ export function forecastsCsv(
     if (f) sets.push(forecastColumns(s, f))
   }
   if (future) sets.push(futureColumns(future))
-  return formatForecastCsv(sets, timeStyle)
+  return formatForecastCsv(sets, timeStyle, origins)
 }
 
 /** The forecasts CSV of a forecast of a file (`predict`): every window as split "all", then the future rows. */
 export function forecastSetCsv(
   set: Pick<ForecastSet, 'forecast' | 'future'>,
   timeStyle?: TimeStyle,
+  origins?: ForecastOrigins,
 ): string {
   return formatForecastCsv(
     [forecastColumns('all', set.forecast), ...(set.future ? [futureColumns(set.future)] : [])],
     timeStyle,
+    origins,
   )
 }
 
@@ -189,12 +234,14 @@ export interface ForecastCsvRow {
   /** null without an interval; ±Infinity where it is unbounded. */
   lower: number | null
   upper: number | null
+  /** The forecast origin as written ('' in files without the column). */
+  origin: string
 }
 
 /** Reads the file back (for tests and for comparing an export with the engine's numbers). */
 export function parseForecastCsv(text: string): ForecastCsvRow[] {
   const lines = text.trim().split(/\r?\n/)
-  if (lines[0] !== FORECAST_CSV_HEADER && lines[0] !== OLD_FORECAST_CSV_HEADER)
+  if (lines[0] !== FORECAST_CSV_HEADER && !OLD_FORECAST_CSV_HEADERS.includes(lines[0]))
     throw new Error(`not a Seqcast forecasts file: header ${lines[0]}`)
   const opt = (s: string | undefined) =>
     s === undefined || s === ''
@@ -205,7 +252,8 @@ export function parseForecastCsv(text: string): ForecastCsvRow[] {
           ? -Infinity
           : Number(s)
   return lines.slice(1).map((line) => {
-    const [timestamp, split, row, step, actual, predicted, residual, lower, upper] = line.split(',')
+    const [timestamp, split, row, step, actual, predicted, residual, lower, upper, origin] =
+      line.split(',')
     return {
       timestamp,
       split,
@@ -216,6 +264,7 @@ export function parseForecastCsv(text: string): ForecastCsvRow[] {
       residual: opt(residual),
       lower: opt(lower),
       upper: opt(upper),
+      origin: origin ?? '',
     }
   })
 }

@@ -284,6 +284,14 @@ describe('horizon > 1: train → predict → forecasts.csv', () => {
     expect(future[0].timestamp).toBe(
       new Date(Date.UTC(2020, 0, 1) + (N - 1 + D - (L - 1)) * DAY).toISOString().slice(0, 10),
     )
+    // origin: the date of the window's last row, first target row − (D − (L−1)); the future
+    // is forecast from the file's last row, and each test window from its own
+    const day = (row: number) =>
+      new Date(Date.UTC(2020, 0, 1) + row * DAY).toISOString().slice(0, 10)
+    expect(future.map((r) => r.origin)).toEqual([day(N - 1), day(N - 1), day(N - 1)])
+    for (let k = 0; k < test.length; k += H) {
+      for (let h = 0; h < H; h++) expect(test[k + h].origin).toBe(day(test[k].row! - (D - (L - 1))))
+    }
 
     const predicted = join(dir, 'h3-predict.csv')
     const p = await makePredict({ host })(

@@ -98,7 +98,9 @@ describe('train', () => {
     }
     expect(JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'))).toEqual(last)
     const forecasts = readFileSync(join(out, 'forecasts.csv'), 'utf8').trim().split('\n')
-    expect(forecasts[0]).toBe('timestamp,split,row,step,actual,predicted,residual,lower,upper')
+    expect(forecasts[0]).toBe(
+      'timestamp,split,row,step,actual,predicted,residual,lower,upper,origin',
+    )
     expect(forecasts.filter((l) => l.split(',')[1] === 'val').length).toBe(last.samples.val)
     const future = forecasts[forecasts.length - 1].split(',')
     expect(future).toEqual([
@@ -111,6 +113,7 @@ describe('train', () => {
       '',
       expect.any(String),
       expect.any(String),
+      '1782-04-01', // origin: the future is forecast from the file's last row (row 399)
     ])
     // The future band: the forecast ± the 90 % half-width calibrated on the validation residuals.
     const r = last.intervals.futureRadius[0]

@@ -208,9 +208,12 @@ describe('Train and Results', () => {
     expect(png.name).toMatch(/actual vs predicted\.png$/)
     expect([...png.bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
     expect(png.bytes.readUInt32BE(16)).toBeGreaterThan(1000) // width at pixel ratio 2
+    // A title band (the run, its target and dataset) of 48 px above the chart, at ratio 2.
+    const box = (await page.getByTestId('forecast-chart').boundingBox())!
+    expect(png.bytes.readUInt32BE(20)).toBe(2 * Math.round(box.height) + 2 * 48)
     const report = await download(page, 'export-report')
     expect(report.name).toMatch(/report\.html$/)
-    expect(report.text).toContain('<h1>#1 LSTM(16) → T (degC)</h1>')
+    expect(report.text).toContain('<h1>LSTM(16) → T (degC)</h1>')
     expect(report.text).toContain('Metrics against the baselines')
   })
 
@@ -256,6 +259,34 @@ describe('Train and Results', () => {
     expect(await page.getByTestId('run-status').getAttribute('data-status')).toBe('running')
     await screenshot(page, 'train-view-backend')
     await tap.waitFor('run:checkpoint', (c) => c.runId === runId, 120_000)
+
+    // Live: the chart and the epoch table keep up with the epoch counter (they used to show
+    // only what had been saved to IndexedDB, one transaction per epoch, and fell dozens of
+    // epochs behind). The counter names the epoch in progress, so every finished one before it
+    // is drawn: each sample reads the three in one moment.
+    const liveView = () =>
+      page.evaluate(`(() => {
+        const counter = parseInt(document.querySelector('[data-testid=epoch-count]').innerText, 10)
+        const last = document.querySelector('[data-testid=epoch-table] tbody tr:last-child td')
+        const chart = document.querySelector('[data-testid=curves-chart]')
+        return {
+          counter,
+          table: last ? parseInt(last.innerText, 10) : 0,
+          chart: Number(chart.dataset.lastEpoch),
+        }
+      })()`) as Promise<{ counter: number; table: number; chart: number }>
+    let sample = await liveView()
+    const samples: (typeof sample)[] = []
+    while (sample.counter < 40) {
+      samples.push(sample)
+      await page.waitForTimeout(25)
+      sample = await liveView()
+    }
+    expect(samples.length).toBeGreaterThan(5)
+    for (const s of samples) {
+      expect(s.table).toBeGreaterThanOrEqual(s.counter - 1)
+      expect(s.chart).toBe(s.table)
+    }
 
     // A second run while this one trains: Start says it queues, the new run shows as queued
     // (#1), and cancelling it removes it from the queue while this one trains on.
@@ -337,7 +368,7 @@ describe('Train and Results', () => {
     await screenshot(page, 'library-view')
     await page
       .getByTestId('library-runs')
-      .locator(`tr[data-name="#1 LSTM(16) → T (degC)"]`)
+      .locator(`tr[data-name="LSTM(16) → T (degC)"]`)
       .getByRole('button', { name: 'Open' })
       .click()
     await expect
@@ -370,11 +401,19 @@ describe('Train and Results', () => {
     await expect
       .poll(() => row.getByTestId('run-status-cell').innerText(), { timeout: 30_000 })
       .toBe('interrupted')
+    // Its model is its best checkpoint (other runs' models may be best checkpoints too).
+    const interrupted = (await row.getAttribute('data-name'))!
     await expect
-      .poll(() => again.getByTestId('library-models').getByText('best checkpoint').count(), {
-        timeout: 30_000,
-      })
-      .toBe(1)
+      .poll(
+        () =>
+          again
+            .getByTestId('library-models')
+            .locator('tbody tr', { hasText: interrupted })
+            .getByText('best checkpoint')
+            .count(),
+        { timeout: 30_000 },
+      )
+      .toBeGreaterThanOrEqual(1)
     await row.getByRole('button', { name: 'Open' }).click()
     await again.getByTestId('predict-with-model').click()
     await expect
@@ -421,6 +460,25 @@ describe('Train and Results', () => {
     expect(
       await page.getByTestId('library-models').getByText('imported', { exact: true }).count(),
     ).toBe(1)
+
+    // Renaming a run renames its model; the model's kind names the epoch it holds, as the
+    // engine reported it (the best epoch is the last one: "final"; else a best checkpoint).
+    const doneRow = runs
+      .locator('tbody tr')
+      .filter({ has: page.getByText('done', { exact: true }) })
+    await doneRow.getByRole('button', { name: 'Rename', exact: true }).click()
+    const runField = doneRow.getByRole('textbox')
+    await runField.fill('T in 1 h, first try')
+    await runField.press('Enter')
+    const modelRow = page
+      .getByTestId('library-models')
+      .locator('tr[data-name="T in 1 h, first try"]')
+    await expect.poll(() => modelRow.count()).toBe(1)
+    const best = doneResult.bestEpoch!
+    const last = doneResult.history[doneResult.history.length - 1].epoch
+    expect(await modelRow.getByTestId('model-kind').innerText()).toBe(
+      best === last ? `final (epoch ${best})` : `best checkpoint (epoch ${best})`,
+    )
     expect(browser.errors.filter((e) => /Content Security Policy|pageerror/i.test(e))).toEqual([])
   })
 })

@@ -64,6 +64,7 @@ describe('forecasts CSV', () => {
       residual: 20 - 19.5,
       lower: null,
       upper: null,
+      origin: '', // no window given to the writer
     })
     expect(rows[3].predicted).toBe(0.3)
     expect(rows[3].residual).toBe(Number((test.actual[1] - 0.3).toPrecision(15)))
@@ -77,6 +78,7 @@ describe('forecasts CSV', () => {
       residual: null,
       lower: null,
       upper: null,
+      origin: '', // no window given to the writer
     })
     // Same text as the shared formatter the CLI uses.
     expect(text).toBe(
@@ -177,6 +179,20 @@ describe('actual vs predicted chart', () => {
     // The split boundary is drawn once, at the first test window.
     expect(series.filter((s) => s.markLine)).toHaveLength(1)
     expect(JSON.stringify(series[0].markLine)).toContain(String(T0 + 20 * STEP))
+    // Given the split's first row (the first test window starts at row 20 − delay 4 = 16), the
+    // boundary is drawn there, not at the first test target.
+    const atSplit = actualVsPredictedOption(
+      'run 1',
+      { val, test },
+      1,
+      [],
+      null,
+      null,
+      T0 + 16 * STEP,
+    )
+    const marked = (atSplit.series as unknown as Line[]).filter((s) => s.markLine)
+    expect(marked).toHaveLength(1)
+    expect(JSON.stringify(marked[0].markLine)).toContain(`"xAxis":${T0 + 16 * STEP}`)
   })
 
   it('shows a model’s forecast of a whole file as one series each, without a boundary', () => {

@@ -139,13 +139,13 @@ describe('forecast sets', () => {
     const text = forecastSetCsv(set)
     const lines = text.trimEnd().split('\n')
     expect(lines).toEqual([
-      'timestamp,split,row,step,actual,predicted,residual,lower,upper',
-      '2017-01-01T00:50:00.000Z,all,5,1,1,1.5,-0.5,,',
-      '2017-01-01T01:00:00.000Z,all,6,2,2,2.25,-0.25,,',
-      '2017-01-01T01:00:00.000Z,all,6,1,2,1.75,0.25,,',
-      '2017-01-01T01:10:00.000Z,all,7,2,3,3.5,-0.5,,',
-      '2017-01-01T03:20:00.000Z,future,20,1,,4.125,,,',
-      '2017-01-01T03:30:00.000Z,future,21,2,,4.5,,,',
+      'timestamp,split,row,step,actual,predicted,residual,lower,upper,origin',
+      '2017-01-01T00:50:00.000Z,all,5,1,1,1.5,-0.5,,,',
+      '2017-01-01T01:00:00.000Z,all,6,2,2,2.25,-0.25,,,',
+      '2017-01-01T01:00:00.000Z,all,6,1,2,1.75,0.25,,,',
+      '2017-01-01T01:10:00.000Z,all,7,2,3,3.5,-0.5,,,',
+      '2017-01-01T03:20:00.000Z,future,20,1,,4.125,,,,',
+      '2017-01-01T03:30:00.000Z,future,21,2,,4.5,,,,',
     ])
     expect(parseForecastCsv(text)).toHaveLength(6)
     expect(predictionWindows(set)).toBe(2)

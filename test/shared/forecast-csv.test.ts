@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatForecastCsv, parseForecastCsv } from '../../src/shared/forecast-csv'
+import { formatForecastCsv, originsOf, parseForecastCsv } from '../../src/shared/forecast-csv'
 import { decimalYearToMs } from '../../src/shared/series/calendar'
 
 describe('forecasts CSV', () => {
@@ -24,12 +24,12 @@ describe('forecasts CSV', () => {
     ])
     expect(text).toBe(
       [
-        'timestamp,split,row,step,actual,predicted,residual,lower,upper',
-        '1970-01-01T00:00:00.000Z,val,10,1,1,0.5,0.5,,',
-        '1970-01-01T00:10:00.000Z,val,11,2,2,2.25,-0.25,,',
-        '1970-01-01T00:10:00.000Z,val,11,1,2,0.333333333333333,1.66666666666667,,',
-        '1970-01-01T00:20:00.000Z,val,12,2,3,3,0,,',
-        ',future,20,1,,4.5,,,',
+        'timestamp,split,row,step,actual,predicted,residual,lower,upper,origin',
+        '1970-01-01T00:00:00.000Z,val,10,1,1,0.5,0.5,,,',
+        '1970-01-01T00:10:00.000Z,val,11,2,2,2.25,-0.25,,,',
+        '1970-01-01T00:10:00.000Z,val,11,1,2,0.333333333333333,1.66666666666667,,,',
+        '1970-01-01T00:20:00.000Z,val,12,2,3,3,0,,,',
+        ',future,20,1,,4.5,,,,',
         '',
       ].join('\n'),
     )
@@ -81,10 +81,10 @@ describe('forecasts CSV', () => {
       },
     ])
     expect(text.trimEnd().split('\n')).toEqual([
-      'timestamp,split,row,step,actual,predicted,residual,lower,upper',
-      ',test,5,1,1,1.5,-0.5,0.25,2.75',
-      ',test,6,2,2,2,0,-inf,inf',
-      ',future,7,1,,3,,2,4',
+      'timestamp,split,row,step,actual,predicted,residual,lower,upper,origin',
+      ',test,5,1,1,1.5,-0.5,0.25,2.75,',
+      ',test,6,2,2,2,0,-inf,inf,',
+      ',future,7,1,,3,,2,4,',
     ])
     const rows = parseForecastCsv(text)
     expect(rows.map((r) => [r.lower, r.upper])).toEqual([
@@ -109,6 +109,7 @@ describe('forecasts CSV', () => {
         residual: -1,
         lower: null,
         upper: null,
+        origin: '',
       },
     ])
   })
@@ -125,8 +126,8 @@ describe('forecasts CSV', () => {
       },
     ])
     expect(text.split('\n').slice(1, 3)).toEqual([
-      '2014-01-14,test,5,1,23.1,22.87,0.23,,',
-      '2014-01-15,test,6,1,7,6.5,0.5,,',
+      '2014-01-14,test,5,1,23.1,22.87,0.23,,,',
+      '2014-01-15,test,6,1,7,6.5,0.5,,,',
     ])
     expect(23.1 - 22.87).toBe(0.23000000000000043) // what String(actual − predicted) wrote
   })
@@ -145,6 +146,66 @@ describe('forecasts CSV', () => {
       ],
       { kind: 'decimal-year', decimals: 4 },
     )
-    expect(text.split('\n')[1]).toBe('1998.64615384615,future,1860,1,,2.5,,,')
+    expect(text.split('\n')[1]).toBe('1998.64615384615,future,1860,1,,2.5,,,,')
+  })
+
+  it('origin: the time of each window’s last row, so H > 1 timestamps forecast from different origins tell apart', () => {
+    // Hourly rows; L 3, R 2, delay 6: the window starting at s reads s, s+2, s+4, so its last
+    // row is s+4 and its first target s+6: lead = 6 − (3−1)·2 = 2 rows.
+    const HOUR = 3_600_000
+    const time = Float64Array.from({ length: 40 }, (_, r) => Date.UTC(2020, 0, 1) + r * HOUR)
+    const origins = originsOf({ sequenceLength: 3, samplingRate: 2, delay: 6 }, time)
+    expect(origins.lead).toBe(2)
+    const text = formatForecastCsv(
+      [
+        {
+          split: 'test',
+          horizon: 2,
+          // windows starting at rows 20 and 21: first targets 26 and 27
+          targetRows: Int32Array.of(26, 27),
+          timestamps: Float64Array.of(time[26], time[27], time[27], time[28]),
+          actual: Float64Array.of(1, 2, 2, 3),
+          predicted: Float64Array.of(1, 2, 2, 3),
+        },
+        {
+          split: 'future',
+          horizon: 1,
+          targetRows: Int32Array.of(41), // from the last row, 39 = 41 − 2
+          timestamps: Float64Array.of(time[39] + 2 * HOUR),
+          actual: null,
+          predicted: Float64Array.of(4),
+        },
+      ],
+      undefined,
+      origins,
+    )
+    const rows = parseForecastCsv(text)
+    // Row 27's timestamp appears twice (step 2 of the first window, step 1 of the second):
+    // its origins are rows 24 and 25.
+    expect(rows.map((r) => [r.row, r.step, r.origin])).toEqual([
+      [26, 1, '2020-01-02T00:00:00.000Z'],
+      [27, 2, '2020-01-02T00:00:00.000Z'],
+      [27, 1, '2020-01-02T01:00:00.000Z'],
+      [28, 2, '2020-01-02T01:00:00.000Z'],
+      [41, 1, '2020-01-02T15:00:00.000Z'],
+    ])
+    // Without a time axis the origin is the row number.
+    const rowsOnly = parseForecastCsv(
+      formatForecastCsv(
+        [
+          {
+            split: 'val',
+            horizon: 1,
+            targetRows: Int32Array.of(10),
+            timestamps: null,
+            actual: Float64Array.of(1),
+            predicted: Float64Array.of(1),
+          },
+        ],
+        undefined,
+        originsOf({ sequenceLength: 3, samplingRate: 2, delay: 6 }, null),
+      ),
+    )
+    expect(rowsOnly[0].origin).toBe('8')
   })
 })

@@ -5,7 +5,8 @@
  */
 import { resolve } from 'node:path'
 import type { Metrics } from '../../shared/metrics'
-import { forecastSetCsv } from '../../shared/forecast-csv'
+import { forecastSetCsv, originsOf } from '../../shared/forecast-csv'
+import { timeValues } from '../../shared/series/dataset'
 import { levelPercent } from '../../shared/intervals'
 import type { ForecastSet } from '../../shared/run'
 import { EngineHost } from '../../core/engine/host'
@@ -83,7 +84,14 @@ export function makePredict(deps: { host?: EngineHost } = {}): Command {
     } finally {
       if (!deps.host) await host.dispose()
     }
-    await writeText(out, forecastSetCsv(set))
+    await writeText(
+      out,
+      forecastSetCsv(
+        set,
+        undefined,
+        originsOf(pkg.manifest.experiment.window, timeValues(dataset)),
+      ),
+    )
     const summary = {
       model: pkg.manifest.name,
       file: dataset.name,

@@ -20,7 +20,7 @@ import type { ModelSpec } from '../../shared/models/spec'
 import { statisticalSpecForRun } from '../../shared/models/statistical'
 import { parseModelSpec } from '../../shared/models/validate'
 import { STATEFUL_EXPLANATION, type BackendReport, type RunResult } from '../../shared/run'
-import type { Dataset } from '../../shared/series/dataset'
+import { timeValues, type Dataset } from '../../shared/series/dataset'
 import { EngineHost } from '../../core/engine/host'
 import { prepareOutputDir } from '../../core/files/atomic-write'
 import { writeModelFolder, writeModelZip } from '../../core/services/model-files'
@@ -41,7 +41,7 @@ import { formatTargetTransform } from '../../shared/transforms/spec'
 import { EXIT, progressBar, type Command } from '../io'
 import { loadCsv } from '../load'
 import { repairOptions } from '../repair-args'
-import { forecastsCsv } from '../../shared/forecast-csv'
+import { forecastsCsv, originsOf } from '../../shared/forecast-csv'
 import { metricsJson, writeText } from './predict'
 import { intervalOptions, intervalsFromArgs, runIntervalsJson } from '../interval-args'
 import { methodName } from '../../shared/forecast/intervals'
@@ -387,7 +387,15 @@ export function makeTrain(deps: TrainDeps = {}): Command {
         files.push(await writeModelZip(join(out, 'model.zip'), result.artifacts))
     }
     const forecastsPath = join(out, 'forecasts.csv')
-    await writeText(forecastsPath, forecastsCsv(result.forecasts, result.future))
+    await writeText(
+      forecastsPath,
+      forecastsCsv(
+        result.forecasts,
+        result.future,
+        undefined,
+        originsOf(config.experiment.window, timeValues(dataset)),
+      ),
+    )
     files.push(forecastsPath)
     const metricsPath = join(out, 'metrics.json')
     files.push(metricsPath)

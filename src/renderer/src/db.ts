@@ -554,9 +554,25 @@ export async function renameRecord(
       'Name: expected at least one character, received an empty name.',
       { setting: 'name' },
     )
-  await write('the new name', async () => {
-    await db()[table].update(id, { name: trimmed, updatedAt: Date.now() })
-  })
+  const d = db()
+  await write('the new name', () =>
+    d.transaction('rw', d.runs, d.models, d.datasets, async () => {
+      const now = Date.now()
+      if (table === 'runs') {
+        // The run's models carry its name ("name", "name · checkpoint"): they follow it,
+        // unless they were given a name of their own.
+        const run = await d.runs.get(id)
+        if (run) {
+          for (const m of await d.models.where('runId').equals(id).toArray()) {
+            if (m.name === run.name) await d.models.update(m.id, { name: trimmed, updatedAt: now })
+            else if (m.name === `${run.name} · checkpoint`)
+              await d.models.update(m.id, { name: `${trimmed} · checkpoint`, updatedAt: now })
+          }
+        }
+      }
+      await d[table].update(id, { name: trimmed, updatedAt: now })
+    }),
+  )
 }
 
 export async function deleteRun(id: string): Promise<void> {

@@ -16,7 +16,7 @@
  * choose); `chooseTargetTransform` reads the validation values only.
  */
 import { SeqcastError } from '../errors'
-import { formatNumber } from '../csv/bytes'
+import { formatNumber } from '../format'
 import type { ImportIssue } from '../csv/report'
 import type { ExperimentConfig } from '../experiment'
 import { learnsLevels, transformOf } from '../features/inputs'

@@ -139,13 +139,3 @@ export function groupDigits(n: number): string {
   }
   return (n < 0 ? '-' : '') + out
 }
-
-/** Shortest readable form of a number for reports (at most 6 significant digits). */
-export function formatNumber(x: number): string {
-  if (Number.isNaN(x)) return '–'
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf'
-  if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x)
-  const a = Math.abs(x)
-  if (a !== 0 && (a < 1e-4 || a >= 1e9)) return x.toExponential(4).replace(/\.?0+e/, 'e')
-  return String(Number(x.toPrecision(6)))
-}

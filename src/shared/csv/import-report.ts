@@ -8,7 +8,8 @@ import { summarizeNumeric } from '../series/column-stats'
 import type { Column } from '../series/dataset'
 import { formatTime } from '../series/calendar'
 import type { TimeAxisReport } from '../series/time-axis'
-import { formatNumber, groupDigits } from './bytes'
+import { groupDigits } from './bytes'
+import { formatNumber } from '../format'
 import {
   displayPrecision,
   where,

@@ -4,7 +4,8 @@ import type { ColumnKind, Dataset } from '../series/dataset'
 import { formatTime, timePrecision } from '../series/calendar'
 import { formatTimestamp, timeStyleOf } from '../format/time'
 import type { TimeAxisReport } from '../series/time-axis'
-import { formatNumber, groupDigits } from './bytes'
+import { groupDigits } from './bytes'
+import { formatNumber } from '../format'
 
 export type IssueCode =
   | 'empty-file'

@@ -12,7 +12,7 @@
  *   i.i.d. data the expected share is 2 / (n + 1) for n training rows, so 5 % means a real shift.
  * The validation rows may be used for choices (DESIGN.md); the test rows are not read.
  */
-import { formatNumber } from '../csv/bytes'
+import { formatNumber } from '../format'
 import { numericStats } from '../series/column-stats'
 import type { SplitRanges } from '../series/split'
 import { NO_TRANSFORM, type TargetTransform } from './spec'

@@ -11,7 +11,7 @@
  * Plain data, stored with the run and the exported model.
  */
 import { SeqcastError } from '../errors'
-import { formatNumber } from '../csv/bytes'
+import { formatNumber } from '../format'
 import { gapAfterWindow, type WindowConfig } from '../windows/config'
 
 export type TransformKind = 'none' | 'change' | 'seasonal'

@@ -167,6 +167,20 @@ describe('naiveVerdict', () => {
     ).toBeNull()
   })
 
+  it('writes its MAEs as the metric tables do (4 significant digits), not 6', () => {
+    const text = naiveVerdict({
+      experiment: experiment(),
+      target: [1, 3, 2, 4, 5, 9, 0, 0],
+      ranges,
+      model: metrics(3.15749),
+      naive: metrics(2.77745),
+    })
+    // (3.15749 / 2.77745 − 1) = 13.68 % → "13.7 %"
+    expect(text).toMatch(
+      /^Worse than naive on validation: MAE 3\.157 against 2\.777 for repeating the last value \(13\.7 % worse\)\./,
+    )
+  })
+
   it('names the validation values outside the training range first, then a trend, then the gap', () => {
     const outside = naiveVerdict({
       experiment: experiment(),

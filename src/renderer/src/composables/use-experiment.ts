@@ -65,13 +65,15 @@ function create() {
   watch(
     () => [workspace.dataset.value, workspace.datasetId.value] as const,
     async ([dataset, id]) => {
-      if (!dataset || !id) {
-        if (!id) {
-          draft.value = null
-          draftFor.value = null
-        }
-        return
+      // Another dataset was opened: its draft replaces this one only once its columns have
+      // loaded, so the old draft must not stay on screen meanwhile. It did (issue #12 item
+      // 7a): a target picked during the load went into the previous dataset's draft, and the
+      // new dataset's draft then replaced it, so the run trained on its default target.
+      if (draftFor.value !== id) {
+        draft.value = null
+        draftFor.value = null
       }
+      if (!dataset || !id) return
       if (draftFor.value === id && draft.value) return
       const saved = await getSetting<Draft>(draftKey(id)).catch(() => undefined)
       if (workspace.datasetId.value !== id) return
@@ -179,6 +181,7 @@ function create() {
   /** Takes another run's settings as the draft ("Duplicate settings" in the Library). */
   function adopt(settings: Draft): void {
     draft.value = reactive(upgradeDraft(clone(settings))) as Draft
+    draftFor.value = workspace.datasetId.value
   }
 
   function reset(): void {

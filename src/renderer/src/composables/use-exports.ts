@@ -5,9 +5,10 @@
  */
 import { SeqcastError } from '@shared/errors'
 import { getClient } from '../api'
-import { db, modelPackage, type PredictionRecord, type RunRecord } from '../db'
+import { db, loadDataset, modelPackage, type PredictionRecord, type RunRecord } from '../db'
 import { forecastsCsv } from '../lib/forecasts'
-import { forecastSetCsv } from '@shared/forecast-csv'
+import { forecastSetCsv, originsOf, type ForecastOrigins } from '@shared/forecast-csv'
+import { timeValues } from '@shared/series/dataset'
 import { runReportHtml } from '../lib/report'
 import { datasetTimeStyle } from '../lib/time-style'
 import type { TimeStyle } from '@shared/format'
@@ -48,6 +49,24 @@ export function useExports() {
       : undefined
   }
 
+  /**
+   * The forecast origin of each window (the CSV's `origin` column) needs the dataset's time per
+   * row: the open dataset's, else the dataset loaded from the Library; none if it was deleted.
+   */
+  async function originsFor(
+    datasetId: string,
+    window: Parameters<typeof originsOf>[0] | undefined,
+  ): Promise<ForecastOrigins | undefined> {
+    if (!window) return undefined
+    let dataset = workspace.record.value?.id === datasetId ? workspace.dataset.value : null
+    if (!dataset)
+      dataset = await loadDataset(datasetId).then(
+        (d) => d.dataset,
+        () => null,
+      )
+    return dataset ? originsOf(window, timeValues(dataset)) : undefined
+  }
+
   async function saved(where: string | null, what: string): Promise<void> {
     if (where)
       success(
@@ -70,7 +89,12 @@ export function useExports() {
           `Run "${run.name}" has no forecasts yet${run.status === 'running' ? ' (it is still training)' : run.modelId ? ': compute them with "Forecast with the model" in Results first' : ''}.`,
         )
       }
-      const text = forecastsCsv(record.splits, record.future, timeStyleOf(run.datasetId))
+      const text = forecastsCsv(
+        record.splits,
+        record.future,
+        timeStyleOf(run.datasetId),
+        await originsFor(run.datasetId, run.config.experiment.window),
+      )
       await saved(
         await getClient().saveFile(`${safeFileName(run.name)} forecasts.csv`, text, 'csv'),
         'Forecasts',
@@ -88,7 +112,12 @@ export function useExports() {
           'not-found',
           'Export forecasts: make or open a forecast first (Forecast view or Library).',
         )
-      const text = forecastSetCsv(prediction.set, timeStyleOf(prediction.datasetId))
+      const model = await db().models.get(prediction.modelId)
+      const text = forecastSetCsv(
+        prediction.set,
+        timeStyleOf(prediction.datasetId),
+        await originsFor(prediction.datasetId, model?.manifest.experiment.window),
+      )
       await saved(
         await getClient().saveFile(`${safeFileName(prediction.name)} forecasts.csv`, text, 'csv'),
         'Forecasts',
@@ -144,8 +173,12 @@ export function useExports() {
     }
   }
 
-  async function png(name: string, dataUrl: string | null): Promise<void> {
+  async function png(
+    name: string,
+    image: string | null | Promise<string | null> | undefined,
+  ): Promise<void> {
     try {
+      const dataUrl = await image
       if (!dataUrl) throw new SeqcastError('not-found', 'Export chart: the chart is not drawn yet.')
       await saved(
         await getClient().saveFile(`${safeFileName(name)}.png`, dataUrlBytes(dataUrl), 'png'),

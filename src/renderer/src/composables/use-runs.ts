@@ -16,6 +16,7 @@ import { computed, effectScope, shallowRef } from 'vue'
 import { SeqcastError, toErrorInfo } from '@shared/errors'
 import { isLiveStatus, type ActiveRun, type RunData, type RunStage } from '@shared/ipc/contract'
 import type { RunConfig } from '@shared/experiment'
+import { runName } from '@shared/naming/run-name'
 import type { PreparedExperiment } from '@shared/prepare'
 import type { EpochRecord, ModelPackage, RunProgress, RunResult } from '@shared/run'
 import type { Dataset } from '@shared/series/dataset'
@@ -34,6 +35,7 @@ import {
 import { liveQuery } from 'dexie'
 import { useNotices } from './use-notices'
 import { requestData } from '../lib/run-data'
+import { coalesceByKey } from '../lib/coalesce'
 
 export const checkpointId = (runId: string) => `${runId}-checkpoint`
 export const finalModelId = (runId: string) => `${runId}-model`
@@ -66,6 +68,17 @@ function mergeEpoch(history: EpochRecord[], record: EpochRecord): boolean {
   return true
 }
 
+/** Saved epochs and the ones this window has seen but not yet saved, one per epoch, in order. */
+export function mergedHistory(
+  saved: EpochRecord[],
+  live: EpochRecord[] | undefined,
+): EpochRecord[] {
+  if (!live?.length) return saved
+  const out = [...saved]
+  for (const e of live) mergeEpoch(out, e)
+  return out
+}
+
 /** A result without forecasts and artifacts: what a run record keeps (those have their tables). */
 export function runSummary(result: RunResult): RunSummary {
   const { forecasts: _f, future: _u, artifacts: _a, ...rest } = result
@@ -85,6 +98,23 @@ function create() {
   /** Where each live run stands in the engine (absent until main says). */
   const stages = shallowRef<Record<string, { status: RunStage; position: number | null }>>({})
   let started = false
+  /**
+   * Epochs as they arrive, per running run: the Train view draws these at once; saving them
+   * to Dexie is coalesced (below) and may trail by a few epochs without the view trailing.
+   */
+  const liveHistory = shallowRef<Record<string, EpochRecord[]>>({})
+
+  function historyOf(run: Pick<RunRecord, 'id' | 'status' | 'history'>): EpochRecord[] {
+    return run.status === 'running'
+      ? mergedHistory(run.history, liveHistory.value[run.id])
+      : run.history
+  }
+
+  function addLive(runId: string, records: EpochRecord[]): void {
+    const list = [...(liveHistory.value[runId] ?? [])]
+    for (const r of records) mergeEpoch(list, r)
+    liveHistory.value = { ...liveHistory.value, [runId]: list }
+  }
 
   function setStage(runId: string, status: RunStage, position: number | null): void {
     stages.value = { ...stages.value, [runId]: { status, position } }
@@ -111,7 +141,7 @@ function create() {
     await write('the checkpoint', () =>
       d.transaction('rw', d.runs, d.models, async () => {
         const run = await d.runs.get(runId)
-        if (!run) return
+        if (!run || run.status !== 'running') return
         if (run.checkpointEpoch !== null && run.checkpointEpoch > epoch) return
         await d.models.put(
           modelRecord(pkg, {
@@ -153,7 +183,12 @@ function create() {
               id: finalModelId(runId),
               name: run.name,
               runId,
-              kind: 'final',
+              // The weights of the best epoch: "final" only when that is the last one.
+              kind:
+                result.bestEpoch !== null &&
+                result.bestEpoch < (result.history[result.history.length - 1]?.epoch ?? 0)
+                  ? 'checkpoint'
+                  : 'final',
               epoch: result.bestEpoch,
             }),
           )
@@ -186,6 +221,7 @@ function create() {
   }
 
   async function onDone(runId: string, result: RunResult): Promise<void> {
+    await settleWrites(runId)
     const before = await db().runs.get(runId)
     if (!before) return
     await saveResult(runId, result)
@@ -204,6 +240,7 @@ function create() {
     error: ActiveRun['error'],
     checkpointEpoch: number | null,
   ): Promise<void> {
+    await settleWrites(runId)
     const run = await updateRun(runId, (r) => {
       if (r.status === 'done') return false
       r.status = error?.kind === 'cancelled' ? 'cancelled' : 'failed'
@@ -218,6 +255,11 @@ function create() {
   }
 
   function clearProgress(runId: string): void {
+    if (runId in liveHistory.value) {
+      const rest = { ...liveHistory.value }
+      delete rest[runId]
+      liveHistory.value = rest
+    }
     if (runId in stages.value) {
       const rest = { ...stages.value }
       delete rest[runId]
@@ -231,6 +273,31 @@ function create() {
 
   const guard = (what: string, fn: () => Promise<void>) => {
     fn().catch((e) => report(e, what))
+  }
+
+  // One Dexie transaction per batch of epochs, and only the newest of the checkpoints that
+  // arrived while the previous one was being written (each is a whole model).
+  const epochWrites = coalesceByKey<EpochRecord>(
+    async (runId, records) => {
+      await updateRun(runId, (r) => {
+        if (r.status !== 'running') return false
+        for (const record of records) mergeEpoch(r.history, record)
+      })
+    },
+    (e) => report(e, 'Could not save an epoch'),
+  )
+  const checkpointWrites = coalesceByKey<{ epoch: number; pkg: ModelPackage }>(
+    async (runId, items) => {
+      const newest = items.reduce((a, b) => (b.epoch >= a.epoch ? b : a))
+      await saveCheckpoint(runId, newest.epoch, newest.pkg)
+    },
+    (e) => report(e, 'Could not save a checkpoint'),
+  )
+
+  /** Lets the saves still queued for a run land before its end is written over them. */
+  async function settleWrites(runId: string): Promise<void> {
+    await epochWrites.idle(runId)
+    await checkpointWrites.idle(runId)
   }
 
   /** Subscribes to run events and reconciles with main; once per window. */
@@ -249,15 +316,12 @@ function create() {
         })
       }),
     )
-    client.on('run:epoch', ({ runId, record }) =>
-      guard('Could not save an epoch', async () => {
-        await updateRun(runId, (r) => {
-          mergeEpoch(r.history, record)
-        })
-      }),
-    )
+    client.on('run:epoch', ({ runId, record }) => {
+      addLive(runId, [record])
+      epochWrites.push(runId, record)
+    })
     client.on('run:checkpoint', ({ runId, epoch, package: pkg }) =>
-      guard('Could not save a checkpoint', () => saveCheckpoint(runId, epoch, pkg)),
+      checkpointWrites.push(runId, { epoch, pkg }),
     )
     client.on('run:done', ({ runId, result }) =>
       guard('Could not save the run result', () => onDone(runId, result)),
@@ -295,6 +359,7 @@ function create() {
           })
         } else if (isLiveStatus(a.status)) {
           setStage(run.id, a.status, a.position)
+          addLive(run.id, a.history)
           await updateRun(run.id, (r) => {
             for (const e of a.history) mergeEpoch(r.history, e)
             r.lastProgress = a.lastProgress
@@ -323,10 +388,16 @@ function create() {
     const { config, dataset, record, prepared } = options
     const id = newId('run')
     const now = Date.now()
-    const number = (await db().runs.where('datasetId').equals(record.id).count()) + 1
+    const earlier = await db().runs.where('datasetId').equals(record.id).toArray()
     const run: RunRecord = {
       id,
-      name: options.name ?? `#${number} ${config.model.name} → ${config.experiment.target}`,
+      name:
+        options.name ??
+        runName(
+          config,
+          earlier.map((r) => r.config),
+          earlier.map((r) => r.name),
+        ),
       datasetId: record.id,
       datasetName: record.name,
       status: 'running',
@@ -377,6 +448,7 @@ function create() {
     stages,
     statusLabel,
     isWaiting,
+    historyOf,
     allRuns,
     start,
     startRun,

@@ -119,6 +119,9 @@ function create() {
   )
 
   function openDataset(id: string | null): void {
+    // The run on screen belongs to the dataset on screen: opening another file must not leave
+    // the previous file's run in Results and Train (issue #12 item 19).
+    if (run.value && run.value.datasetId !== id) runId.value = null
     datasetId.value = id
   }
 

@@ -162,9 +162,15 @@ export function actualVsPredictedOption(
   /** Level of the bands the forecasts carry (drawn when they have them). */
   level: number | null = null,
   timeStyle: TimeStyle | null = null,
+  /**
+   * Where the test split begins on the x axis: the time (or row) of its first row, the first
+   * test window's start. Without it, the first test target (which lies `delay` rows later: the
+   * targets of the last validation windows fall between the two).
+   */
+  splitAt: number | null = null,
 ): ChartOption {
   const time = hasTime(splits)
-  const boundary = testStart(splits)
+  const boundary = splitAt ?? testStart(splits)
   const shown = SPLIT_ORDER.filter((s) => s !== 'train' && splits[s])
   const line = (data: Float64Array, seriesName: string, color: string, width = 1.2) => ({
     type: 'line' as const,

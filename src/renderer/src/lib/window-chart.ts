@@ -8,6 +8,9 @@ import type { SampleRows } from './experiment'
 import { escapeHtml, formatNumber } from './format'
 import { pointLabel, timeAxisLabel } from './time-style'
 
+/** An area's word is shown when the area takes at least this share of the axis (≈ 50 px of 600). */
+export const MIN_LABEL_SHARE = 0.08
+
 export function windowChartOption(
   sample: SampleRows,
   target: { name: string; values: ArrayLike<number> },
@@ -23,6 +26,31 @@ export function windowChartOption(
   const first = sample.windowRows[0]
   const last = sample.windowRows[sample.windowRows.length - 1]
   const t0 = sample.targetRows[0]
+  // Labels of the window and the gap sit at the bottom of their areas, the target's at the
+  // top of its line, so they never share a band; an area too narrow for its word keeps the
+  // shading and loses the word (the legend and the text above the chart say it), and with a
+  // delay shorter than the window the target lies inside it: there is no gap to draw. They
+  // overlapped at delay 1, L 5 and at delay 858, L 120 (issue #12 item 19).
+  const span = Math.max(1e-9, x(sample.to) - x(sample.from))
+  const labelled = (a: number, b: number) => (x(b) - x(a)) / span >= MIN_LABEL_SHARE
+  const area = (
+    from: number,
+    to: number,
+    word: string,
+    color: string,
+    fill: string,
+  ): [Record<string, unknown>, Record<string, unknown>] => [
+    {
+      xAxis: x(from),
+      itemStyle: { color: fill },
+      label: { show: labelled(from, to), position: 'insideBottom', color, formatter: word },
+    },
+    { xAxis: x(to) },
+  ]
+  const areas: [Record<string, unknown>, Record<string, unknown>][] = [
+    area(first, last, 'window', '#1d4ed8', 'rgba(37, 99, 235, 0.08)'),
+  ]
+  if (t0 > last) areas.push(area(last, t0, 'gap', '#b45309', 'rgba(217, 119, 6, 0.07)'))
   return {
     animation: false,
     useUTC: true,
@@ -62,27 +90,7 @@ export function windowChartOption(
         lineStyle: { width: 1, color: '#94a3b8' },
         itemStyle: { color: '#94a3b8' },
         emphasis: { disabled: true },
-        markArea: {
-          silent: true,
-          data: [
-            [
-              {
-                xAxis: x(first),
-                itemStyle: { color: 'rgba(37, 99, 235, 0.08)' },
-                label: { show: true, position: 'insideTop', color: '#1d4ed8', formatter: 'window' },
-              },
-              { xAxis: x(last) },
-            ],
-            [
-              {
-                xAxis: x(last),
-                itemStyle: { color: 'rgba(217, 119, 6, 0.07)' },
-                label: { show: true, position: 'insideTop', color: '#b45309', formatter: 'gap' },
-              },
-              { xAxis: x(t0) },
-            ],
-          ],
-        },
+        markArea: { silent: true, data: areas as never },
       },
       {
         type: 'scatter',
@@ -102,7 +110,7 @@ export function windowChartOption(
           silent: true,
           symbol: 'none',
           lineStyle: { color: '#dc2626', type: 'dashed' },
-          label: { formatter: 'target', color: '#b91c1c' },
+          label: { position: 'end', formatter: 'target', color: '#b91c1c' },
           data: [{ xAxis: x(t0) }],
         },
       },

@@ -1,0 +1,71 @@
+/**
+ * The Experiment view's window chart: "window", "gap" and "target" never share a band, and a
+ * word is only written on an area wide enough for it (issue #12 item 19: they overlapped at
+ * delay 1, L 5 and at delay 858, L 120). Rows are laid out by hand as sampleRows does.
+ */
+import { describe, expect, it } from 'vitest'
+import type { SampleRows } from '../../src/renderer/src/lib/experiment'
+import { windowChartOption } from '../../src/renderer/src/lib/window-chart'
+
+function sample(start: number, L: number, R: number, delay: number): SampleRows {
+  const windowRows = Array.from({ length: L }, (_, j) => start + j * R)
+  const targetRows = [start + delay]
+  const margin = Math.max(3, Math.round(delay * 0.08))
+  return {
+    split: 'train',
+    index: 0,
+    count: 1,
+    start,
+    windowRows,
+    targetRows,
+    from: start - margin,
+    to: start + delay + margin,
+  }
+}
+
+interface Area {
+  xAxis: number
+  label?: { show: boolean; position: string; formatter: string }
+}
+
+function labels(s: SampleRows) {
+  const values = Array.from({ length: s.to + 10 }, (_, i) => Math.sin(i))
+  const option = windowChartOption(s, { name: 'T', values }, null) as {
+    series: { markArea?: { data: [Area, Area][] }; markLine?: { label: { position: string } } }[]
+  }
+  const areas = option.series[0].markArea!.data.map(([a, b]) => ({
+    word: a.label!.formatter,
+    shown: a.label!.show,
+    position: a.label!.position,
+    from: a.xAxis,
+    to: b.xAxis,
+  }))
+  return { areas, target: option.series[2].markLine!.label.position }
+}
+
+describe('window chart labels', () => {
+  it('delay 1, L 5: the target lies inside the window, so no gap is drawn; the target is labelled at the top', () => {
+    // Rows 100…104 are read, the target is row 101.
+    const { areas, target } = labels(sample(100, 5, 1, 1))
+    expect(areas.map((a) => a.word)).toEqual(['window'])
+    expect(areas[0]).toMatchObject({ from: 100, to: 104, position: 'insideBottom' })
+    expect(target).toBe('end')
+  })
+
+  it('delay 858, L 120, R 6: window and gap labelled at the bottom of their areas, target at the top', () => {
+    // Window rows 1000…1714 (714 of 996 drawn rows), gap 1714…1858 (144 rows, 14 %).
+    const { areas, target } = labels(sample(1000, 120, 6, 858))
+    expect(areas).toEqual([
+      { word: 'window', shown: true, position: 'insideBottom', from: 1000, to: 1714 },
+      { word: 'gap', shown: true, position: 'insideBottom', from: 1714, to: 1858 },
+    ])
+    expect(target).toBe('end')
+  })
+
+  it('a gap narrower than 8 % of the axis keeps its shading but not its word', () => {
+    // L 120, R 1, delay 130: gap 119…130 is 11 of 150 drawn rows (7.3 %).
+    const { areas } = labels(sample(0, 120, 1, 130))
+    expect(areas[1]).toMatchObject({ word: 'gap', shown: false, from: 119, to: 130 })
+    expect(areas[0].shown).toBe(true)
+  })
+})
