@@ -125,6 +125,21 @@ describe('compare --json', () => {
     const best = join(out, 'best')
     expect(existsSync(join(best, 'forecasts.csv'))).toBe(true)
     expect(existsSync(join(best, 'metrics.json'))).toBe(true)
+    // The origin column holds the window's last row's time: the row before the target (h = 1).
+    const lines = readFileSync(join(best, 'forecasts.csv'), 'utf8').trim().split('\n')
+    const header = lines[0].split(',')
+    const cells = lines.slice(1).map((l) => l.split(','))
+    const [ts, rowAt, originAt] = ['timestamp', 'row', 'origin'].map((c) => header.indexOf(c))
+    const timeOfRow = new Map(cells.map((c) => [Number(c[rowAt]), c[ts]]))
+    let checked = 0
+    for (const c of cells) {
+      expect(c[originAt]).not.toBe('')
+      const before = timeOfRow.get(Number(c[rowAt]) - 1)
+      if (before === undefined) continue
+      expect(c[originAt]).toBe(before)
+      checked++
+    }
+    expect(checked).toBeGreaterThan(50)
     const model =
       result.best.model === 'ensemble' ? join(best, 'members', 'ets') : join(best, 'model')
     const sink = io()

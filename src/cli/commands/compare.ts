@@ -9,8 +9,9 @@
  */
 import { join, resolve } from 'node:path'
 import { arenaModels, DEFAULT_MODEL_SET, percentBetter, SLOW_PRESET_IDS } from '../../shared/arena'
-import { forecastsCsv } from '../../shared/forecast-csv'
+import { forecastsCsv, originsOf, type ForecastOrigins } from '../../shared/forecast-csv'
 import type { Metrics } from '../../shared/metrics'
+import { timeValues } from '../../shared/series/dataset'
 import { EngineHost } from '../../core/engine/host'
 import { runArena, type ArenaEntry, type ArenaResult } from '../../core/services/arena'
 import {
@@ -137,7 +138,11 @@ export function arenaJson(arena: ArenaResult) {
 }
 
 /** DIR/best/: model/ (or members/<id>/ for an ensemble; none for a baseline), forecasts.csv, metrics.json. */
-async function writeBest(arena: ArenaResult, dir: string): Promise<string[]> {
+async function writeBest(
+  arena: ArenaResult,
+  dir: string,
+  origins: ForecastOrigins,
+): Promise<string[]> {
   const [best] = arena.board
   const files: string[] = []
   if (best.result?.artifacts) {
@@ -149,7 +154,10 @@ async function writeBest(arena: ArenaResult, dir: string): Promise<string[]> {
       files.push(...(await writeModelFolder(join(dir, 'members', id), member.result.artifacts)))
   }
   const forecastsPath = join(dir, 'forecasts.csv')
-  await writeText(forecastsPath, forecastsCsv(best.evaluation.forecasts, best.evaluation.future))
+  await writeText(
+    forecastsPath,
+    forecastsCsv(best.evaluation.forecasts, best.evaluation.future, undefined, origins),
+  )
   files.push(forecastsPath)
   const metricsPath = join(dir, 'metrics.json')
   files.push(metricsPath)
@@ -304,7 +312,11 @@ export function makeCompare(deps: CompareDeps = {}): Command {
     for (const s of byFolds?.skipped ?? arena.skipped)
       say({ event: 'skipped', model: s.model, reason: s.reason }, `skipped ${s.model}: ${s.reason}`)
     const result = byFolds ? foldsJson(byFolds, arenaJson(arena)) : arenaJson(arena)
-    const files = await writeBest(arena, join(out, 'best'))
+    const files = await writeBest(
+      arena,
+      join(out, 'best'),
+      originsOf(experiment.window, timeValues(dataset)),
+    )
     const leaderboard = {
       ...result,
       // More than the JSON line: what each entry fitted, the ensemble, what could not run.
