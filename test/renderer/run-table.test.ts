@@ -5,6 +5,7 @@ import type { EpochRecord } from '../../src/shared/run'
 import type { RunRecord } from '../../src/renderer/src/db'
 import { defaultDraft } from '../../src/renderer/src/lib/experiment'
 import { keptValMae, runRow, sortRuns } from '../../src/renderer/src/lib/run-table'
+import { presetSpec } from '../../src/shared/models/presets'
 
 const data: Dataset = {
   name: 'st.csv',
@@ -54,6 +55,28 @@ function run(id: string, over: Partial<RunRecord>): RunRecord {
 }
 
 describe('run table', () => {
+  it('a statistical run lists no epochs, optimizer, batch or scaling: it is fitted, not trained', () => {
+    const base = parseRunConfig(defaultDraft(data, null))
+    const fitted = runRow(
+      run('ets', {
+        status: 'done',
+        config: {
+          ...base,
+          model: presetSpec('ets')!,
+          experiment: { ...base.experiment, seasonRows: 12 },
+        },
+      }),
+    )
+    const w = base.experiment.window
+    expect(fitted.epochs).toBe('—')
+    expect(fitted.settings).toBe(
+      `L ${w.sequenceLength} · R ${w.samplingRate} · delay ${w.delay} · season 12`,
+    )
+    const trained = runRow(run('nn', {}))
+    expect(trained.epochs).toBe(`0 / ${base.training.epochs}`)
+    expect(trained.settings).toMatch(/ · batch \d+/)
+  })
+
   it("a cancelled run shows the val MAE of the epoch its checkpoint holds, not the last epoch's", () => {
     const r = run('a', {
       history: [epoch(1, 3), epoch(2, 2), epoch(3, 2.5)],

@@ -56,14 +56,20 @@ export function runRow(run: RunRecord): RunRow {
   const [mine, naive] = finite(testMae)
     ? [testMae, baselines?.naive.test?.mae]
     : [valMae, baselines?.naive.val?.mae]
+  // A statistical model is fitted, not trained: no epochs, optimizer, batches or scaling apply.
+  const fitted = Boolean(model.statistical)
   const settings = [
     `L ${w.sequenceLength}`,
     `R ${w.samplingRate}`,
     `delay ${w.delay}`,
     ...(w.horizon > 1 ? [`H ${w.horizon}`] : []),
-    x.normalization === 'zscore' ? 'z-score' : x.normalization,
-    `${OPTIMIZER_LABEL[t.optimizer] ?? t.optimizer} ${t.learningRate}`,
-    `batch ${t.batchSize}`,
+    ...(fitted
+      ? [x.seasonRows && x.seasonRows > 1 ? `season ${x.seasonRows}` : 'season suggested']
+      : [
+          x.normalization === 'zscore' ? 'z-score' : x.normalization,
+          `${OPTIMIZER_LABEL[t.optimizer] ?? t.optimizer} ${t.learningRate}`,
+          `batch ${t.batchSize}`,
+        ]),
     ...(model.stateful ? ['stateful'] : []),
   ].join(' · ')
   return {
@@ -73,7 +79,7 @@ export function runRow(run: RunRecord): RunRow {
     status: run.status,
     model: model.name,
     settings,
-    epochs: `${run.history.length} / ${t.epochs}`,
+    epochs: fitted ? '—' : `${run.history.length} / ${t.epochs}`,
     keptEpoch: keptEpoch(run),
     valMae,
     testMae: finite(testMae) ? testMae : null,
