@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { makeBacktest } from '../../src/cli/commands/backtest'
-import type { CliIO } from '../../src/cli/io'
 import { parseForecastCsv } from '../../src/shared/forecast-csv'
 import { SUNSPOTS } from '../core/engine/helpers'
+import { captureIO } from './helpers'
 
 const dir = mkdtempSync(join(tmpdir(), 'seqcast-cli-backtest-'))
 const csv = join(dir, 'sunspots.csv')
@@ -19,16 +19,7 @@ const y = lines.slice(1).map((l) => Number(l.split(',')[1]))
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-function io(): CliIO & { out: () => string; err: () => string } {
-  let out = ''
-  let err = ''
-  return {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    out: () => out,
-    err: () => err,
-  }
-}
+const io = captureIO
 
 const flags = ['--target', 'sunspots', '--sequence-length', '12', '--delay', '12']
 

@@ -5,52 +5,29 @@
  * series (|y[r] − y[r−1]| over the fold's block of target rows); best/ is the chosen model as
  * `train` writes it; leaderboard.json carries the fold metrics.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeCompare } from '../../src/cli/commands/compare'
-import type { CliIO } from '../../src/cli/io'
 import { EngineHost } from '../../src/core/engine/host'
 import { meanFoldMae, rankByFolds } from '../../src/core/services/arena-folds'
 import { backtestRun } from '../../src/core/services/backtest'
 import { importCsvFile } from '../../src/core/services/import-file'
 import type { ExperimentConfig } from '../../src/shared/experiment'
 import { tsxWorker } from '../core/engine/helpers'
-import { gaussian } from '../shared/gaussian'
+import { captureIO, writeMonthly } from './helpers'
 
 const dir = mkdtempSync(join(tmpdir(), 'seqcast-compare-folds-'))
 const host = new EngineHost({ createWorker: tsxWorker })
-const noise = gaussian(23)
-const values = Array.from(
-  { length: 240 },
-  (_, t) => 200 + t + 15 * Math.sin((2 * Math.PI * t) / 12) + 3 * noise(),
-)
-const csv = join(dir, 'monthly.csv')
-writeFileSync(
-  csv,
-  'month,y\n' +
-    values
-      .map((v, t) => `${new Date(Date.UTC(2001, t, 1)).toISOString().slice(0, 7)},${v}`)
-      .join('\n') +
-    '\n',
-)
+const { csv, values } = writeMonthly(dir, 23)
 
 afterAll(async () => {
   await host.dispose()
   rmSync(dir, { recursive: true, force: true })
 })
 
-function io(): CliIO & { out: () => string; err: () => string } {
-  let out = ''
-  let err = ''
-  return {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    out: () => out,
-    err: () => err,
-  }
-}
+const io = captureIO
 
 interface Row {
   model: string

@@ -4,37 +4,23 @@
  * here from the raw numbers, the ensemble equal to the hand mean of its members, and best/
  * loadable by `predict`.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeCompare } from '../../src/cli/commands/compare'
 import { makePredict } from '../../src/cli/commands/predict'
-import type { CliIO } from '../../src/cli/io'
 import { EngineHost } from '../../src/core/engine/host'
 import { runArena, type ArenaResult } from '../../src/core/services/arena'
 import { parseCsv } from '../../src/shared/csv'
 import { DEFAULT_TRAINING } from '../../src/shared/experiment'
 import { parseForecastCsv } from '../../src/shared/forecast-csv'
 import { tsxWorker } from '../core/engine/helpers'
-import { gaussian } from '../shared/gaussian'
+import { captureIO, writeMonthly } from './helpers'
 
 const dir = mkdtempSync(join(tmpdir(), 'seqcast-compare-'))
 const host = new EngineHost({ createWorker: tsxWorker })
-const noise = gaussian(11)
-const values = Array.from(
-  { length: 240 },
-  (_, t) => 200 + t + 15 * Math.sin((2 * Math.PI * t) / 12) + 3 * noise(),
-)
-const csv = join(dir, 'monthly.csv')
-writeFileSync(
-  csv,
-  'month,y\n' +
-    values
-      .map((v, t) => `${new Date(Date.UTC(2001, t, 1)).toISOString().slice(0, 7)},${v}`)
-      .join('\n') +
-    '\n',
-)
+const { csv, values } = writeMonthly(dir, 11)
 // L = 12, delay 12: each window's target is the row right after it (h = 1).
 const experiment = ['--target', 'y', '--sequence-length', '12', '--delay', '12']
 
@@ -43,16 +29,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-function io(): CliIO & { out: () => string; err: () => string } {
-  let out = ''
-  let err = ''
-  return {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    out: () => out,
-    err: () => err,
-  }
-}
+const io = captureIO
 
 describe('compare --json', () => {
   const out = join(dir, 'arena')

@@ -21,10 +21,10 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { makePredict } from '../../src/cli/commands/predict'
 import { makeTrain } from '../../src/cli/commands/train'
 import { runCli } from '../../src/cli/index'
-import type { CliIO } from '../../src/cli/io'
 import { EngineHost } from '../../src/core/engine/host'
 import { parseForecastCsv } from '../../src/shared/forecast-csv'
 import { tsxWorker } from '../core/engine/helpers'
+import { captureIO } from './helpers'
 
 const dir = mkdtempSync(join(tmpdir(), 'seqcast-cli-edges-'))
 const host = new EngineHost({ createWorker: tsxWorker })
@@ -55,16 +55,7 @@ writeFileSync(
   series((i, y) => (i === 99 ? 'Inf' : i === 129 ? '' : String(y))),
 )
 
-function sink(): CliIO & { out: () => string; err: () => string } {
-  let out = ''
-  let err = ''
-  return {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    out: () => out,
-    err: () => err,
-  }
-}
+const sink = captureIO
 
 async function cli(...argv: string[]) {
   const io = sink()

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeTrain } from '../../src/cli/commands/train'
-import type { CliIO } from '../../src/cli/io'
 import { EngineHost } from '../../src/core/engine/host'
 import { parseForecastCsv, type ForecastCsvRow } from '../../src/shared/forecast-csv'
 import { SUNSPOTS, tsxWorker } from '../core/engine/helpers'
+import { captureIO } from './helpers'
 
 const dir = mkdtempSync(join(tmpdir(), 'seqcast-cli-intervals-'))
 const csv = join(dir, 'sunspots.csv')
@@ -21,14 +21,7 @@ writeFileSync(csv, readFileSync(SUNSPOTS, 'utf8').split('\n').slice(0, 301).join
 const host = new EngineHost({ createWorker: tsxWorker })
 const out = join(dir, 'run')
 
-function io(): CliIO & { out: () => string } {
-  let text = ''
-  return {
-    stdout: { write: (t: string) => (text += t) },
-    stderr: { write: () => true },
-    out: () => text,
-  }
-}
+const io = captureIO
 
 /** `npm run forecast -- predict …` in its own Node process, from the sources. */
 function predictFresh(args: string[]) {

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { makeRecipes } from '../../src/cli/recipes'
-import type { CliIO } from '../../src/cli/io'
 import { EngineHost } from '../../src/core/engine/host'
 import { tsxWorker } from '../core/engine/helpers'
+import { captureIO } from './helpers'
 
 const ELECTRICITY = fileURLToPath(
   new URL('../../resources/data/electricity_sample.csv', import.meta.url),
@@ -33,14 +33,7 @@ interface RecipeReport {
   baselines: { naive: { val: { mae: number; n: number } } }
 }
 
-function io(): CliIO & { out: () => string } {
-  let out = ''
-  return {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: () => {} },
-    out: () => out,
-  }
-}
+const io = captureIO
 
 describe('recipes', () => {
   it('names the recipes when --only is wrong', async () => {

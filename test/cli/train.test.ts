@@ -5,9 +5,9 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { makePredict } from '../../src/cli/commands/predict'
 import { makeTrain } from '../../src/cli/commands/train'
-import type { CliIO } from '../../src/cli/io'
 import { EngineHost } from '../../src/core/engine/host'
 import { SUNSPOTS, tsxWorker } from '../core/engine/helpers'
+import { captureIO } from './helpers'
 
 const dir = mkdtempSync(join(tmpdir(), 'seqcast-cli-'))
 const csv = join(dir, 'sunspots.csv')
@@ -19,16 +19,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-function io(): CliIO & { out: () => string; err: () => string } {
-  let out = ''
-  let err = ''
-  return {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    out: () => out,
-    err: () => err,
-  }
-}
+const io = captureIO
 
 describe('train', () => {
   it('--json: progress lines, then one result object; writes the model folder, forecasts.csv and metrics.json', async () => {
