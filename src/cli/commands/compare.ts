@@ -12,6 +12,7 @@ import { arenaModels, DEFAULT_MODEL_SET, percentBetter, SLOW_PRESET_IDS } from '
 import { forecastsCsv, originsOf, type ForecastOrigins } from '../../shared/forecast-csv'
 import type { Metrics } from '../../shared/metrics'
 import { timeValues } from '../../shared/series/dataset'
+import { ARENA_TRAINING } from '../../shared/arena-run'
 import { EngineHost } from '../../core/engine/host'
 import { runArena, type ArenaEntry, type ArenaResult } from '../../core/services/arena'
 import {
@@ -36,11 +37,11 @@ import { resultJson, trainingFromArgs } from './train'
  * of 256 (train's default) stays far from converged in 20 epochs: on the electricity sample it
  * left LSTM(10) at a validation MAE of 0.33 against 0.21 with these settings (naive 0.26).
  */
-export const COMPARE_EPOCHS = 20
-export const COMPARE_PATIENCE = 3
-export const COMPARE_OPTIMIZER = 'adam'
-export const COMPARE_LEARNING_RATE = 0.005
-export const COMPARE_BATCH_SIZE = 64
+export const COMPARE_EPOCHS = ARENA_TRAINING.epochs
+export const COMPARE_PATIENCE = ARENA_TRAINING.patience
+export const COMPARE_OPTIMIZER = ARENA_TRAINING.optimizer
+export const COMPARE_LEARNING_RATE = ARENA_TRAINING.learningRate
+export const COMPARE_BATCH_SIZE = ARENA_TRAINING.batchSize
 
 const options: OptionSpecs = {
   ...experimentOptions,
