@@ -39,8 +39,10 @@ export interface WorkerStats {
     external: number
     arrayBuffers: number
   }
-  /** Bytes and tensors tfjs holds on the active backend. */
-  /** `backend` is null while a backend initializes (then nothing can be counted). */
+  /**
+   * Bytes and tensors tfjs holds on the active backend. `backend` is 'none' before tfjs is loaded
+   * (only statistical fits so far) and null while a backend initializes (nothing can be counted).
+   */
   tf: { backend: string | null; numBytes: number; numTensors: number }
   /** Size of the wasm backend's heap (it grows and never shrinks); null on other backends. */
   wasmHeapBytes: number | null
