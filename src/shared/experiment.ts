@@ -12,6 +12,7 @@ import type { SplitFractions } from './series/split'
 import type { WindowConfig } from './windows/config'
 import type { TargetTransform } from './transforms/spec'
 import type { CalendarSetting } from './features/calendar'
+import { MAX_CATEGORIES, type OneHotSetting } from './features/one-hot'
 
 export interface ExperimentConfig {
   target: string
@@ -33,6 +34,13 @@ export interface ExperimentConfig {
    * when prepared; a prepared config holds the list. Absent: none.
    */
   calendar?: CalendarSetting
+  /**
+   * Text columns one-hot encoded as inputs (features/one-hot.ts), after the features and the
+   * calendar columns. A requested setting may leave `categories` empty: the run fixes them when
+   * prepared (those of the training rows, sorted), and a prepared (stored) config, like a model's
+   * manifest, holds them. Absent: none.
+   */
+  oneHot?: OneHotSetting[]
 }
 
 export type OptimizerName = 'rmsprop' | 'adam' | 'sgd'
@@ -114,6 +122,17 @@ export const experimentConfigSchema = z
       .optional(),
     calendar: z
       .union([z.enum(['auto', 'none']), z.array(z.enum(['hour', 'dow', 'doy', 'month'])).max(4)])
+      .optional(),
+    oneHot: z
+      .array(
+        z
+          .object({
+            column: z.string().max(500),
+            categories: z.array(z.string().max(10_000)).max(MAX_CATEGORIES),
+          })
+          .strict(),
+      )
+      .max(1_000)
       .optional(),
   })
   .strict()

@@ -15,7 +15,7 @@ import {
   type RunConfig,
   type TrainingConfig,
 } from './experiment'
-import { inputColumnNames, transformOf } from './features/inputs'
+import { calendarOf, inputColumnNames, transformOf } from './features/inputs'
 import type { ModelSpec } from './models/spec'
 import { learnedTargetName } from './transforms/spec'
 import { describeZodError, modelSpecSchema } from './models/validate'
@@ -344,10 +344,21 @@ export function checkManifest(manifest: ModelManifest, source = 'seqcast.json'):
       setting: experiment.transform === 'auto' ? 'transform' : 'calendar',
     })
   }
+  // A model's one-hot columns hold the categories fixed at setup: predict encodes with them.
+  const open = (experiment.oneHot ?? []).find((s) => s.categories.length < 2)
+  if (open) {
+    refuse(
+      `experiment.oneHot lists the column "${open.column}" with ${open.categories.length} categor${open.categories.length === 1 ? 'y' : 'ies'}; a model stores the 2 or more it was trained with.`,
+      { setting: 'oneHot', column: open.column },
+    )
+  }
   const inputs = inputColumnNames(experiment)
   if (features !== inputs.length) {
+    const parts = ['experiment.features']
+    if (calendarOf(experiment).length > 0) parts.push('experiment.calendar')
+    if ((experiment.oneHot ?? []).length > 0) parts.push('experiment.oneHot')
     refuse(
-      `the model's input takes ${features} feature${features === 1 ? '' : 's'} (inference.inputShape), but ${inputs.length === experiment.features.length ? `experiment.features lists ${inputs.length}` : `experiment.features and experiment.calendar make ${inputs.length}`}.`,
+      `the model's input takes ${features} feature${features === 1 ? '' : 's'} (inference.inputShape), but ${parts.length === 1 ? `experiment.features lists ${inputs.length}` : `${parts.join(' and ')} make ${inputs.length}`}.`,
       { setting: 'features', expected: features, received: inputs.length },
     )
   }

@@ -5,16 +5,19 @@
  */
 import { baselineReport, type BaselineReport } from './baselines'
 import { checkMissing } from './checks/missing'
+import { checkOneHotColumns } from './checks/run'
 import { SeqcastError } from './errors'
 import type { ExperimentConfig } from './experiment'
-import { inputColumns } from './features/inputs'
+import { fitInputNormalization, inputColumns } from './features/inputs'
 import {
   chooseCalendarFeatures,
   type CalendarChoice,
   type CalendarFeature,
 } from './features/calendar'
+import { oneHotSetting, type OneHotSetting } from './features/one-hot'
 import { timeValues, type Dataset } from './series/dataset'
 import { fitNormalization, type NormalizationStats } from './series/normalize'
+import { formatCount } from './format/number'
 import type { SplitName } from './series/split'
 import { SPLITS } from './series/split'
 import { analyzeTimeAxis } from './series/time-axis'
@@ -54,6 +57,11 @@ export interface PreparedExperiment {
   /** One sentence for the Experiment view and the CLI: why this transform. */
   transformReason: string
   calendar: CalendarChoice
+  /**
+   * Values of one-hot columns outside their categories (e.g. a label first seen after the
+   * training rows), encoded as all zeros: one sentence per column, for the run's warnings.
+   */
+  oneHotWarnings: string[]
   /** Name of the learned target's statistics in `normalization` (the target's own for none). */
   learnedName: string
   /**
@@ -109,16 +117,19 @@ export function prepareExperiment(
   validateTargetTransform(transform, config.window, { name: config.target, values: target })
   const timestamps = timeValues(dataset)
   const calendar = resolveCalendar(dataset, config, timestamps, windows, options)
+  const oneHot = resolveOneHot(dataset, config, windows)
   config = { ...config, transform, calendar: calendar.features }
+  if (oneHot) config.oneHot = oneHot
   // `seasonal` has no learned value for windows whose first target lies within a season of row 0.
   const first = firstTransformableStart(transform, config.window)
   if (first > 0) {
     for (const s of SPLITS) windows.starts[s] = windows.starts[s].filter((start) => start >= first)
   }
-  const inputs = inputColumns(config, dataset, features)
+  const oneHotWarnings: string[] = []
+  const inputs = inputColumns(config, dataset, features, oneHotWarnings)
   const trainEnd = windows.ranges.train.end
-  const normalization = fitNormalization(
-    config.normalization,
+  const normalization = fitInputNormalization(
+    config,
     uniqueColumns([...inputs, { name: config.target, values: target }]),
     trainEnd,
   )
@@ -155,6 +166,7 @@ export function prepareExperiment(
     transform,
     transformReason,
     calendar,
+    oneHotWarnings,
     learnedName,
     learnedRows,
     timestamps,
@@ -209,6 +221,33 @@ function resolveCalendar(
   const spanMs = timestamps && trainEnd >= 1 ? timestamps[trainEnd - 1] - timestamps[0] : Number.NaN
   const choice = chooseCalendarFeatures(setting, cadence, spanMs)
   return { ...choice, features: choice.features as CalendarFeature[] }
+}
+
+/**
+ * The one-hot settings with their categories fixed: as set, or (left empty) the labels of the
+ * training rows, sorted, so nothing after them chooses the inputs. Undefined when none is asked.
+ */
+function resolveOneHot(
+  dataset: Dataset,
+  config: ExperimentConfig,
+  windows: ExperimentWindows,
+): OneHotSetting[] | undefined {
+  const settings = config.oneHot ?? []
+  if (settings.length === 0) return config.oneHot
+  const columns = checkOneHotColumns(dataset, settings)
+  const trainEnd = windows.ranges.train.end
+  return settings.map((s, i) => {
+    if (s.categories.length > 0) return s
+    const fixed = oneHotSetting(columns[i], trainEnd)
+    if (fixed.categories.length < 2) {
+      throw new SeqcastError(
+        'config',
+        `One-hot: column "${s.column}" of ${dataset.name} has ${fixed.categories.length === 0 ? 'no value' : `only one value ("${fixed.categories[0]}")`} in the training rows (1–${formatCount(trainEnd)}), so the model could not learn what its labels mean. Untick it, or give the training split more rows.`,
+        { file: dataset.name, column: s.column, setting: 'oneHot' },
+      )
+    }
+    return fixed
+  })
 }
 
 function uniqueColumns(columns: NamedValues[]): NamedValues[] {

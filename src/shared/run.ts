@@ -194,6 +194,8 @@ export type ForecastSet = {
   metrics: Metrics | null
   baselines: Partial<Record<'naive' | 'seasonal-naive', Metrics>>
   comparison: SplitComparison
+  /** What the forecast did that a person should know (one-hot labels the model never saw). */
+  warnings?: string[]
 }
 
 /** Intervals of a forecast of a file: the exported model's calibration at one level. */

@@ -45,7 +45,7 @@ describe('one-hot encoding', () => {
     ])
     expect(r.unknown).toEqual([{ value: 'snow', rows: [0, 2] }])
     expect(r.warning).toBe(
-      'Column "weather": "snow" (2 rows, first data row 1) was not among the categories the model was trained with (fog, rain, sun): encoded as all zeros.',
+      'Column "weather": "snow" (2 rows: data rows 1, 3) was not among the categories the model was trained with (fog, rain, sun): encoded as all zeros.',
     )
   })
 

@@ -10,9 +10,14 @@ import { checkMissing } from './missing'
 
 const KIND_TEXT = { numeric: 'numbers', datetime: 'dates/times', text: 'text' } as const
 
-/** The columns a model reads, in its tensor order: its features, then the target if not one of them. */
+/** The numeric columns a model reads, in its tensor order: its features, then the target if not one of them. */
 export function modelColumns(manifest: Pick<ModelManifest, 'experiment'>): string[] {
   return [...new Set([...manifest.experiment.features, manifest.experiment.target])]
+}
+
+/** The text columns a model one-hot encodes (their labels, not numbers). */
+export function modelTextColumns(manifest: Pick<ModelManifest, 'experiment'>): string[] {
+  return (manifest.experiment.oneHot ?? []).map((s) => s.column)
 }
 
 /**
@@ -48,6 +53,18 @@ export function checkDatasetFits(
         { file: dataset.name, column: name, expected: 'numeric', received: column.kind },
       )
     }
+  }
+  for (const name of modelTextColumns(manifest)) {
+    const column = dataset.columns.find((c) => c.name === name)
+    if (column?.kind === 'text') continue
+    const categories = experiment.oneHot!.find((s) => s.column === name)!.categories
+    throw new SeqcastError(
+      'model-mismatch',
+      column
+        ? `Column "${name}" of ${dataset.name} holds ${KIND_TEXT[column.kind]}, but the model "${manifest.model.name}" one-hot encodes text labels in that column (${categories.join(', ')}). Use a file whose "${name}" holds those labels.`
+        : `${dataset.name} lacks the column "${name}" that the model "${manifest.model.name}" one-hot encodes (labels ${categories.join(', ')}). Add the column or use a file with the same schema.`,
+      { file: dataset.name, column: name, setting: 'oneHot' },
+    )
   }
   const w = experiment.window
   const span = (w.sequenceLength - 1) * w.samplingRate + 1

@@ -5,7 +5,9 @@
  */
 import { SeqcastError } from '../errors'
 import type { RunConfig } from '../experiment'
-import { inputColumnNames, learnsLevels, transformOf } from '../features/inputs'
+import { calendarOf, inputColumnNames, learnsLevels, transformOf } from '../features/inputs'
+import { oneHotEligibility, type OneHotSetting } from '../features/one-hot'
+import type { Dataset, TextColumn } from '../series/dataset'
 import { isRecurrent, type ModelSpec } from '../models/spec'
 import { summarizeModel } from '../models/summary'
 import { checkTrainingMemory } from '../models/memory'
@@ -57,6 +59,50 @@ export function checkSpec(spec: ModelSpec, options: SpecShape): void {
 }
 
 /**
+ * One-hot columns (features/one-hot.ts): each must be a text column of the dataset, listed once,
+ * with 2 … MAX_CATEGORIES distinct values (`oneHotEligibility`, the reason the Data and
+ * Experiment views show). Returns the columns, in the setting's order.
+ */
+export function checkOneHotColumns(dataset: Dataset, settings: OneHotSetting[]): TextColumn[] {
+  const seen = new Set<string>()
+  return settings.map(({ column: name }) => {
+    const fix = `Untick it under One-hot in the Experiment view (--one-hot on the command line).`
+    if (seen.has(name)) {
+      throw new SeqcastError('config', `One-hot: column "${name}" is listed twice. Keep it once.`, {
+        setting: 'oneHot',
+        column: name,
+      })
+    }
+    seen.add(name)
+    const column = dataset.columns.find((c) => c.name === name)
+    if (!column) {
+      const texts = dataset.columns.filter((c) => c.kind === 'text').map((c) => `"${c.name}"`)
+      throw new SeqcastError(
+        'column',
+        `One-hot: ${dataset.name} has no column "${name}". Text columns: ${texts.join(', ') || 'none'}. ${fix}`,
+        { file: dataset.name, column: name, setting: 'oneHot' },
+      )
+    }
+    if (column.kind !== 'text') {
+      throw new SeqcastError(
+        'column',
+        `One-hot: column "${name}" of ${dataset.name} holds ${column.kind === 'numeric' ? 'numbers' : 'dates/times'}; only text columns are one-hot encoded.${column.kind === 'numeric' ? ' Pick it as a feature instead.' : ''} ${fix}`,
+        { file: dataset.name, column: name, setting: 'oneHot', kind: column.kind },
+      )
+    }
+    const eligible = oneHotEligibility(column)
+    if (!eligible.ok) {
+      throw new SeqcastError(
+        'config',
+        `One-hot: column "${name}" of ${dataset.name} has ${eligible.reason}. ${fix}`,
+        { file: dataset.name, column: name, setting: 'oneHot' },
+      )
+    }
+    return column
+  })
+}
+
+/**
  * Training needs at least one batch: a stateful model at least one whole batch of training
  * windows (its batch size is fixed, and the windows past the last whole batch are left out).
  */
@@ -99,6 +145,8 @@ export function checkRun(config: RunConfig, trainWindows?: number): void {
     ...experiment,
     transform: experiment.transform === 'auto' ? undefined : experiment.transform,
     calendar: experiment.calendar === 'auto' ? undefined : experiment.calendar,
+    // Categories not yet fixed count as none: the input width is known once prepared.
+    oneHot: experiment.oneHot?.filter((s) => s.categories.length > 0),
   }
   if (spec.head.kind === 'every-step' && transformOf(resolved).kind === 'seasonal') {
     // Early timesteps' targets lie less than a season after row 0 for the first windows.
@@ -121,8 +169,14 @@ export function checkRun(config: RunConfig, trainWindows?: number): void {
         `the target "${experiment.target}" must be the only feature (features: ${experiment.features.join(', ')})`,
       )
     }
-    if (inputColumnNames(resolved).length !== experiment.features.length) {
+    // The roll-out has no future calendar or label rows to feed: it reads the target alone.
+    if (calendarOf(resolved).length > 0) {
       problems.push('calendar features must be off (--calendar none)')
+    }
+    if ((experiment.oneHot ?? []).length > 0) {
+      problems.push(
+        `one-hot columns must be off (one-hot: ${(experiment.oneHot ?? []).map((s) => s.column).join(', ')})`,
+      )
     }
     const t = transformOf(resolved)
     if (!learnsLevels(t)) {
@@ -147,7 +201,7 @@ export function checkRun(config: RunConfig, trainWindows?: number): void {
   if (trainWindows !== undefined)
     checkTrainingBatches(spec.stateful, trainWindows, training.batchSize)
   checkTrainingMemory(spec, {
-    inputShape: [w.sequenceLength, experiment.features.length],
+    inputShape: [w.sequenceLength, inputColumnNames(resolved).length],
     horizon: w.horizon,
     batchSize: training.batchSize,
     optimizer: training.optimizer,
