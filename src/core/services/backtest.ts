@@ -32,15 +32,11 @@ import {
   toScale,
 } from '../../shared/intervals'
 import type { ModelSpec } from '../../shared/models/spec'
+import { fitInputNormalization } from '../../shared/features/inputs'
 import { prepareExperiment, type NamedValues } from '../../shared/prepare'
 import type { EpochRecord } from '../../shared/run'
 import type { Dataset } from '../../shared/series/dataset'
-import {
-  denormalizeArray,
-  fitNormalization,
-  normalizeColumn,
-  normalizedMatrix,
-} from '../../shared/series/normalize'
+import { denormalizeArray, normalizeColumn, normalizedMatrix } from '../../shared/series/normalize'
 import type { WindowConfig } from '../../shared/windows/config'
 import type { EngineHost } from '../engine/host'
 import type { StatKind } from '../stats'
@@ -112,12 +108,15 @@ export async function backtestRun(
     valFraction: experiment.split.val,
   })
   if (model.family === 'window') {
-    checkRun({ experiment, model: model.spec, training: model.training }, plans[0].fitStarts.length)
+    checkRun(
+      { experiment: prepared.config, model: model.spec, training: model.training },
+      plans[0].fitStarts.length,
+    )
   }
   const target = prepared.target
   const fit = (plan: FoldPlan, starts: Int32Array): Promise<Fitted> =>
     model.family === 'window'
-      ? fitWindowFold(prepared.features, target, experiment, model, plan, starts, options)
+      ? fitWindowFold(prepared.features, target, prepared.config, model, plan, starts, options)
       : fitStatFold(target, w, model, plan, starts, options)
 
   const forecasts: FoldForecast[] = []
@@ -198,7 +197,7 @@ async function fitWindowFold(
   const name = experiment.target
   const columns = [...features]
   if (!columns.some((c) => c.name === name)) columns.push({ name, values: target })
-  const normalization = fitNormalization(experiment.normalization, columns, plan.trainRows[1])
+  const normalization = fitInputNormalization(experiment, columns, plan.trainRows[1])
   const outcome = await host.train(
     {
       runId: `backtest-${randomBytes(4).toString('hex')}-fold-${plan.fold}`,

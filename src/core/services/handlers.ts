@@ -304,6 +304,9 @@ export function datasetFromRunData(data: RunData): Dataset {
     kind: 'numeric' as const,
     values: c.values,
   }))
+  for (const c of data.textColumns ?? []) {
+    columns.push({ name: c.name, kind: 'text', codes: c.codes, categories: c.categories })
+  }
   if (data.timestamps && data.timeColumn !== null) {
     columns.unshift({
       name: data.timeColumn,

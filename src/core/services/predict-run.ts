@@ -63,11 +63,14 @@ export async function predictWithModel(
   const { experiment, normalization } = manifest
   const w = experiment.window
   const values = (name: string) => (findColumn(dataset, name) as { values: Float64Array }).values
-  // The inputs as in training: the features, then calendar columns of this file's times.
+  // The inputs as in training: the features, then calendar columns of this file's times, then
+  // the one-hot columns with the categories stored at training (unseen labels: all zeros).
+  const warnings: string[] = []
   const featureColumns = inputColumns(
     experiment,
     dataset,
     experiment.features.map((name) => ({ name, values: values(name) })),
+    warnings,
   )
   const target = values(experiment.target)
   const transform = transformOf(experiment)
@@ -160,6 +163,7 @@ export async function predictWithModel(
     metrics,
     baselines,
     comparison,
+    ...(warnings.length > 0 ? { warnings } : {}),
   }
   // Bands from the calibration stored at training time (the run's level unless asked otherwise).
   const level = options.intervalLevel ?? manifest.intervals?.level

@@ -19,6 +19,7 @@ import {
 } from '../../shared/forecast/intervals'
 import { manifestFor, type ManifestInput } from '../../shared/manifest'
 import { prepareExperiment } from '../../shared/prepare'
+import { describeOneHot } from '../../shared/features/one-hot'
 import { NO_TRANSFORM } from '../../shared/transforms/spec'
 import type {
   BackendReport,
@@ -69,9 +70,14 @@ export async function trainRun(
   const requested = parseRunConfig(runConfig)
   const runId = options.runId ?? `run-${randomBytes(6).toString('hex')}`
   // Statistical models forecast the target's own levels from its own past: no target transform
-  // and no calendar inputs, whatever the experiment asked of window models.
+  // and no calendar or one-hot inputs, whatever the experiment asked of window models.
   const experiment = requested.model.statistical
-    ? { ...requested.experiment, transform: NO_TRANSFORM, calendar: 'none' as const }
+    ? {
+        ...requested.experiment,
+        transform: NO_TRANSFORM,
+        calendar: 'none' as const,
+        oneHot: undefined,
+      }
     : requested.experiment
   const prepared = prepareExperiment(dataset, experiment, {
     recursive: requested.model.head.kind === 'recursive',
@@ -137,8 +143,13 @@ export async function trainRun(
     bestEpoch: fitted.bestEpoch,
     stopReason: fitted.stopReason,
     stopMessage: fitted.stopMessage,
-    choices: [prepared.transformReason, prepared.calendar.reason],
+    choices: [
+      prepared.transformReason,
+      prepared.calendar.reason,
+      ...oneHotChoice(requested, config),
+    ],
     warnings: [
+      ...prepared.oneHotWarnings,
       ...warnings,
       ...[
         naiveVerdict({
@@ -171,4 +182,18 @@ function withBands(future: FutureForecast, intervals: RunIntervals | null): Futu
     intervals.scale,
   )
   return { ...future, lower, upper }
+}
+
+/** What became of the one-hot columns: their inputs, or why a statistical model reads none. */
+function oneHotChoice(requested: RunConfig, config: RunConfig): string[] {
+  const asked = requested.experiment.oneHot ?? []
+  if (requested.model.statistical) {
+    return asked.length > 0
+      ? [
+          `One-hot: ${asked.map((s) => `"${s.column}"`).join(', ')} not used, because a statistical model reads the target alone.`,
+        ]
+      : []
+  }
+  const text = describeOneHot(config.experiment.oneHot ?? [])
+  return text ? [text] : []
 }

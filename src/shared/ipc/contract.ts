@@ -65,6 +65,19 @@ export const runDataSchema = z
       .array(z.object({ name: z.string().max(500), values: float64 }).strict())
       .min(1)
       .max(10_000),
+    /** Text columns a run one-hot encodes (features/one-hot.ts): codes per row and their labels. */
+    textColumns: z
+      .array(
+        z
+          .object({
+            name: z.string().max(500),
+            codes: z.instanceof(Int32Array),
+            categories: z.array(z.string().max(10_000)).max(1_000_000),
+          })
+          .strict(),
+      )
+      .max(1_000)
+      .optional(),
     /** The time column's name, or null when the file has none. */
     timeColumn: z.string().max(500).nullable(),
     /** Its values (epoch ms) when it holds dates and times; null otherwise. */
@@ -95,6 +108,29 @@ export const runDataSchema = z
           code: 'custom',
           path: ['columns', i, 'name'],
           message: `column "${c.name}": expected a numeric column of the schema, received ${kinds.get(c.name) ?? 'a column the schema does not list'}`,
+        })
+      }
+    })
+    data.textColumns?.forEach((c, i) => {
+      if (c.codes.length !== data.rowCount) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['textColumns', i, 'codes'],
+          message: `column "${c.name}": expected ${data.rowCount} codes, received ${c.codes.length}`,
+        })
+      }
+      if (kinds.get(c.name) !== 'text') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['textColumns', i, 'name'],
+          message: `column "${c.name}": expected a text column of the schema, received ${kinds.get(c.name) ?? 'a column the schema does not list'}`,
+        })
+      }
+      if (c.codes.some((k) => k < -1 || k >= c.categories.length)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['textColumns', i, 'codes'],
+          message: `column "${c.name}": expected codes from -1 (missing) to ${c.categories.length - 1}`,
         })
       }
     })

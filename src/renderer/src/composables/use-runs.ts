@@ -40,7 +40,7 @@ import { coalesceByKey } from '../lib/coalesce'
 export const checkpointId = (runId: string) => `${runId}-checkpoint`
 export const finalModelId = (runId: string) => `${runId}-model`
 
-/** Only the columns a run reads cross to main: features and target (once), and the time axis. */
+/** Only the columns a run reads cross to main: features and target (once), one-hot text columns, and the time axis. */
 export function runData(dataset: Dataset, config: RunConfig): RunData {
   const names = [...new Set([...config.experiment.features, config.experiment.target])]
   const columns = names.map((name) => {
@@ -54,7 +54,11 @@ export function runData(dataset: Dataset, config: RunConfig): RunData {
     }
     return { name, values: c.values as Float64Array<ArrayBuffer> }
   })
-  return requestData(dataset, columns)
+  return requestData(
+    dataset,
+    columns,
+    (config.experiment.oneHot ?? []).map((s) => s.column),
+  )
 }
 
 function mergeEpoch(history: EpochRecord[], record: EpochRecord): boolean {

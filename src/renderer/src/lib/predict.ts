@@ -3,7 +3,7 @@
  * columns the request carries, the windows of a forecast, and the rows of the target kept for the
  * future chart (its CSV is `forecastSetCsv`, the CLI's `predict` writer). No DOM, no Vue: unit-tested in test/renderer.
  */
-import { checkDatasetFits, modelColumns } from '@shared/checks/dataset-fit'
+import { checkDatasetFits, modelColumns, modelTextColumns } from '@shared/checks/dataset-fit'
 import type { RunData } from '@shared/ipc/contract'
 import type { ModelManifest } from '@shared/manifest'
 import type { ForecastSet } from '@shared/run'
@@ -21,7 +21,7 @@ export function predictData(dataset: Dataset, manifest: ModelManifest): RunData 
     name,
     values: (findColumn(dataset, name) as { values: Float64Array<ArrayBuffer> }).values,
   }))
-  return requestData(dataset, columns)
+  return requestData(dataset, columns, modelTextColumns(manifest))
 }
 
 /** Windows in a forecast set. */
