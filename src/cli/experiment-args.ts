@@ -74,6 +74,12 @@ export const experimentOptions: OptionSpecs = {
     description:
       'calendar inputs (UTC): auto (default, by cadence) | none | a list of hour,dow,doy,month',
   },
+  'one-hot': {
+    type: 'string',
+    value: '<col,…>',
+    description:
+      'text columns of 2–12 labels to one-hot encode as inputs, one 0/1 column per label of the training rows (`inspect` lists them); statistical models ignore them',
+  },
 }
 
 const NORMALIZATIONS: NormalizationKind[] = ['zscore', 'minmax', 'minmax-sym', 'none']
@@ -98,6 +104,7 @@ export function experimentFromArgs(
   const seasonRows =
     options.season !== undefined ? intOption(options, 'season', 1) : defaultSeasonRows(cadence)
   const transformText = options.transform === undefined ? 'auto' : String(options.transform)
+  const oneHot = listOption(options, 'one-hot') ?? []
   return {
     target,
     features,
@@ -118,5 +125,7 @@ export function experimentFromArgs(
     calendar: parseCalendarSetting(
       options.calendar === undefined ? 'auto' : String(options.calendar),
     ),
+    // Categories are fixed when the run is prepared: the labels of the training rows.
+    ...(oneHot.length > 0 ? { oneHot: oneHot.map((column) => ({ column, categories: [] })) } : {}),
   }
 }

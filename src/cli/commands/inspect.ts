@@ -1,4 +1,5 @@
 import { formatReport } from '../../shared/csv'
+import { oneHotOptions, type OneHotOption } from '../../shared/features/one-hot'
 import { parseArgs, usage, usageError, type OptionSpecs } from '../args'
 import { EXIT, type Command } from '../io'
 import { loadCsv } from '../load'
@@ -10,7 +11,7 @@ const options: OptionSpecs = {
 
 export const inspectUsage = usage(
   'inspect',
-  'The column and time-axis report of a CSV file.',
+  'The column and time-axis report of a CSV file, and which text columns can be one-hot encoded (--one-hot of train, compare and backtest).',
   options,
   '<file>',
 )
@@ -24,7 +25,25 @@ export const inspect: Command = async (argv, io) => {
   const [file, ...rest] = args.positionals
   if (!file || rest.length > 0)
     throw usageError(`inspect: expected one file, received ${args.positionals.length}.`)
-  const { report } = await loadCsv(file, io, { quiet: true })
-  io.stdout.write(args.options.json ? JSON.stringify(report) + '\n' : formatReport(report) + '\n')
+  const { report, dataset } = await loadCsv(file, io, { quiet: true })
+  const oneHot = oneHotOptions(dataset)
+  io.stdout.write(
+    args.options.json
+      ? JSON.stringify({ ...report, oneHot }) + '\n'
+      : [formatReport(report), ...oneHotLines(oneHot)].join('\n') + '\n',
+  )
   return EXIT.ok
+}
+
+/** Why each text column is not read as numbers, and whether --one-hot can encode it. */
+function oneHotLines(options: OneHotOption[]): string[] {
+  if (options.length === 0) return []
+  const width = Math.min(28, Math.max(...options.map((o) => o.column.length)))
+  return [
+    '',
+    'Text columns are not numbers, so no model reads them as they are. One-hot encoding (--one-hot COL) makes one 0/1 input per label:',
+    ...options.map(
+      (o) => `  ${o.column.padEnd(width)}  ${o.ok ? 'eligible' : 'not eligible'}: ${o.reason}`,
+    ),
+  ]
 }

@@ -102,6 +102,7 @@ export function makePredict(deps: { host?: EngineHost } = {}): Command {
       ),
       comparison: Object.fromEntries(Object.entries(set.comparison).map(([k, c]) => [k, c.text])),
       intervals: forecastIntervalsJson(set.intervals),
+      warnings: set.warnings ?? [],
       future: set.future
         ? {
             rows: Array.from(set.future.rowIndex),
@@ -122,6 +123,7 @@ export function makePredict(deps: { host?: EngineHost } = {}): Command {
     }
     const lines = [
       `${summary.model}: ${summary.windows.toLocaleString('en-US')} windows of ${dataset.name} forecast.`,
+      ...summary.warnings.map((w) => `Warning: ${w}`),
     ]
     if (set.metrics) {
       const naive = set.baselines.naive

@@ -36,7 +36,7 @@ import {
 } from '../args'
 import { experimentFromArgs, experimentOptions } from '../experiment-args'
 import { outputNormalization } from '../../shared/checks/nonsense'
-import { calendarOf, transformOf } from '../../shared/features/inputs'
+import { calendarOf, inputColumnNames, transformOf } from '../../shared/features/inputs'
 import { formatTargetTransform } from '../../shared/transforms/spec'
 import { EXIT, progressBar, type Command } from '../io'
 import { loadCsv } from '../load'
@@ -231,6 +231,8 @@ export function resultJson(result: RunResult, out: string, files: string[]) {
     stopMessage: result.stopMessage,
     transform: formatTargetTransform(transformOf(result.config.experiment)),
     calendar: calendarOf(result.config.experiment),
+    oneHot: result.config.experiment.oneHot ?? [],
+    inputs: inputColumnNames(result.config.experiment),
     choices: result.choices ?? [],
     warnings: result.warnings ?? [],
     metrics: Object.fromEntries(
