@@ -61,6 +61,17 @@ export function inputColumnNames(e: Pick<ExperimentConfig, 'features'> & Setting
 }
 
 /**
+ * `inputColumnNames` of a config that may not be resolved yet (a run still queued keeps 'auto'
+ * and unfixed one-hot categories): null until it is, for views that show a run's inputs.
+ */
+export function resolvedInputNames(
+  e: Pick<ExperimentConfig, 'features'> & Settings,
+): string[] | null {
+  if (e.calendar === 'auto' || (e.oneHot ?? []).some((s) => s.categories.length === 0)) return null
+  return inputColumnNames(e)
+}
+
+/**
  * The input columns of a resolved experiment on a dataset, in tensor order: its feature columns,
  * then the calendar columns recomputed from the dataset's time column (how `predict` and a
  * model's future forecast see the same inputs as training), then the one-hot columns encoded
