@@ -113,7 +113,9 @@ describe('readable on unfamiliar files', () => {
     const c = await page.locator('tr[data-column="const"] td').allInnerTexts()
     expect(c.slice(4, 8)).toEqual(['5', '5', '5', '0'])
     const label = await page.locator('tr[data-column="label"] td').allInnerTexts()
-    expect(label[9]).toBe('3 distinct values; text is not used as the target or as a feature')
+    expect(label[9]).toBe(
+      'Text, not numbers: not a target or a feature as it is. 3 distinct values: can be one-hot encoded as 3 features in Experiment (Text columns).',
+    )
   })
 
   it('Explore and Experiment speak in the same units', async () => {

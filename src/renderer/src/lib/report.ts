@@ -2,7 +2,7 @@
  * A short, self-contained HTML report of a run: settings, metrics against the baselines, and the
  * training curves as inline SVG (no scripts, no remote content). Pure: unit-tested in node.
  */
-import { inputColumnNames } from '@shared/features/inputs'
+import { resolvedInputNames } from '@shared/features/inputs'
 import { formatTargetTransform } from '@shared/transforms/spec'
 import { describeWindow } from '@shared/windows/describe'
 import { summarizeModel } from '@shared/models'
@@ -219,12 +219,12 @@ export function runReportHtml(
   const result = run.result
   const baselines = result?.baselines ?? run.baselines
   const window = describeWindow(w, cadence)
+  // A statistical model reads the target alone: it has no input columns to list.
+  const inputNames = model.statistical ? null : resolvedInputNames(x)
   let layers: string
   try {
-    // Inputs: the features and, in a run's resolved config, the calendar columns.
-    const inputs = Array.isArray(x.calendar)
-      ? inputColumnNames({ features: x.features, calendar: x.calendar }).length
-      : x.features.length
+    // Inputs: the features and, in a run's resolved config, the calendar and one-hot columns.
+    const inputs = (inputNames ?? x.features).length
     const s = summarizeModel(model, w.sequenceLength, inputs, w.horizon)
     layers =
       s.layers
@@ -274,6 +274,8 @@ ${stop}
 <tr><th>Season (seasonal naive)</th><td>${x.seasonRows === null ? 'none' : `${x.seasonRows} rows`}</td></tr>
 <tr><th>Target transform</th><td>${esc(x.transform === undefined ? 'none' : typeof x.transform === 'string' ? x.transform : formatTargetTransform(x.transform))}</td></tr>
 <tr><th>Calendar features (UTC)</th><td>${esc(Array.isArray(x.calendar) ? x.calendar.join(', ') || 'none' : (x.calendar ?? 'none'))}</td></tr>
+<tr><th>One-hot (text columns)</th><td>${esc((x.oneHot ?? []).map((s) => `${s.column}: ${s.categories.join(', ') || 'labels of the training rows'}`).join('; ') || 'none')}</td></tr>
+${inputNames ? `<tr><th>Inputs per window row (${inputNames.length})</th><td>${esc(inputNames.join(', '))}</td></tr>` : ''}
 ${(result?.choices ?? []).map((c) => `<tr><th></th><td>${esc(c)}</td></tr>`).join('')}
 </table>
 ${(result?.warnings ?? []).map((w) => `<p><strong>Warning:</strong> ${esc(w)}</p>`).join('\n')}
