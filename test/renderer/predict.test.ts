@@ -6,6 +6,7 @@ import type { ModelManifest } from '../../src/shared/manifest'
 import type { ForecastSet } from '../../src/shared/run'
 import type { Dataset } from '../../src/shared/series/dataset'
 import { futureContext, predictData, predictionWindows } from '../../src/renderer/src/lib/predict'
+import { requestData } from '../../src/renderer/src/lib/run-data'
 
 const T0 = Date.UTC(2017, 0, 1)
 const STEP = 600_000
@@ -167,5 +168,25 @@ describe('forecast sets', () => {
     expect(c.values.buffer.byteLength).toBe(306 * 8)
     expect(futureContext(dataset(50), 'T', { delay: 5, horizon: 1 })!.firstRow).toBe(0)
     expect(futureContext(d, 'note', { delay: 5, horizon: 1 })).toBeNull()
+  })
+})
+
+describe('requestData with one-hot columns', () => {
+  it('carries the named text columns as codes and labels; a model that one-hot encodes one asks for it', () => {
+    const d = dataset(3)
+    const data = requestData(d, [], ['note'])
+    expect(data.textColumns).toEqual([
+      { name: 'note', codes: new Int32Array(3), categories: ['x'] },
+    ])
+    expect(requestData(d, []).textColumns).toBeUndefined()
+    const m = manifest(['T'], 'T')
+    m.experiment.oneHot = [{ column: 'note', categories: ['x', 'y'] }]
+    expect(predictData(dataset(10), m).textColumns?.map((c) => c.name)).toEqual(['note'])
+  })
+
+  it('refuses a column that is not text, naming it and where to fix it', () => {
+    expect(thrown(() => requestData(dataset(3), [], ['p'])).message).toBe(
+      'new.csv has no text column "p" to one-hot encode. Pick the one-hot columns again in the Experiment view.',
+    )
   })
 })

@@ -10,10 +10,15 @@ import { createEngineFacade } from '../../../src/core/services/engine-facade'
 import { createServices, datasetFromRunData } from '../../../src/core/services/handlers'
 import { EngineHost } from '../../../src/core/engine/host'
 import { trainRun } from '../../../src/core/services/train-run'
-import { requestData } from '../../../src/renderer/src/lib/run-data'
 import { requestSchemas, type RunData } from '../../../src/shared/ipc/contract'
 import type { ForecastSet, RunResult } from '../../../src/shared/run'
-import { findColumn, type Dataset, type TextColumn } from '../../../src/shared/series/dataset'
+import {
+  fileSchema,
+  findColumn,
+  timeValues,
+  type Dataset,
+  type TextColumn,
+} from '../../../src/shared/series/dataset'
 import { seededRandom } from '../../../src/shared/windows/random'
 import { runConfig, spec, tsxWorker, window } from '../engine/helpers'
 
@@ -66,10 +71,28 @@ function daily(labels?: string[]): Dataset {
   }
 }
 
-/** The request the app sends: y, the weather codes and labels, the time axis, the schema. */
+/**
+ * The request the app sends (renderer/src/lib/run-data.ts, tested in test/renderer): y, the
+ * weather codes and labels, the time axis, the schema.
+ */
 function sent(dataset: Dataset): RunData {
   const y = findColumn(dataset, 'y') as { values: Float64Array<ArrayBuffer> }
-  return requestData(dataset, [{ name: 'y', values: y.values }], ['weather'])
+  const weather = findColumn(dataset, 'weather') as TextColumn
+  return {
+    datasetName: dataset.name,
+    rowCount: dataset.rowCount,
+    columns: [{ name: 'y', values: y.values }],
+    textColumns: [
+      {
+        name: 'weather',
+        codes: weather.codes as Int32Array<ArrayBuffer>,
+        categories: weather.categories,
+      },
+    ],
+    timeColumn: 'date',
+    timestamps: timeValues(dataset) as Float64Array<ArrayBuffer>,
+    schema: fileSchema(dataset),
+  }
 }
 
 const config = runConfig(spec('linear'), window(2, 2), {
