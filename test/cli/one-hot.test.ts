@@ -129,6 +129,23 @@ describe('--one-hot', () => {
     expect(manifest.inference.inputShape).toEqual([3, 5])
   })
 
+  it('a statistical model says it does not use the one-hot columns', async () => {
+    const sink = captureIO()
+    const args = [data.csv, '--target', 'y', '--sequence-length', '3', '--delay', '3']
+    const out = join(dir, 'ets')
+    expect(
+      await makeTrain({ host })(
+        [...args, '--model', 'ets', '--one-hot', 'weather', '--out', out],
+        sink,
+      ),
+    ).toBe(0)
+    expect(sink.out()).toContain(
+      'One-hot: "weather" not used, because a statistical model reads the target alone.',
+    )
+    const manifest = JSON.parse(readFileSync(join(out, 'model', 'seqcast.json'), 'utf8'))
+    expect(manifest.experiment.oneHot).toBeUndefined()
+  })
+
   it('predict encodes with the stored categories: same forecasts whatever order labels first appear in; unseen labels warn', async () => {
     const model = join(dir, 'with', 'model')
     const lines = readFileSync(data.csv, 'utf8').trim().split('\n')

@@ -269,6 +269,8 @@ function summaryText(result: RunResult, out: string): string {
   if (result.config.model.statistical) {
     // No backend, no epochs: say what was fitted (stopMessage names the model and its time).
     lines.push(b.routed ?? '', result.stopMessage ?? '')
+    // Of the choices only the one-hot sentence applies: why the text columns asked for are unused.
+    lines.push(...(result.choices ?? []).filter((c) => c.startsWith('One-hot:')))
     return [...lines, '', ...metricsTable(result), '', `Wrote ${out}`].join('\n')
   }
   lines.push(

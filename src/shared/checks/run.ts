@@ -66,7 +66,7 @@ export function checkSpec(spec: ModelSpec, options: SpecShape): void {
 export function checkOneHotColumns(dataset: Dataset, settings: OneHotSetting[]): TextColumn[] {
   const seen = new Set<string>()
   return settings.map(({ column: name }) => {
-    const fix = `Untick it under One-hot in the Experiment view (--one-hot on the command line).`
+    const fix = `Untick it under Text columns in the Experiment view (or leave it out of --one-hot).`
     if (seen.has(name)) {
       throw new SeqcastError('config', `One-hot: column "${name}" is listed twice. Keep it once.`, {
         setting: 'oneHot',

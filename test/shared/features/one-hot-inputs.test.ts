@@ -165,7 +165,8 @@ describe('one-hot inputs of a prepared run', () => {
 
 describe('one-hot run rules', () => {
   it('refuses a missing, numeric, repeated or too-varied column, naming it and the fix', () => {
-    const fix = 'Untick it under One-hot in the Experiment view (--one-hot on the command line).'
+    const fix =
+      'Untick it under Text columns in the Experiment view (or leave it out of --one-hot).'
     const cases: [ExperimentConfig['oneHot'], string][] = [
       [
         [{ column: 'sky', categories: [] }],
