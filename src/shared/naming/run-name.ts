@@ -34,6 +34,11 @@ function calendarLabel(config: RunConfig): string {
   return `calendar ${c.join('+')}`
 }
 
+function oneHotLabel(config: RunConfig): string {
+  const columns = (config.experiment.oneHot ?? []).map((s) => s.column)
+  return columns.length ? `one-hot ${columns.join('+')}` : 'no one-hot'
+}
+
 /** The settings a name may mention, each as it would be written in the name. */
 export function runFacets(config: RunConfig): Facet[] {
   const { experiment: x, model, training: t } = config
@@ -52,6 +57,7 @@ export function runFacets(config: RunConfig): Facet[] {
     { key: 'features', label: features },
     { key: 'transform', label: transformLabel(config) },
     { key: 'calendar', label: calendarLabel(config) },
+    { key: 'oneHot', label: oneHotLabel(config) },
     { key: 'normalization', label: NORMALIZATION_LABEL[x.normalization] ?? x.normalization },
     { key: 'optimizer', label: `${OPTIMIZER_LABEL[t.optimizer] ?? t.optimizer} ${t.learningRate}` },
     { key: 'batch', label: `batch ${t.batchSize}` },

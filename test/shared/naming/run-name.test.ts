@@ -54,6 +54,15 @@ describe('runName', () => {
     expect(runName(other, [first])).toBe(`${lstm} · → p (mbar) · H 6 · Adam 0.005 · batch 64`)
   })
 
+  it('names the one-hot columns when they differ', () => {
+    const first = config()
+    const labelled = config(
+      (c) => (c.experiment.oneHot = [{ column: 'weather', categories: ['rain', 'sun'] }]),
+    )
+    expect(runName(labelled, [first])).toBe(`${lstm} · one-hot weather`)
+    expect(runName(config(), [first, labelled])).toBe(`${lstm} · no one-hot`)
+  })
+
   it('keeps names apart when a run repeats the settings of an earlier one', () => {
     const first = config()
     const names = [runName(first, [])]
