@@ -128,6 +128,30 @@ describe('the IPC contract at the main side', () => {
     ],
     [
       'run:start',
+      {
+        runId: 'r1',
+        config: runConfig,
+        data: {
+          ...data,
+          textColumns: [{ name: 'y', codes: Int32Array.of(0, 0, 0), categories: ['a'] }],
+        },
+      },
+      /column "y": expected a text column of the schema, received numeric/,
+    ],
+    [
+      'run:start',
+      {
+        runId: 'r1',
+        config: runConfig,
+        data: {
+          ...data,
+          textColumns: [{ name: 'note', codes: Int32Array.of(0, 1, 2), categories: ['a'] }],
+        },
+      },
+      /column "note": expected codes from -1 \(missing\) to 0/,
+    ],
+    [
+      'run:start',
       { runId: 'r1', config: runConfig, data: { ...data, timeColumn: 'y' } },
       /request.data.timestamps: expected timestamps only with a datetime time column/,
     ],

@@ -159,7 +159,7 @@ function create() {
     const d = draft.value
     const p = prepared.value.value
     if (!d || !p) return null
-    return memoryEstimate(d, p.rowCount, p.sampleCounts, summary.value.value)
+    return memoryEstimate(d, p.rowCount, p.sampleCounts, summary.value.value, p.features.length)
   })
 
   /**

@@ -178,8 +178,10 @@ export function memoryEstimate(
   rowCount: number,
   samples: Record<SplitName, number>,
   summary: ModelSummary | null,
+  /** Input columns per row: the features and the calendar and one-hot columns the preview resolved. */
+  inputs = config.experiment.features.length,
 ): MemoryEstimate {
-  const F = config.experiment.features.length
+  const F = inputs
   const { sequenceLength: L, horizon: H } = config.experiment.window
   const B = config.training.batchSize
   const f32 = 4
