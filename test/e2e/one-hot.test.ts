@@ -112,4 +112,13 @@ describe('one-hot encoding of a text column', () => {
     )
     await screenshot(page, 'one-hot-results')
   })
+
+  it('the ticked text column is kept with the saved draft after a reload', async () => {
+    const { page } = browser
+    await page.reload()
+    await page.getByTestId('nav-experiment').click()
+    await page.getByTestId('sequence-length').waitFor()
+    const weather = page.getByTestId('one-hot').getByLabel('weather (one-hot, 4 categories)')
+    await expect.poll(() => weather.isChecked()).toBe(true)
+  })
 })
