@@ -169,14 +169,25 @@ const METHODS: { label: string; settings: IntervalSettings }[] = [
 const summary = new Map<string, { n: number; ETS?: number; LSTM?: number }>()
 
 /**
- * Whether n targets can show a coverage in [85 %, 95 %] at all (some k/n in it), and the
- * binomial standard error of a 90 % coverage measured on n targets.
+ * What n test targets allow: the chance that intervals covering exactly 90 % of such targets
+ * (each inside with probability 0.9, independently) show a coverage in [85 %, 95 %] on n of
+ * them (binomial), and the standard error of the measured coverage.
  */
 function goalNote(n: number): string {
-  let possible = false
-  for (let k = 0; k <= n; k++) if (k / n >= 0.85 && k / n <= 0.95) possible = true
+  const logChoose = (k: number) => lgammaInt(n + 1) - lgammaInt(k + 1) - lgammaInt(n - k + 1)
+  let p = 0
+  for (let k = 0; k <= n; k++)
+    if (k / n >= 0.85 && k / n <= 0.95)
+      p += Math.exp(logChoose(k) + k * Math.log(0.9) + (n - k) * Math.log(0.1))
   const se = Math.sqrt((0.9 * 0.1) / n)
-  return `${possible ? '' : 'no k/n in 85–95 %; '}±${(100 * se).toFixed(1)} % s.e.`
+  return `P(85–95 % | calibrated) ${(100 * p).toFixed(0)} %, s.e. ${(100 * se).toFixed(1)} %`
+}
+
+/** log((m − 1)!) for a whole m ≥ 1. */
+function lgammaInt(m: number): number {
+  let s = 0
+  for (let i = 2; i < m; i++) s += Math.log(i)
+  return s
 }
 
 function etsForecasts(dataset: Dataset, experiment: ExperimentConfig, season: number) {
