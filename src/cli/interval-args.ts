@@ -1,4 +1,4 @@
-/** `--interval <level>` and `--interval-method aci|split|model`, shared by train, predict and backtest. */
+/** `--interval <level>` and `--interval-method aci|split|model`, shared by train, compare, predict and backtest. */
 import {
   DEFAULT_INTERVALS,
   INTERVAL_METHODS,
@@ -25,6 +25,20 @@ export const intervalOptions: OptionSpecs = {
     value: '<method>',
     description:
       "aci (default: adaptive conformal, adapted along the test split as its actuals arrive) | split (split conformal from the validation residuals) | model (a statistical model's own)",
+  },
+}
+
+/** The conformal methods, which work for every model (compare and backtest mix families). */
+export const CONFORMAL_METHODS: readonly IntervalMethod[] = ['aci', 'split']
+
+/** compare's `--interval` and `--interval-method`: conformal only (its set mixes families). */
+export const conformalIntervalOptions: OptionSpecs = {
+  ...intervalLevelOption,
+  'interval-method': {
+    type: 'string',
+    value: '<method>',
+    description:
+      'aci (default: adaptive conformal, adapted along the test split as its actuals arrive) | split (split conformal from the validation residuals)',
   },
 }
 

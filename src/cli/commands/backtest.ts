@@ -23,7 +23,7 @@ import {
 import { STAT_KINDS, type StatKind } from '../../core/stats'
 import { intOption, parseArgs, usage, usageError, type OptionSpecs } from '../args'
 import { experimentFromArgs } from '../experiment-args'
-import { backtestIntervalOptions, intervalsFromArgs } from '../interval-args'
+import { backtestIntervalOptions, CONFORMAL_METHODS, intervalsFromArgs } from '../interval-args'
 import { EXIT, type Command } from '../io'
 import { loadCsv } from '../load'
 import { metricsJson, writeText } from './predict'
@@ -188,7 +188,7 @@ export function makeBacktest(deps: { host?: EngineHost } = {}): Command {
     const refit = String(args.options.refit ?? 'every') as Refit
     if (refit !== 'every' && refit !== 'once')
       throw usageError(`--refit: expected every or once, received "${refit}".`, { option: 'refit' })
-    const { level, method } = intervalsFromArgs(args.options, ['aci', 'split'])
+    const { level, method } = intervalsFromArgs(args.options, CONFORMAL_METHODS)
     const modelName = String(args.options.model)
     const statistical = (STAT_KINDS as readonly string[]).includes(modelName)
     const { dataset, report } = await loadCsv(file, io, json)
