@@ -11,6 +11,7 @@
  */
 import {
   adaptiveBands,
+  adaptiveBandsAt,
   calibrateConformal,
   checkLevel,
   conformalBands,
@@ -164,13 +165,14 @@ export function runIntervals(
   }
   const levels = [...new Set([...STORED_LEVELS, settings.level])].sort((a, b) => a - b)
   // ACI's final state at each level: what a forecast after the last test actual would get.
-  const grid = levels.map((level) => ({
+  const adapted = adapts ? adaptiveBandsAt(val, test!, window, levels) : null
+  const grid = levels.map((level, l) => ({
     level,
     radius:
       level === settings.level
         ? futureRadius
-        : adapts
-          ? adaptiveBands(val, test!, window, level).finalRadius
+        : adapted
+          ? adapted[l].finalRadius
           : calibrateConformal(val.actual, val.predicted, H, level).radius,
   }))
   return {
