@@ -4,7 +4,9 @@
  * LSTM(16) (trainRun, target transform 'auto' as the app's default draft), one step ahead, split
  * 0.5 / 0.25 / 0.25, calibrated on the validation windows, by four methods: split conformal and
  * ACI, each on absolute residuals and on the scale chosen from the training + validation rows
- * (shared/intervals/scale.ts: relative for a positive series away from zero). On:
+ * (shared/intervals/scale.ts: relative for a positive series away from zero). The last of them
+ * is the default (DEFAULT_INTERVALS: ACI, chosen scale), marked in the table and summed up per
+ * series at the end against the goal. On:
  *   monthly   resources/data/airpassengers_monthly.csv (144 months, season 12; 13 test targets)
  *   monthly   scripts/make-co2-like.mjs (600 months, season 12), held back
  *   sunspots  resources/data/sunspots_monthly.csv (3,177 months, no season)
@@ -26,7 +28,11 @@ import { windowSd } from '../src/core/services/families/stat-model'
 import { fitStatModel, forecastWindows, statModelName } from '../src/core/stats'
 import { DEFAULT_TRAINING, type ExperimentConfig } from '../src/shared/experiment'
 import { evaluateSplits, type SplitPredictions } from '../src/shared/forecast/evaluate'
-import type { IntervalSettings } from '../src/shared/forecast/intervals'
+import {
+  DEFAULT_INTERVALS,
+  methodName,
+  type IntervalSettings,
+} from '../src/shared/forecast/intervals'
 import { presetSpec } from '../src/shared/models/presets'
 import { prepareExperiment } from '../src/shared/prepare'
 import type { Dataset } from '../src/shared/series/dataset'
@@ -156,8 +162,33 @@ const METHODS: { label: string; settings: IntervalSettings }[] = [
   { label: 'split, absolute', settings: { level: 0.9, method: 'split', scale: 'absolute' } },
   { label: 'ACI, absolute', settings: { level: 0.9, method: 'aci', scale: 'absolute' } },
   { label: 'split, chosen scale', settings: { level: 0.9, method: 'split' } },
-  { label: 'ACI, chosen scale', settings: { level: 0.9, method: 'aci' } },
+  { label: 'ACI, chosen = DEFAULT', settings: DEFAULT_INTERVALS },
 ]
+
+/** The default method's test coverage per series and model, for the summary. */
+const summary = new Map<string, { n: number; ETS?: number; LSTM?: number }>()
+
+/**
+ * What n test targets allow: the chance that intervals covering exactly 90 % of such targets
+ * (each inside with probability 0.9, independently) show a coverage in [85 %, 95 %] on n of
+ * them (binomial), and the standard error of the measured coverage.
+ */
+function goalNote(n: number): string {
+  const logChoose = (k: number) => lgammaInt(n + 1) - lgammaInt(k + 1) - lgammaInt(n - k + 1)
+  let p = 0
+  for (let k = 0; k <= n; k++)
+    if (k / n >= 0.85 && k / n <= 0.95)
+      p += Math.exp(logChoose(k) + k * Math.log(0.9) + (n - k) * Math.log(0.1))
+  const se = Math.sqrt((0.9 * 0.1) / n)
+  return `P(85–95 % | calibrated) ${(100 * p).toFixed(0)} %, s.e. ${(100 * se).toFixed(1)} %`
+}
+
+/** log((m − 1)!) for a whole m ≥ 1. */
+function lgammaInt(m: number): number {
+  let s = 0
+  for (let i = 2; i < m; i++) s += Math.log(i)
+  return s
+}
 
 function etsForecasts(dataset: Dataset, experiment: ExperimentConfig, season: number) {
   const prepared = prepareExperiment(dataset, experiment)
@@ -191,7 +222,7 @@ try {
     'mean width',
     'MAE/naive',
   ]
-  const widths = [36, 6, 20, 9, 7, 9, 11, 10]
+  const widths = [36, 6, 22, 9, 7, 9, 11, 10]
   const line = (cells: string[]) =>
     console.log(
       cells.map((c, i) => (i < 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' '),
@@ -220,6 +251,11 @@ try {
           sd,
         )
         const t = out.intervals?.coverage.test
+        if (m.settings === DEFAULT_INTERVALS && t) {
+          const row = summary.get(c.name) ?? { n: t.n }
+          row[model as 'ETS' | 'LSTM'] = t.coverage
+          summary.set(c.name, row)
+        }
         const mae = out.metrics.test?.mae
         const naive = out.comparison.test?.naive?.reference
         line([
@@ -253,6 +289,16 @@ try {
     )
     report('LSTM', { val: run.forecasts.val?.predicted, test: run.forecasts.test?.predicted })
   }
+  const method = `${methodName(DEFAULT_INTERVALS.method)} (${DEFAULT_INTERVALS.method}), chosen scale`
+  console.log(`\nThe default method, ${method}: test coverage of 90 % intervals (goal 85–95 %)`)
+  const ok = (x: number | undefined) =>
+    x === undefined ? '—' : `${pct(x)}${x >= 0.85 && x <= 0.95 ? '' : ' ✗'}`
+  const sw = [36, 7, 10, 10]
+  const srow = (cells: string[]) =>
+    console.log(cells.map((x, i) => (i === 0 ? x.padEnd(sw[0]) : x.padStart(sw[i] ?? 0))).join(' '))
+  srow(['series', 'test n', 'ETS', 'LSTM', '  what n allows'])
+  for (const [name, r] of summary)
+    srow([name, String(r.n), ok(r.ETS), ok(r.LSTM), `  ${goalNote(r.n)}`])
 } finally {
   await host.dispose()
   rmSync(dir, { recursive: true, force: true })

@@ -1,4 +1,4 @@
-/** `--interval <level>` and `--interval-method split|aci`, shared by train, predict and backtest. */
+/** `--interval <level>` and `--interval-method aci|split|model`, shared by train, compare, predict and backtest. */
 import {
   DEFAULT_INTERVALS,
   INTERVAL_METHODS,
@@ -24,7 +24,32 @@ export const intervalOptions: OptionSpecs = {
     type: 'string',
     value: '<method>',
     description:
-      'split (default: split conformal from the validation residuals) | aci (adapted along the test split as its actuals arrive)',
+      "aci (default: adaptive conformal, adapted along the test split as its actuals arrive) | split (split conformal from the validation residuals) | model (a statistical model's own)",
+  },
+}
+
+/** The conformal methods, which work for every model (compare and backtest mix families). */
+export const CONFORMAL_METHODS: readonly IntervalMethod[] = ['aci', 'split']
+
+/** compare's `--interval` and `--interval-method`: conformal only (its set mixes families). */
+export const conformalIntervalOptions: OptionSpecs = {
+  ...intervalLevelOption,
+  'interval-method': {
+    type: 'string',
+    value: '<method>',
+    description:
+      'aci (default: adaptive conformal, adapted along the test split as its actuals arrive) | split (split conformal from the validation residuals)',
+  },
+}
+
+/** backtest's `--interval-method`: the conformal methods (folds carry no model variance). */
+export const backtestIntervalOptions: OptionSpecs = {
+  ...intervalLevelOption,
+  'interval-method': {
+    type: 'string',
+    value: '<method>',
+    description:
+      "aci (default: adapted along each fold's block as its actuals arrive) | split (the held-out half-widths unchanged)",
   },
 }
 
@@ -33,11 +58,14 @@ export function intervalLevelFromArgs(options: ParsedArgs['options']): number | 
   return options.interval === undefined ? undefined : parseIntervalLevel(String(options.interval))
 }
 
-export function intervalsFromArgs(options: ParsedArgs['options']): IntervalSettings {
+export function intervalsFromArgs(
+  options: ParsedArgs['options'],
+  methods: readonly IntervalMethod[] = INTERVAL_METHODS,
+): IntervalSettings {
   const method = (options['interval-method'] ?? DEFAULT_INTERVALS.method) as IntervalMethod
-  if (!INTERVAL_METHODS.includes(method)) {
+  if (!methods.includes(method)) {
     throw usageError(
-      `--interval-method: expected one of ${INTERVAL_METHODS.join(', ')}, received "${String(method)}".`,
+      `--interval-method: expected one of ${methods.join(', ')}, received "${String(method)}".`,
       { option: 'interval-method' },
     )
   }

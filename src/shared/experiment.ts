@@ -70,7 +70,11 @@ export interface RunConfig {
   experiment: ExperimentConfig
   model: ModelSpec
   training: TrainingConfig
-  /** Prediction intervals; absent: 90 % split conformal (DEFAULT_INTERVALS). */
+  /**
+   * Prediction intervals; absent: DEFAULT_INTERVALS (90 % adaptive conformal). Runs saved before
+   * ACI became the default were drawn with split conformal and say so in their results
+   * (`RunResult.intervals.method`).
+   */
   intervals?: IntervalSettings
 }
 

@@ -97,11 +97,21 @@ export type ManifestIntervals = {
   method: IntervalMethod
   /** 'relative': the half-widths are shares of |forecast|; absent: absolute (data units). */
   scale?: IntervalScale
+  /** Split conformal half-widths from the validation residuals at `level`. */
   radius: (number | null)[]
   samples: number[]
-  /** Half-widths of the run's future forecast (differ from `radius` with ACI). */
+  /**
+   * Half-widths of the run's future forecast: with ACI its final state at `level`, which is what
+   * `predict` draws at that level (storedCalibration); otherwise equal to `radius`.
+   */
   futureRadius: (number | null)[]
   levels: LevelRadius[]
+  /**
+   * How `levels` were computed: 'aci' = ACI's final state at each level, 'split' = validation
+   * half-widths, 'model' = the model's own. Absent in manifests written before it: split (or
+   * model with method 'model').
+   */
+  levelsMethod?: IntervalMethod
 }
 
 /** What a manifest records besides the training outcome. */
@@ -184,6 +194,7 @@ function manifestIntervals(i: RunIntervals): ManifestIntervals {
     samples: i.samples,
     futureRadius: i.futureRadius,
     levels: i.grid,
+    ...(i.gridMethod ? { levelsMethod: i.gridMethod } : {}),
   }
 }
 
@@ -287,6 +298,7 @@ export const modelManifestSchema = z.object({
       levels: z.array(
         z.object({ level: z.number().gt(0).lt(1), radius: z.array(z.number().min(0).nullable()) }),
       ),
+      levelsMethod: z.enum(['split', 'aci', 'model']).optional(),
     })
     .optional(),
 })

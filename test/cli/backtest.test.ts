@@ -1,6 +1,7 @@
 /**
  * `backtest` end to end: the last --json line is exactly the issue's object (half-open row
- * ranges), backtest.json and forecasts.csv agree with it, and bad settings are refused by name.
+ * ranges), backtest.json and forecasts.csv agree with it, `--interval-method` reaches the folds
+ * (adaptive conformal by default, split on request), and bad settings are refused by name.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -66,12 +67,32 @@ describe('backtest --json', () => {
     const file = JSON.parse(readFileSync(join(out, 'backtest.json'), 'utf8'))
     expect(file.folds.map((f: { samples: number }) => f.samples)).toEqual([63, 63, 63])
     expect(file.level).toBe(0.9)
+    expect(file.method).toBe('aci') // the default
     const rows = parseForecastCsv(readFileSync(join(out, 'forecasts.csv'), 'utf8'))
     expect(rows).toHaveLength(189)
     expect(rows[0]).toMatchObject({ split: 'fold-1', row: 200, actual: y[200] })
     const fold2 = rows.filter((r) => r.split === 'fold-2')
     const inside = fold2.filter((r) => r.actual! >= r.lower! && r.actual! <= r.upper!).length
     expect(last.folds[1].coverage).toBeCloseTo(inside / fold2.length, 12)
+  })
+
+  it('--interval-method split: every fold window gets its fold’s held-out half-width', async () => {
+    const sink = io()
+    const out = join(dir, 'ets-split')
+    const code = await makeBacktest()(
+      [csv, ...flags, '--model', 'ets', '--folds', '3', '--interval-method', 'split', '--out', out],
+      sink,
+    )
+    expect(code).toBe(0)
+    expect(sink.out()).toContain('ETS: 3 folds in')
+    expect(sink.out()).toContain('90 % split conformal intervals.')
+    const file = JSON.parse(readFileSync(join(out, 'backtest.json'), 'utf8'))
+    expect(file.method).toBe('split')
+    const rows = parseForecastCsv(readFileSync(join(out, 'forecasts.csv'), 'utf8'))
+    for (const [k, fold] of file.folds.entries()) {
+      for (const r of rows.filter((x) => x.split === `fold-${k + 1}`))
+        expect(r.upper! - r.predicted).toBeCloseTo(fold.radius[0], 6)
+    }
   })
 
   it('refuses a refit it does not know and a missing --folds, naming the option', async () => {
@@ -85,5 +106,22 @@ describe('backtest --json', () => {
     await expect(
       makeBacktest()([csv, ...flags, '--model', 'ets', '--out', dir], sink),
     ).rejects.toThrow(/--folds <K> is required/)
+    await expect(
+      makeBacktest()(
+        [
+          csv,
+          ...flags,
+          '--model',
+          'ets',
+          '--folds',
+          '3',
+          '--interval-method',
+          'model',
+          '--out',
+          dir,
+        ],
+        sink,
+      ),
+    ).rejects.toThrow(/--interval-method: expected one of aci, split, received "model"/)
   })
 })

@@ -171,9 +171,10 @@ describe('errors go to stderr with a non-zero exit code, in the app’s words', 
       '700',
     )
     expect(r.code).toBe(1)
-    // 3,177 rows − 700 for the delay leave the test split (rows 2,382…) 95 rows to start windows in.
+    // 3,177 rows − 700 for the delay: windows read rows before 2,477, so the test split (rows
+    // 2,382…) has 95 rows to read, 503 short of one 598-row window, which must start by 2,477 − 598.
     expect(r.stderr).toMatch(
-      /^Test split: one window needs 598 rows \(sequence length 200 at sampling rate 3\): it has 795 rows, but windows cannot start in its last 700 \(their targets, 700 rows later, would lie past the data's end\), which leaves 95\. Lower the sequence length, sampling rate or delay/,
+      /^Test split: no window fits\. It holds rows 2,382–3,176 \(795 rows\), but windows read only rows before 2,477: the data's last 700 rows are left to targets \(the delay\), as Keras' data = rows\[:-delay\] does\. That leaves it 95 rows \(2,382–2,476\) to read, and one window reads 598 rows \(sequence length 200 at sampling rate 3\): 503 rows short\. Let the test split start by row 1,879 \(it starts at 2,382\): lower the training or validation fraction; or lower the sequence length, sampling rate or delay\.$/m,
     )
   })
   it('usage errors exit with 2; --json errors are JSON on stderr', async () => {

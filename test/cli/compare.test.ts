@@ -147,6 +147,46 @@ describe('compare --season 1 and bad sets', () => {
     expect(ets.name).toMatch(/^ETS\([AM],(N|A|Ad),N\)$/)
   })
 
+  it('intervals: 90 % adaptive conformal by default; --interval 80 --interval-method split on request; a model’s own is refused by name', async () => {
+    const def = join(dir, 'default-intervals')
+    expect(
+      await makeCompare({ host })([csv, ...experiment, '--models', 'ets', '--out', def], io()),
+    ).toBe(0)
+    const board = JSON.parse(readFileSync(join(def, 'leaderboard.json'), 'utf8'))
+    expect(board.best.model).toBe('ets')
+    const aci = JSON.parse(readFileSync(join(def, 'best', 'metrics.json'), 'utf8'))
+    expect(aci.intervals).toMatchObject({ level: 0.9, method: 'aci' })
+    const sink = io()
+    const out = join(dir, 'split-80')
+    const code = await makeCompare({ host })(
+      [
+        csv,
+        ...experiment,
+        '--models',
+        'ets',
+        '--interval',
+        '80',
+        '--interval-method',
+        'split',
+        '--out',
+        out,
+        '--json',
+      ],
+      sink,
+    )
+    expect(code).toBe(0)
+    const best = JSON.parse(readFileSync(join(out, 'best', 'metrics.json'), 'utf8'))
+    expect(best.intervals).toMatchObject({ level: 0.8, method: 'split' })
+    // Split conformal: the future's half-width is the validation one.
+    expect(best.intervals.futureRadius).toEqual(best.intervals.radius)
+    await expect(
+      makeCompare({ host })(
+        [csv, ...experiment, '--models', 'ets', '--interval-method', 'model', '--out', out],
+        io(),
+      ),
+    ).rejects.toThrow(/--interval-method: expected one of aci, split, received "model"/)
+  })
+
   it('an unknown model is refused by name before anything runs', async () => {
     const sink = io()
     await expect(

@@ -1,8 +1,10 @@
 /**
  * Intervals through the commands: `train --interval` writes lower,upper for every split and the
  * future, coverage and width per split in metrics.json, and the calibration in seqcast.json;
- * `predict` in a fresh process draws the same bands from it, at the run's level or another stored
- * one, and refuses a level the model does not hold. 300 months of sunspots, a tiny linear model.
+ * `predict` in a fresh process draws the bands it stores — with the default method (ACI) the state
+ * the run's last test actual left them in, on every window and the future, which is the run's own
+ * future band — at the run's level or another stored one, and refuses a level the model does not
+ * hold. 300 months of sunspots, a tiny linear model.
  */
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -92,7 +94,7 @@ describe('train --interval', () => {
   it('metrics.json: level, method, per-step half-widths, coverage and width per split as the CSV counts them', () => {
     const iv = metrics.intervals
     expect(iv.level).toBe(0.8)
-    expect(iv.method).toBe('split')
+    expect(iv.method).toBe('aci') // the default
     expect(iv.radius).toHaveLength(2)
     for (const split of ['val', 'test'] as const) {
       const rows = trained.filter((r) => r.split === split)
@@ -128,13 +130,13 @@ describe('train --interval', () => {
 })
 
 describe('predict in a fresh process', () => {
-  it('draws the same bands from seqcast.json, future included', () => {
+  it('draws ACI’s final state from seqcast.json on every window, and the run’s own future band', () => {
     const file = join(dir, 'again.csv')
     const run = predictFresh(['--out', file, '--json'])
     expect(run.status, run.stderr).toBe(0)
     const summary = JSON.parse(run.stdout.trim().split('\n').pop()!)
-    expect(summary.intervals.level).toBe(0.8)
-    expect(summary.intervals.radius).toEqual(metrics.intervals.radius)
+    expect(summary.intervals).toMatchObject({ level: 0.8, method: 'aci' })
+    expect(summary.intervals.radius).toEqual(metrics.intervals.futureRadius)
     const again = parseForecastCsv(readFileSync(file, 'utf8'))
     const byKey = new Map(
       again.map((r) => [`${r.split === 'future' ? 'f' : ''}${r.row}:${r.step}`, r]),
@@ -142,9 +144,20 @@ describe('predict in a fresh process', () => {
     for (const r of trained.filter((t) => t.split === 'test' || t.split === 'future')) {
       const p = byKey.get(`${r.split === 'future' ? 'f' : ''}${r.row}:${r.step}`)!
       expect(p.predicted).toBeCloseTo(r.predicted, 4)
-      expect(p.lower!).toBeCloseTo(r.lower!, 4)
-      expect(p.upper!).toBeCloseTo(r.upper!, 4)
+      // Held fixed: predict has no residual history to adapt on.
+      const radius = metrics.intervals.futureRadius[r.step - 1]
+      expect(p.upper! - p.predicted).toBeCloseTo(radius, 6)
+      expect(p.predicted - p.lower!).toBeCloseTo(radius, 6)
+      if (r.split === 'future') {
+        expect(p.lower!).toBeCloseTo(r.lower!, 4)
+        expect(p.upper!).toBeCloseTo(r.upper!, 4)
+      }
     }
+    // The text names the method and the state it holds.
+    const text = predictFresh(['--out', join(dir, 'text.csv')])
+    expect(text.stdout).toContain(
+      "80 % intervals: adaptive conformal, held in the state the training run's last test actual left it: coverage",
+    )
   }, 60_000)
 
   it('--interval 95 uses the stored 95 % calibration; a level the model lacks is refused by name', () => {
@@ -158,8 +171,9 @@ describe('predict in a fresh process', () => {
     expect(summary.intervals.radius).toEqual(stored.radius)
     // 95 % needs a wider band than 80 % on every step.
     stored.radius.forEach((r: number, j: number) =>
-      expect(r).toBeGreaterThan(metrics.intervals.radius[j]),
+      expect(r).toBeGreaterThan(metrics.intervals.futureRadius[j]),
     )
+    expect(model.intervals.levelsMethod).toBe('aci')
     const bad = predictFresh(['--out', join(dir, 'p93.csv'), '--interval', '93'])
     expect(bad.status).toBe(1)
     expect(bad.stderr).toMatch(/holds calibrations for 50 %, 80 %, 90 %, 95 %, 99 %; received 93 %/)

@@ -106,9 +106,9 @@ describe('train', () => {
       expect.any(String),
       '1782-04-01', // origin: the future is forecast from the file's last row (row 399)
     ])
-    // The future band: the forecast ± the 90 % half-width calibrated on the validation residuals.
+    // The future band: the forecast ± the 90 % half-width ACI (the default) ended the test split with.
     const r = last.intervals.futureRadius[0]
-    expect(last.intervals).toMatchObject({ level: 0.9, method: 'split', radius: [r] })
+    expect(last.intervals).toMatchObject({ level: 0.9, method: 'aci' })
     expect(Number(future[7])).toBeCloseTo(Number(future[5]) - r, 9)
     expect(Number(future[8])).toBeCloseTo(Number(future[5]) + r, 9)
     const [, , row, , actual, predicted, residual] = forecasts[1].split(',')

@@ -117,7 +117,7 @@ describe('Experiment view', () => {
       .toEqual({ train: expected.train, val: expected.val, test: expected.test })
     // No test window fits in 5,000 rows with these settings: the counts say so, and so does the message.
     expect(await page.getByTestId('experiment-error').innerText()).toMatch(
-      /^Test split: one window needs 715 rows \(sequence length 120 at sampling rate 6\): it has 1,250 rows, but windows cannot start in its last 858 \(their targets, 858 rows later, would lie past the data's end\), which leaves 392\./,
+      /^Test split: no window fits\. It holds rows 3,750–4,999 \(1,250 rows\), but windows read only rows before 4,142: the data's last 858 rows are left to targets \(the delay\), as Keras' data = rows\[:-delay\] does\. That leaves it 392 rows \(3,750–4,141\) to read, and one window reads 715 rows \(sequence length 120 at sampling rate 6\): 323 rows short\./,
     )
     expect(await page.getByTestId('start-training').isDisabled()).toBe(true)
     // The chart draws sample 1: rows 0, 6, …, 714 and its target row 858 (24 h after the last row).
@@ -187,7 +187,7 @@ describe('Experiment view', () => {
     await expect
       .poll(() => error.innerText())
       .toBe(
-        "Validation split: one window needs 139 rows (sequence length 24 at sampling rate 6): it has 1,250 rows, but windows cannot start in its last 1,250 (their targets, 3,000 rows later, would lie past the data's end), which leaves 0. Lower the sequence length, sampling rate or delay, or give the validation split a larger fraction.",
+        "Validation split: no window fits. It holds rows 2,500–3,749 (1,250 rows), but windows read only rows before 2,000: the data's last 3,000 rows are left to targets (the delay), as Keras' data = rows[:-delay] does. That leaves it no row to read, and one window reads 139 rows (sequence length 24 at sampling rate 6): 139 rows short. Let the validation split start by row 1,861 (it starts at 2,500): lower the training fraction; or lower the sequence length, sampling rate or delay.",
       )
     // Every field the message offers as a fix is marked; the horizon is not.
     for (const label of ['Sequence length', 'Sampling rate', 'Delay', 'Validation fraction'])

@@ -71,7 +71,8 @@ describe('intervals and backtests in the app', () => {
     await page.getByTestId('start-training').click()
     const done = await tap.waitFor('run:done', () => true)
     result = done.result
-    expect(result.config.intervals).toEqual({ level: 0.8, method: 'split' })
+    // A new draft's intervals: the default method, adaptive conformal.
+    expect(result.config.intervals).toEqual({ level: 0.8, method: 'aci' })
     await expect
       .poll(() => page.getByTestId('run-status-chip').innerText(), { timeout: 60_000 })
       .toBe('done')
@@ -83,7 +84,7 @@ describe('intervals and backtests in the app', () => {
     const share = ((100 * inside) / test.actual.length).toFixed(1)
     const text = await page.getByTestId('coverage-test').innerText()
     expect(text).toContain(
-      `80 % interval (split conformal): covers ${share} % of ${test.actual.length} targets`,
+      `80 % interval (adaptive conformal): covers ${share} % of ${test.actual.length} targets`,
     )
     await screenshot(page, 'results-intervals')
   })
@@ -124,7 +125,7 @@ describe('intervals and backtests in the app', () => {
       width += test.upper![i] - test.lower![i]
     }
     const share = ((100 * inside) / test.actual.length).toFixed(1)
-    expect(html).toContain('80 % intervals, split conformal')
+    expect(html).toContain('80 % intervals, adaptive conformal')
     expect(html).toMatch(
       new RegExp(
         `<tr><th>Test</th><td>${share} %</td><td>([\\d.,]+)</td><td>${test.actual.length}</td></tr>`,
@@ -136,7 +137,7 @@ describe('intervals and backtests in the app', () => {
       Math.abs(Number(shown.replaceAll(',', '')) / (width / test.actual.length) - 1),
     ).toBeLessThan(1e-3)
     expect(html).toContain('<polygon class="band"')
-    expect(html).toContain('■ 80 % split conformal interval')
+    expect(html).toContain('■ 80 % adaptive conformal interval')
     const view = await browser.page.context().newPage()
     await view.goto(`file://${path}`)
     await view.locator('h2', { hasText: 'Forecast' }).scrollIntoViewIfNeeded()
@@ -160,6 +161,10 @@ describe('intervals and backtests in the app', () => {
     for (let r = 300; r < 444; r++) sum += Math.abs(y[r] - y[r - 1])
     expect(Number(first[5])).toBeCloseTo(sum / 144, 2)
     expect(first[7]).toMatch(/%$/)
+    // The backtest draws the run's intervals: adaptive conformal along each fold's block.
+    expect(
+      await page.getByTestId('backtest-table').locator('thead th').last().getAttribute('title'),
+    ).toBe('80 % adaptive conformal intervals')
     await expect
       .poll(() => page.getByTestId('backtest-chart').getAttribute('data-rendered'))
       .not.toBeNull()

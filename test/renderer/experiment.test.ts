@@ -151,6 +151,16 @@ describe('upgradeDraft', () => {
     const off = { ...current, training: { ...current.training, fusedKernels: false } }
     expect(upgradeDraft(off).training.fusedKernels).toBe(false)
   })
+
+  it('intervals: a new draft gets 90 % adaptive conformal; a saved draft keeps the method it holds', () => {
+    const current = defaultDraft(dataset(50_000, 10 * MIN), { ms: 10 * MIN, months: 0 })
+    expect(current.intervals).toEqual({ level: 0.9, method: 'aci' })
+    const split = { ...current, intervals: { level: 0.8, method: 'split' as const } }
+    expect(upgradeDraft(split).intervals).toEqual({ level: 0.8, method: 'split' })
+    // Saved before intervals existed: it chose nothing, and gets what a new draft gets.
+    const { intervals: _i, ...older } = current
+    expect(upgradeDraft(older as Draft).intervals).toEqual({ level: 0.9, method: 'aci' })
+  })
 })
 
 describe('sampleRows', () => {

@@ -1,12 +1,13 @@
 /**
  * The HTML report's intervals: the band on the forecast chart (its corners where the chart's
  * frame puts them: the highest upper bound on the top edge, the lowest lower bound on the bottom
- * edge), an unbounded interval breaking the band, and the coverage / mean width table per split
- * with the level and the method named.
+ * edge), an unbounded interval breaking the band, a short future (one step ahead: one point) as
+ * a marker with an error bar, and the coverage / mean width table per split with the level and
+ * the method named.
  */
 import { describe, expect, it } from 'vitest'
 import { bandSvg, intervalsSection } from '../../src/renderer/src/lib/report-intervals'
-import { forecastSvg } from '../../src/renderer/src/lib/report'
+import { FUTURE_MARKERS, forecastSvg } from '../../src/renderer/src/lib/report'
 import type { RunIntervals } from '../../src/shared/forecast/intervals'
 
 const intervals: RunIntervals = {
@@ -49,6 +50,65 @@ describe('report intervals', () => {
     ])
     expect(svg.indexOf('<polygon')).toBeLessThan(svg.indexOf('<polyline'))
     expect(svg).toContain('■ 90 % split conformal interval')
+  })
+
+  it('a one-point future is a marker with its interval as an error bar, not an invisible line', () => {
+    const test = {
+      horizon: 1,
+      rowIndex: Int32Array.of(10, 11, 12),
+      timestamps: null,
+      actual: Float64Array.of(4, 5, 6),
+      predicted: Float64Array.of(4.5, 5.5, 5.5),
+      lower: Float64Array.of(0, 3, 4),
+      upper: Float64Array.of(6, 8, 10),
+    }
+    const future = {
+      horizon: 1,
+      fromRow: 12,
+      rowIndex: Int32Array.of(13),
+      timestamps: null,
+      predicted: Float64Array.of(7),
+      lower: Float64Array.of(5),
+      upper: Float64Array.of(9),
+    }
+    const svg = forecastSvg(test, future, null, 760, 260, '90 % adaptive conformal interval')
+    // x: rows 10 … 13 over 64 … 744; y: [0, 10] over 226 … 24, so v ↦ 24 + (1 − v/10) · 202.
+    expect(svg).toContain('<circle class="future-marker" cx="744.0" cy="84.6"')
+    expect(svg).toContain('<line class="error-bar" x1="744.0" x2="744.0" y1="44.2" y2="125.0"')
+    expect(svg.match(/class="error-cap"/g)).toHaveLength(2)
+    // The test band stops at the last test row (x = 517.3): it does not run out to the future.
+    const xs = [...svg.matchAll(/<polygon class="band"[^>]*points="([^"]+)"/g)].flatMap((m) =>
+      m[1].split(' ').map((p) => Number(p.split(',')[0])),
+    )
+    expect(Math.max(...xs)).toBeCloseTo(517.3, 1)
+    expect(svg).toContain('■ forecast after the data')
+
+    // Unbounded: the bar runs to the frame (y 24 … 226).
+    const open = forecastSvg(
+      test,
+      { ...future, lower: Float64Array.of(-Infinity), upper: Float64Array.of(Infinity) },
+      null,
+    )
+    expect(open).toContain('<line class="error-bar" x1="744.0" x2="744.0" y1="24.0" y2="226.0"')
+    expect(open).not.toContain('Infinity')
+
+    // A long future (more than FUTURE_MARKERS points) keeps its line over its own band.
+    const n = FUTURE_MARKERS + 1
+    const long = forecastSvg(
+      test,
+      {
+        horizon: n,
+        fromRow: 12,
+        rowIndex: Int32Array.from({ length: n }, (_, i) => 13 + i),
+        timestamps: null,
+        predicted: new Float64Array(n).fill(7),
+        lower: new Float64Array(n).fill(5),
+        upper: new Float64Array(n).fill(9),
+      },
+      null,
+    )
+    expect(long).not.toContain('future-marker')
+    expect(long.match(/<polygon class="band"/g)).toHaveLength(2)
   })
 
   it('an unbounded interval breaks the band into the finite runs', () => {

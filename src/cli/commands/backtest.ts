@@ -1,6 +1,6 @@
 /**
  * `backtest <file> [train's experiment flags] --model M --folds K [--refit every|once]
- * [--interval L] --out DIR [--json]`: a rolling-origin backtest (see shared/backtest/plan.ts).
+ * [--interval L] [--interval-method aci|split] --out DIR [--json]`: a rolling-origin backtest (see shared/backtest/plan.ts).
  * Writes DIR/backtest.json (per fold and overall: metrics, baselines, interval coverage and
  * width) and DIR/forecasts.csv (split `fold-k`). With --json, progress lines and then, as the last
  * stdout line, exactly `{"folds": [...], "overall": {...}}` with half-open row ranges.
@@ -8,16 +8,22 @@
 import { join, resolve } from 'node:path'
 import type { BacktestReport, BacktestScore, Refit } from '../../shared/backtest'
 import { formatForecastCsv, type ForecastColumns } from '../../shared/forecast-csv'
-import { DEFAULT_INTERVAL_LEVEL, levelPercent } from '../../shared/intervals'
+import { methodName } from '../../shared/forecast/intervals'
+import { levelPercent } from '../../shared/intervals'
 import { compareWith } from '../../shared/run'
 import type { Dataset } from '../../shared/series/dataset'
 import type { WindowConfig } from '../../shared/windows/config'
 import { EngineHost } from '../../core/engine/host'
-import { backtestRun, type BacktestModel, type BacktestResult } from '../../core/services/backtest'
+import {
+  backtestRun,
+  type BacktestIntervalMethod,
+  type BacktestModel,
+  type BacktestResult,
+} from '../../core/services/backtest'
 import { STAT_KINDS, type StatKind } from '../../core/stats'
 import { intOption, parseArgs, usage, usageError, type OptionSpecs } from '../args'
 import { experimentFromArgs } from '../experiment-args'
-import { intervalLevelFromArgs, intervalLevelOption } from '../interval-args'
+import { backtestIntervalOptions, CONFORMAL_METHODS, intervalsFromArgs } from '../interval-args'
 import { EXIT, type Command } from '../io'
 import { loadCsv } from '../load'
 import { metricsJson, writeText } from './predict'
@@ -44,7 +50,7 @@ const options: OptionSpecs = {
     description:
       'every (default: fit each fold on the rows before its block) | once (fit before the first block, roll forward)',
   },
-  ...intervalLevelOption,
+  ...backtestIntervalOptions,
   out: {
     type: 'string',
     value: '<dir>',
@@ -159,7 +165,7 @@ function table(result: BacktestResult, level: number | null): string {
   row('overall', result.report.overall, '', '')
   const text = [
     `${result.model}: ${result.report.folds.length} folds in ${result.seconds.toFixed(1)} s` +
-      (level === null ? '.' : `, ${levelPercent(level)} intervals.`),
+      (level === null ? '.' : `, ${levelPercent(level)} ${methodName(result.method)} intervals.`),
     ...lines,
   ]
   if (result.note) text.push(result.note)
@@ -182,7 +188,7 @@ export function makeBacktest(deps: { host?: EngineHost } = {}): Command {
     const refit = String(args.options.refit ?? 'every') as Refit
     if (refit !== 'every' && refit !== 'once')
       throw usageError(`--refit: expected every or once, received "${refit}".`, { option: 'refit' })
-    const level = intervalLevelFromArgs(args.options) ?? DEFAULT_INTERVAL_LEVEL
+    const { level, method } = intervalsFromArgs(args.options, CONFORMAL_METHODS)
     const modelName = String(args.options.model)
     const statistical = (STAT_KINDS as readonly string[]).includes(modelName)
     const { dataset, report } = await loadCsv(file, io, json)
@@ -202,7 +208,7 @@ export function makeBacktest(deps: { host?: EngineHost } = {}): Command {
     try {
       result = await backtestRun(
         dataset,
-        { experiment, model, folds, refit, level },
+        { experiment, model, folds, refit, level, method: method as BacktestIntervalMethod },
         {
           host,
           signal: abort.signal,
@@ -225,6 +231,7 @@ export function makeBacktest(deps: { host?: EngineHost } = {}): Command {
       folds,
       refit,
       level,
+      method,
       out,
       files: [reportPath, forecastsPath],
     }

@@ -26,6 +26,7 @@ import { experimentFromArgs, experimentOptions } from '../experiment-args'
 import { EXIT, type CliIO, type Command } from '../io'
 import { loadCsv } from '../load'
 import { repairOptions } from '../repair-args'
+import { CONFORMAL_METHODS, conformalIntervalOptions, intervalsFromArgs } from '../interval-args'
 import { prepareOutputDir } from '../../core/files/atomic-write'
 import { foldsFromArgs, foldsJson, foldsOptions, foldsText } from './compare-folds'
 import { metricsJson, writeText } from './predict'
@@ -90,6 +91,7 @@ const options: OptionSpecs = {
     required: true,
   },
   json: { type: 'boolean', description: 'JSON lines of progress; the last line is the result' },
+  ...conformalIntervalOptions,
   ...foldsOptions,
   ...repairOptions,
   help: { type: 'boolean', description: 'show this help' },
@@ -237,6 +239,8 @@ export function makeCompare(deps: CompareDeps = {}): Command {
     const out = resolve(String(args.options.out))
     const models = arenaModels(String(args.options.models ?? DEFAULT_MODEL_SET))
     const folds = foldsFromArgs(args.options)
+    // Every model's intervals alike: conformal, since the set mixes window and statistical models.
+    const intervals = intervalsFromArgs(args.options, CONFORMAL_METHODS)
     const training = trainingFromArgs(
       {
         ...args.options,
@@ -270,6 +274,7 @@ export function makeCompare(deps: CompareDeps = {}): Command {
       const arenaOptions: ArenaFoldsOptions = {
         models,
         training,
+        intervals,
         userSeason,
         cadence: report?.timeAxis?.cadence ?? null,
         host,

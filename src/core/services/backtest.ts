@@ -2,8 +2,14 @@
  * Rolling-origin backtests as a service (the CLI's `backtest`, later the app): the fold plan of
  * shared/backtest, a model fitted per fold on the rows before its block only (or once, on the
  * rows before the first block, with `refit: 'once'`), every window whose first target falls in
- * the block forecast from rows ≤ its last row, split conformal intervals per fold calibrated on
- * the fold's own held-out rows, and the per-fold / pooled report against the naive baselines.
+ * the block forecast from rows ≤ its last row, conformal intervals per fold calibrated on the
+ * fold's own held-out rows, and the per-fold / pooled report against the naive baselines.
+ *
+ * Intervals as a run draws them (forecast/intervals.ts): 'aci' (the default) starts from the
+ * fold's held-out residuals and adapts along the fold's block as its actuals arrive, a window
+ * with last row t using residuals of targets ≤ t only; with `refit: 'once'` the one model's
+ * intervals adapt along all blocks in turn, as the model rolls forward. 'split' applies the
+ * held-out half-widths unchanged.
  *
  * Every family uses the same rows: it fits on the fold's `fitRows` and the last `valFraction`
  * (the experiment's validation fraction) of its training rows are held out: window models
@@ -24,12 +30,14 @@ import { checkRun } from '../../shared/checks/run'
 import { SeqcastError } from '../../shared/errors'
 import type { ExperimentConfig, TrainingConfig } from '../../shared/experiment'
 import {
+  adaptiveBands,
   calibrateConformal,
   chooseScale,
   conformalBands,
   describeCalibration,
   fromScale,
   toScale,
+  type Bands,
 } from '../../shared/intervals'
 import type { ModelSpec } from '../../shared/models/spec'
 import { fitInputNormalization } from '../../shared/features/inputs'
@@ -52,9 +60,14 @@ export interface BacktestConfig {
   model: BacktestModel
   folds: number
   refit: Refit
-  /** Interval level (split conformal per fold); null for none. */
+  /** Interval level; null for none. */
   level: number | null
+  /** How the intervals are drawn; absent: 'aci' (DEFAULT_INTERVALS). */
+  method?: BacktestIntervalMethod
 }
+
+/** A model's own interval ('model') needs its forecast variance, which folds do not carry. */
+export type BacktestIntervalMethod = 'split' | 'aci'
 
 export interface FoldEvent {
   fold: number
@@ -78,8 +91,12 @@ export interface BacktestResult {
   forecasts: FoldForecast[]
   /** Per fold, the actual targets of its windows (n × H window-major). */
   actual: Float64Array[]
-  /** Half-widths per step each fold's intervals used (null = unbounded). */
+  /**
+   * Half-widths per step each fold's intervals used (null = unbounded): with 'aci' the ones it
+   * started from (the held-out residuals'), which it then adapts.
+   */
   radius: (number | null)[][]
+  method: BacktestIntervalMethod
   /** Why some fold's intervals are unbounded, or null. */
   note: string | null
   model: string
@@ -122,8 +139,49 @@ export async function backtestRun(
   const forecasts: FoldForecast[] = []
   const radius: (number | null)[][] = []
   let note: string | null = null
-  let once: { fitted: Fitted; offsets: number[] } | null = null
+  let once: {
+    fitted: Fitted
+    offsets: number[]
+    bands: Bands | null
+    radius: (number | null)[] | null
+  } | null = null
   const H = w.horizon
+  const method = config.method ?? 'aci'
+  if (method !== 'split' && method !== 'aci') {
+    throw new SeqcastError(
+      'config',
+      `Backtest interval method: expected aci or split, received "${String(method)}". A model's own interval is not backtested; use --interval-method aci (the default) or split.`,
+      { setting: 'intervalMethod', received: method },
+    )
+  }
+  /** Bands of `starts` from the held-out windows of `calibrationPlan`, on the run's scale. */
+  const intervals = (
+    calibrationPlan: FoldPlan,
+    fitted: Fitted,
+    starts: Int32Array,
+    level: number,
+  ) => {
+    // The residual scale as a run chooses it, from the rows the fold's model learned from.
+    const { scale } = chooseScale(target, calibrationPlan.trainRows[1])
+    const cal = toScale(
+      {
+        starts: calibrationPlan.earlyStopStarts,
+        actual: actualTargets(target, calibrationPlan.earlyStopStarts, w),
+        predicted: fitted.calibration,
+      },
+      scale,
+    )
+    const c = calibrateConformal(cal.actual, cal.predicted, H, level)
+    const onScale = toScale(
+      { starts, actual: actualTargets(target, starts, w), predicted: fitted.forecasts },
+      scale,
+    )
+    const bands =
+      method === 'aci'
+        ? adaptiveBands(cal, onScale, w, level)
+        : conformalBands(onScale.predicted, c)
+    return { calibration: c, bands: fromScale(bands, fitted.forecasts, scale) }
+  }
   for (const [k, plan] of plans.entries()) {
     if (options.signal?.aborted) throw cancelled(plan.fold)
     const event = { fold: plan.fold, folds: plans.length, samples: plan.starts.length }
@@ -135,7 +193,16 @@ export async function backtestRun(
         const all = concatStarts(plans.map((p) => p.starts))
         const offsets = [0]
         for (const p of plans) offsets.push(offsets[offsets.length - 1] + p.starts.length * H)
-        once = { fitted: await fit(plan, all), offsets }
+        const fittedAll = await fit(plan, all)
+        // ACI adapts along every block in turn: fold k's bands use the actuals of folds < k.
+        const i = config.level === null ? null : intervals(plan, fittedAll, all, config.level)
+        if (i) note ??= describeCalibration(i.calibration)
+        once = {
+          fitted: fittedAll,
+          offsets,
+          bands: i?.bands ?? null,
+          radius: i?.calibration.radius ?? null,
+        }
       }
       fitted = {
         calibration: once.fitted.calibration,
@@ -147,21 +214,17 @@ export async function backtestRun(
     if (options.signal?.aborted) throw cancelled(plan.fold)
     const f: FoldForecast = { predicted: fitted.forecasts }
     if (config.level !== null) {
-      const calibrationPlan = config.refit === 'once' ? plans[0] : plan
-      // The residual scale as a run chooses it, from the rows the fold's model learned from.
-      const { scale } = chooseScale(target, calibrationPlan.trainRows[1])
-      const cal = toScale(
-        {
-          actual: actualTargets(target, calibrationPlan.earlyStopStarts, w),
-          predicted: fitted.calibration,
-        },
-        scale,
-      )
-      const c = calibrateConformal(cal.actual, cal.predicted, H, config.level)
-      const onScale = toScale({ actual: fitted.forecasts, predicted: fitted.forecasts }, scale)
-      Object.assign(f, fromScale(conformalBands(onScale.predicted, c), fitted.forecasts, scale))
-      radius.push(c.radius)
-      note ??= describeCalibration(c)
+      if (once) {
+        const [a, b] = [once.offsets[k], once.offsets[k + 1]]
+        f.lower = once.bands!.lower.subarray(a, b)
+        f.upper = once.bands!.upper.subarray(a, b)
+        radius.push(once.radius!)
+      } else {
+        const i = intervals(plan, fitted, plan.starts, config.level)
+        Object.assign(f, i.bands)
+        radius.push(i.calibration.radius)
+        note ??= describeCalibration(i.calibration)
+      }
     }
     forecasts.push(f)
     options.onFold?.({ ...event, phase: 'done' })
@@ -173,6 +236,7 @@ export async function backtestRun(
     forecasts,
     actual: plans.map((p) => actualTargets(target, p.starts, w)),
     radius,
+    method,
     note,
     model: model.family === 'window' ? model.spec.name : model.kind.toUpperCase(),
     seconds: (performance.now() - started) / 1000,

@@ -165,7 +165,9 @@ export function createServices(deps: ServiceDeps): Services {
     'backtest:run': async ({ jobId, config, folds, refit, data }) => {
       const abort = new AbortController()
       jobs.set(jobId, abort)
-      const level = (config.intervals ?? DEFAULT_INTERVALS).level
+      // The run's intervals; a model's own ('model') has no per-fold variance: ACI, the default.
+      const { level, method: runMethod } = config.intervals ?? DEFAULT_INTERVALS
+      const method = runMethod === 'split' ? 'split' : 'aci'
       try {
         const result = await deps.engine.backtest(
           datasetFromRunData(data),
@@ -182,6 +184,7 @@ export function createServices(deps: ServiceDeps): Services {
             folds,
             refit,
             level,
+            method,
           },
           {
             signal: abort.signal,
@@ -194,7 +197,7 @@ export function createServices(deps: ServiceDeps): Services {
               }),
           },
         )
-        return { ...result.report, level, seconds: result.seconds }
+        return { ...result.report, level, method, seconds: result.seconds }
       } finally {
         jobs.delete(jobId)
       }

@@ -48,19 +48,34 @@ export function adaptiveBands(
   level: number,
   gamma = DEFAULT_ACI_GAMMA,
 ): AdaptiveBands {
-  checkLevel(level)
+  return adaptiveBandsAt(calibration, forecasts, window, [level], gamma)[0]
+}
+
+/**
+ * `adaptiveBands` at several levels in one pass: each level keeps its own α, and they share the
+ * residuals known at each row (one sort per horizon step instead of one per level).
+ */
+export function adaptiveBandsAt(
+  calibration: WindowForecasts,
+  forecasts: WindowForecasts,
+  window: WindowConfig,
+  levels: readonly number[],
+  gamma = DEFAULT_ACI_GAMMA,
+): AdaptiveBands[] {
+  levels.forEach(checkLevel)
   const H = window.horizon
   checkForecasts(calibration.actual, calibration.predicted, H)
   checkForecasts(forecasts.actual, forecasts.predicted, H)
-  const alphaTarget = 1 - level
   const nCal = calibration.starts.length
   const n = forecasts.starts.length
   const lastOffset = (window.sequenceLength - 1) * window.samplingRate
-  const lower = new Float64Array(n * H)
-  const upper = new Float64Array(n * H)
-  const alphaUsed = new Float64Array(n * H)
-  const finalAlpha: number[] = []
-  const finalRadius: (number | null)[] = []
+  const out: AdaptiveBands[] = levels.map(() => ({
+    lower: new Float64Array(n * H),
+    upper: new Float64Array(n * H),
+    alpha: new Float64Array(n * H),
+    finalAlpha: [],
+    finalRadius: [],
+  }))
 
   for (let j = 0; j < H; j++) {
     // Events in target-row order: validation windows precede test windows, starts ascend.
@@ -78,7 +93,7 @@ export function adaptiveBands(
       if (alpha <= 0 || k > known.size) return Infinity
       return k <= 0 ? 0 : known.kth(k)
     }
-    let alpha = alphaTarget
+    const alphas = levels.map((level) => 1 - level)
     let next = 0
     const reveal = (row: number) => {
       while (next < rows.length && rows[next] <= row) {
@@ -88,22 +103,28 @@ export function adaptiveBands(
         if (e < nCal) continue
         const i = (e - nCal) * H + j
         const a = forecasts.actual[i]
-        const miss = a < lower[i] || a > upper[i] ? 1 : 0
-        alpha += gamma * (alphaTarget - miss)
+        out.forEach((b, l) => {
+          const miss = a < b.lower[i] || a > b.upper[i] ? 1 : 0
+          alphas[l] += gamma * (1 - levels[l] - miss)
+        })
       }
     }
     for (let k = 0; k < n; k++) {
       reveal(forecasts.starts[k] + lastOffset)
       const i = k * H + j
-      const r = radius(alpha)
-      alphaUsed[i] = alpha
-      lower[i] = forecasts.predicted[i] - r
-      upper[i] = forecasts.predicted[i] + r
+      out.forEach((b, l) => {
+        const r = radius(alphas[l])
+        b.alpha[i] = alphas[l]
+        b.lower[i] = forecasts.predicted[i] - r
+        b.upper[i] = forecasts.predicted[i] + r
+      })
     }
     reveal(Infinity)
-    finalAlpha.push(alpha)
-    const r = radius(alpha)
-    finalRadius.push(Number.isFinite(r) ? r : null)
+    out.forEach((b, l) => {
+      b.finalAlpha.push(alphas[l])
+      const r = radius(alphas[l])
+      b.finalRadius.push(Number.isFinite(r) ? r : null)
+    })
   }
-  return { lower, upper, alpha: alphaUsed, finalAlpha, finalRadius }
+  return out
 }

@@ -323,7 +323,12 @@ export interface Responses {
   'model:write-folder': { location: string; files: string[] }
   'model:zip': { bytes: Uint8Array; suggestedName: string }
   'model:predict': ForecastSet
-  'backtest:run': BacktestReport & { level: number | null; seconds: number }
+  'backtest:run': BacktestReport & {
+    level: number | null
+    /** How the intervals were drawn (absent in backtests saved before it: split). */
+    method?: 'split' | 'aci'
+    seconds: number
+  }
   'arena:run': ArenaResponse
 }
 

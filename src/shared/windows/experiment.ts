@@ -86,36 +86,19 @@ export function requireWindows(
     if (result.starts[name].length > 0) continue
     const { start, end } = result.ranges[name]
     if (end === start && name !== 'train') continue // an empty split was asked for
-    const usable = Math.max(0, Math.min(end, dataLength) - start)
-    const label = SPLIT_LABEL[name]
-    // Say how the usable rows come about, so the numbers add up for a reader.
-    const reserved =
-      end > dataLength
-        ? `: it has ${fmt(end - start)} rows, but windows cannot start in its last ${fmt(end - Math.max(start, dataLength))} (their targets, ${fmt(window.delay)} rows later, would lie past the data's end), which leaves ${fmt(usable)}`
-        : `: it has ${fmt(usable)}`
-    const cause =
-      end > dataLength
-        ? 'Lower the sequence length, sampling rate or delay'
-        : 'Lower the sequence length or sampling rate'
-    throw new SeqcastError(
-      'window',
-      `${label} split: one window needs ${fmt(span)} rows ` +
-        `(sequence length ${fmt(window.sequenceLength)} at sampling rate ${fmt(window.samplingRate)})${reserved}. ` +
-        `${cause}, or give the ${label.toLowerCase()} split a larger fraction.`,
-      {
-        setting: 'sequenceLength',
-        // Every setting the message offers as a fix, so the app can mark each of their fields.
-        settings: [
-          'sequenceLength',
-          'samplingRate',
-          ...(end > dataLength ? ['delay'] : []),
-          ...(name === 'train' ? ['trainingFraction'] : ['trainingFraction', 'validationFraction']),
-        ],
-        split: name,
-        rows: usable,
-        needed: span,
-      },
-    )
+    throw new SeqcastError('window', noWindowMessage(name, start, end, dataLength, window), {
+      setting: 'sequenceLength',
+      // Every setting the message offers as a fix, so the app can mark each of their fields.
+      settings: [
+        'sequenceLength',
+        'samplingRate',
+        ...(end > dataLength ? ['delay'] : []),
+        ...(name === 'train' ? ['trainingFraction'] : ['trainingFraction', 'validationFraction']),
+      ],
+      split: name,
+      rows: Math.max(0, Math.min(end, dataLength) - start),
+      needed: span,
+    })
   }
   return result
 }
@@ -162,6 +145,62 @@ export function validateWindow(w: WindowConfig): void {
       },
     )
   }
+}
+
+/**
+ * Why split [start, end) holds no window, in numbers that add up for a reader: the rows it holds,
+ * the rows of it a window may read (Keras reads only rows before N − delay − H + 1: the data's
+ * last rows are left to targets), the rows one window reads, how many it is short, and what to
+ * change. E.g. AirPassengers (144 months) at split 0.7/0.15 with 12-month windows and delay 12:
+ * the test split holds rows 121–143, but only 121–131 may be read, 11 rows for a 12-row window.
+ */
+function noWindowMessage(
+  name: SplitName,
+  start: number,
+  end: number,
+  dataLength: number,
+  window: WindowConfig,
+): string {
+  const label = SPLIT_LABEL[name]
+  const lower = label.toLowerCase()
+  const span = windowSpan(window.sequenceLength, window.samplingRate)
+  const reads = Math.min(end, dataLength)
+  const usable = Math.max(0, reads - start)
+  const short = span - usable
+  const rows = (n: number) => `${fmt(n)} row${n === 1 ? '' : 's'}`
+  const range = (a: number, b: number) =>
+    b - a === 1 ? `row ${fmt(a)}` : `rows ${fmt(a)}–${fmt(b - 1)}`
+  const shape = `sequence length ${fmt(window.sequenceLength)} at sampling rate ${fmt(window.samplingRate)}`
+  const minDelay = (window.sequenceLength - 1) * window.samplingRate + 1
+  const delayFix =
+    window.delay > minDelay
+      ? 'lower the sequence length, sampling rate or delay'
+      : `lower the sequence length or sampling rate (with the delay, which is at its least, ${fmt(minDelay)})`
+  let text = `${label} split: no window fits. It holds ${range(start, end)} (${rows(end - start)})`
+  if (end <= dataLength) {
+    return (
+      text +
+      `, and one window reads ${rows(span)} (${shape}): ${rows(short)} short. ` +
+      `Give the ${lower} split at least ${rows(short)} more (a larger ${lower} fraction), or lower the sequence length or sampling rate.`
+    )
+  }
+  const reserved = rowsReservedForTargets(window)
+  const why =
+    window.horizon > 1
+      ? `the delay ${fmt(window.delay)} + horizon ${window.horizon} − 1`
+      : `the delay`
+  text +=
+    `, but windows read only rows before ${fmt(dataLength)}: the data's last ${rows(reserved)} are left to targets (${why}), as Keras' data = rows[:-delay] does. ` +
+    `That leaves it ${usable === 0 ? 'no row' : `${rows(usable)} (${usable === 1 ? fmt(start) : `${fmt(start)}–${fmt(reads - 1)}`})`} to read, ` +
+    `and one window reads ${rows(span)} (${shape}): ${rows(short)} short. `
+  const latest = dataLength - span
+  if (name === 'train' || latest < 0) {
+    return text + `The data is too short for this window: ${delayFix}.`
+  }
+  return (
+    text +
+    `Let the ${lower} split start by row ${fmt(latest)} (it starts at ${fmt(start)}): lower the training${name === 'test' ? ' or validation' : ''} fraction; or ${delayFix}.`
+  )
 }
 
 const SPLIT_LABEL: Record<SplitName, string> = {

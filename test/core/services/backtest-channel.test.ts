@@ -67,6 +67,7 @@ describe('backtest:run', () => {
       [219, 289],
     ])
     expect(report.level).toBe(0.8)
+    expect(report.method).toBe('split') // the run's interval method
     let sum = 0
     for (let r = 150; r < 219; r++) sum += Math.abs(y[r] - y[r - 1])
     expect(report.folds[0].baselines.naive.mae).toBeCloseTo(sum / 69, 10)
@@ -78,6 +79,17 @@ describe('backtest:run', () => {
       ['fold', 1, 2],
       ['fold', 2, 2],
     ])
+  }, 120_000)
+
+  it('the run’s method reaches the folds: ACI by default, and for a model’s own (no fold variance)', async () => {
+    for (const intervals of [undefined, { level: 0.8, method: 'model' as const }]) {
+      const result = await api.dispatch('backtest:run', {
+        ...request('bt-aci', 2),
+        config: { ...config, model: spec('ets'), intervals },
+      })
+      expect(result.ok, JSON.stringify(!result.ok && result.error)).toBe(true)
+      if (result.ok) expect((result.value as ResponseOf<'backtest:run'>).method).toBe('aci')
+    }
   }, 120_000)
 
   it('job:cancel stops it with a cancelled error', async () => {

@@ -4,6 +4,9 @@
  * fold boundaries, each fold's naive MAE, interval coverage from the fold's own bands, and no
  * look-ahead: changing the rows of fold 3 leaves the forecasts of folds 1 and 2 as they were, for
  * a statistical model (ETS, src/core/stats) and a window model (linear, 2 epochs, fixed seed).
+ * Intervals: adaptive conformal by default, adapting along each fold's block from targets ≤ t
+ * only (a change inside fold 3 leaves the bands before it and folds 1–2's coverage as they were);
+ * split conformal on request.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EngineHost } from '../../../src/core/engine/host'
@@ -129,6 +132,76 @@ describe('backtest of a statistical model (ETS)', () => {
     expect(Array.from(once.forecasts[0].predicted)).toEqual(
       Array.from(every.forecasts[0].predicted),
     )
+  })
+
+  it('intervals: adaptive conformal by default, starting from the split band and adapting along the block', async () => {
+    expect(every.method).toBe('aci')
+    const split = await backtestRun(data, {
+      experiment,
+      model: ets,
+      folds: 3,
+      refit: 'every',
+      level: 0.9,
+      method: 'split',
+    })
+    expect(split.method).toBe('split')
+    expect(split.radius).toEqual(every.radius)
+    for (const k of [0, 1, 2]) {
+      const a = every.forecasts[k]
+      const s = split.forecasts[k]
+      // Split: the fold's held-out half-width on every window of the block.
+      for (let i = 0; i < 63; i++)
+        expect(s.upper![i] - s.predicted[i]).toBeCloseTo(split.radius[k][0]!, 9)
+      // ACI: its first window knows exactly the held-out residuals (every one targets a row
+      // before the block) at α = 10 %, so it starts where split conformal is; later ones adapt.
+      expect(a.upper![0]).toBe(s.upper![0])
+      expect(a.lower![0]).toBe(s.lower![0])
+      let adapted = 0
+      for (let i = 1; i < 63; i++) if (a.upper![i] !== s.upper![i]) adapted++
+      expect(adapted).toBeGreaterThan(0)
+    }
+  })
+
+  it('no look-ahead in the adaptive intervals: a change inside fold 3 leaves its earlier bands and folds 1–2 as they were', async () => {
+    // Rows from 350 on (inside fold 3's block [326, 389)) changed: the window with last row t
+    // (first target t + 1) may use residuals of targets ≤ t only.
+    const cut = 350
+    for (const refit of ['every', 'once'] as const) {
+      const config = { experiment, model: ets, folds: 3, refit, level: 0.9 }
+      const base = refit === 'every' ? every : await backtestRun(data, config)
+      const changed = await backtestRun(perturbed(cut), config)
+      for (const k of [0, 1]) {
+        expect(changed.report.folds[k].coverage).toBe(base.report.folds[k].coverage)
+        expect(Array.from(changed.forecasts[k].upper!)).toEqual(
+          Array.from(base.forecasts[k].upper!),
+        )
+      }
+      // Fold-3 window i has last row t = 325 + i: windows 0 … 24 (t ≤ 349) see no changed row.
+      const before = cut - CUTS[2]
+      const b = base.forecasts[2]
+      const c = changed.forecasts[2]
+      for (let i = 0; i <= before; i++) {
+        expect(c.predicted[i]).toBe(b.predicted[i])
+        expect(c.upper![i]).toBe(b.upper![i])
+        expect(c.lower![i]).toBe(b.lower![i])
+      }
+      expect(Array.from(c.upper!).slice(before + 1)).not.toEqual(
+        Array.from(b.upper!).slice(before + 1),
+      )
+    }
+  })
+
+  it('the method is checked by name', async () => {
+    await expect(
+      backtestRun(data, {
+        experiment,
+        model: ets,
+        folds: 3,
+        refit: 'every',
+        level: 0.9,
+        method: 'model' as 'split',
+      }),
+    ).rejects.toThrow(/expected aci or split, received "model"/)
   })
 
   it('too many folds for the rows: refused with the number that fits', async () => {

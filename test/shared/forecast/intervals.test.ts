@@ -1,13 +1,25 @@
 /**
  * Intervals of a run as every model family gets them (evaluateSplits): split conformal half-widths
  * from the validation residuals by the ⌈(n + 1)·level⌉-th smallest, applied to the validation and
- * test forecasts; the adaptive option along the test split without look-ahead; coverage and width
- * per split against hand counts; and the coverage of i.i.d. noise of a known distribution.
+ * test forecasts; the default, adaptive conformal (ACI) along the test split, by hand and without
+ * look-ahead; coverage and width per split against hand counts; the coverage of i.i.d. noise of
+ * a known distribution, and of noise whose scale doubles on the test split; what an exported
+ * model's stored calibration draws.
  */
 import { describe, expect, it } from 'vitest'
 import type { BaselineReport } from '../../../src/shared/baselines'
 import { evaluateSplits, type SplitPredictions } from '../../../src/shared/forecast/evaluate'
-import { bandsFromRadius, runIntervals } from '../../../src/shared/forecast/intervals'
+import {
+  bandsFromRadius,
+  DEFAULT_INTERVALS,
+  runIntervals,
+  STORED_LEVELS,
+  withStoredLevel,
+  type IntervalSettings,
+} from '../../../src/shared/forecast/intervals'
+import { adaptiveBands, normalQuantile } from '../../../src/shared/intervals'
+import type { ModelManifest } from '../../../src/shared/manifest'
+import type { ForecastSet } from '../../../src/shared/run'
 import type { WindowConfig } from '../../../src/shared/windows/config'
 import { gaussian } from '../gaussian'
 
@@ -35,6 +47,7 @@ function evaluate(
   predictions: SplitPredictions,
   level: number,
   method: 'split' | 'aci' = 'split',
+  settings: IntervalSettings = { level, method },
 ) {
   const range = ([a, b]: [number, number]) => Int32Array.from({ length: b - a }, (_, i) => a + i)
   return evaluateSplits(
@@ -46,7 +59,7 @@ function evaluate(
     },
     w1,
     predictions,
-    { level, method },
+    settings,
   )
 }
 
@@ -139,6 +152,142 @@ describe('adaptive intervals of a run (ACI)', () => {
     for (let k = 150; k < n; k++) if (a.upper![k] !== b.upper![k]) differs++
     expect(differs).toBeGreaterThan(0)
     expect(base.intervals!.method).toBe('aci')
+  })
+})
+
+describe('the default intervals: 90 % adaptive conformal', () => {
+  // The split conformal example above at 90 %: validation residuals 1 … 9 (targets rows 1–9),
+  // test forecasts 7.5, −8.5, 9.5, 0 for actuals 0 at rows 10–13.
+  const target = new Float64Array(14)
+  const val = Float64Array.from({ length: 9 }, (_, i) => -(i + 1))
+  const test = Float64Array.of(7.5, -8.5, 9.5, 0)
+  const run = () => evaluate(target, [0, 9], [9, 13], { val, test }, 0.9, 'aci', DEFAULT_INTERVALS)
+
+  it('is ACI at 90 %', () => {
+    expect(DEFAULT_INTERVALS).toEqual({ level: 0.9, method: 'aci' })
+    expect(run().intervals!.method).toBe('aci')
+  })
+
+  it('test bands by hand (γ = 0.005), and equal to adaptiveBands on the same windows', () => {
+    // t = 9: residuals {1 … 9}, α = .1 → rank ⌈10 · .9⌉ = 9 → 9; |7.5| ≤ 9 covered, α = .1005
+    // t = 10: {1 … 9, 7.5}, rank ⌈11 · .8995⌉ = 10 → 9; |−8.5| covered, α = .101
+    // t = 11: {…, 8.5}, rank ⌈12 · .899⌉ = 11 → 9; |9.5| > 9 missed, α = .101 − .0045 = .0965
+    // t = 12: {…, 9.5}, rank ⌈13 · .9035⌉ = 12 → 9.5 (split conformal keeps 9)
+    // after row 13: {0, …}, α = .097, rank ⌈14 · .903⌉ = 13 → 9.5: the future's half-width
+    const out = run()
+    const f = out.forecasts.test!
+    expect(Array.from(f.upper!)).toEqual([16.5, 0.5, 18.5, 9.5])
+    expect(Array.from(f.lower!)).toEqual([-1.5, -17.5, 0.5, -9.5])
+    expect(out.intervals!.coverage.test).toEqual({ coverage: 0.75, width: 18.25, n: 4 })
+    expect(out.intervals!.futureRadius).toEqual([9.5])
+    // The validation bands stay split conformal: rank 9 of 9 → 9.
+    expect(out.intervals!.radius).toEqual([9])
+    const range = (a: number, n: number) => Int32Array.from({ length: n }, (_, i) => a + i)
+    const aci = adaptiveBands(
+      { starts: range(0, 9), actual: new Float64Array(9), predicted: val },
+      { starts: range(9, 4), actual: new Float64Array(4), predicted: test },
+      w1,
+      0.9,
+    )
+    expect(Array.from(f.upper!)).toEqual(Array.from(aci.upper))
+    expect(Array.from(f.lower!)).toEqual(Array.from(aci.lower))
+    expect(out.intervals!.futureRadius).toEqual(aci.finalRadius)
+  })
+
+  it('stores ACI’s final state at every stored level for an exported model', () => {
+    const out = run()
+    const range = (a: number, n: number) => Int32Array.from({ length: n }, (_, i) => a + i)
+    expect(out.intervals!.gridMethod).toBe('aci')
+    for (const level of STORED_LEVELS) {
+      const aci = adaptiveBands(
+        { starts: range(0, 9), actual: new Float64Array(9), predicted: val },
+        { starts: range(9, 4), actual: new Float64Array(4), predicted: test },
+        w1,
+        level,
+      )
+      expect(out.intervals!.grid.find((g) => g.level === level)!.radius).toEqual(aci.finalRadius)
+    }
+    // Without test windows there is nothing to adapt on: split conformal, and it says so.
+    const valOnly = evaluate(target, [0, 9], [9, 9], { val }, 0.9, 'aci', DEFAULT_INTERVALS)
+    expect(valOnly.intervals!.gridMethod).toBe('split')
+    expect(valOnly.intervals!.futureRadius).toEqual([9])
+  })
+
+  it('after the residual scale doubles on the test split, split conformal under-covers and the default lands near 90 %', () => {
+    // Validation residuals N(0, 1), test residuals N(0, 2²), forecasts 0. Split conformal keeps
+    // the validation half-width ≈ z.95 = 1.645 and covers P(|2Z| ≤ 1.645) = 2Φ(0.822) − 1 ≈ 0.589;
+    // ACI's miss rate is within (0.9 + γ)/(γT) = 0.036 of 10 % over T = 5000 whatever the errors,
+    // and its half-width heads for the new scale's 2 · 1.645 = 3.29.
+    const rand = gaussian(8)
+    const nVal = 1000
+    const nTest = 5000
+    const y = Float64Array.from({ length: nVal + nTest + 1 }, (_, r) =>
+      r <= nVal ? rand() : 2 * rand(),
+    )
+    const zeros = { val: new Float64Array(nVal), test: new Float64Array(nTest) }
+    const span: [number, number] = [nVal, nVal + nTest]
+    const split = evaluate(y, [0, nVal], span, zeros, 0.9, 'split')
+    const aci = evaluate(y, [0, nVal], span, zeros, 0.9, 'aci', DEFAULT_INTERVALS)
+    // 2Φ(1.645 / 2) − 1 = 0.589; ±0.05 for the sampled validation quantile.
+    expect(split.intervals!.coverage.test!.coverage).toBeCloseTo(0.589, 1)
+    expect(Math.abs(aci.intervals!.coverage.test!.coverage - 0.9)).toBeLessThan(0.02)
+    const z95 = normalQuantile(0.95)
+    expect(Math.abs(aci.intervals!.futureRadius[0]! / (2 * z95) - 1)).toBeLessThan(0.1)
+  })
+})
+
+describe('what predict draws from an exported model’s stored calibration', () => {
+  const set: ForecastSet = {
+    dataset: { name: 'x', rowCount: 3 },
+    forecast: {
+      horizon: 1,
+      rowIndex: Int32Array.of(0, 1, 2),
+      timestamps: null,
+      actual: Float64Array.of(0, 0, 0),
+      predicted: Float64Array.of(0.5, 1.5, 3),
+    },
+    future: {
+      horizon: 1,
+      fromRow: 2,
+      rowIndex: Int32Array.of(3),
+      timestamps: null,
+      predicted: Float64Array.of(10),
+    },
+    metrics: null,
+    baselines: {},
+    comparison: {},
+  }
+  const manifest = (levelsMethod?: 'aci') =>
+    ({
+      name: 'ACI model',
+      intervals: {
+        level: 0.9,
+        method: 'aci',
+        radius: [1], // the split validation half-width
+        samples: [40],
+        futureRadius: [2], // ACI's final state
+        levels: [
+          { level: 0.5, radius: [0.25] },
+          { level: 0.9, radius: [2] },
+        ],
+        ...(levelsMethod ? { levelsMethod } : {}),
+      },
+    }) as unknown as ModelManifest
+
+  it('at the run’s level: ACI’s final state on every window and the future, named adaptive', () => {
+    const out = withStoredLevel(set, manifest('aci'), 0.9)!
+    expect(Array.from(out.forecast.upper!)).toEqual([2.5, 3.5, 5])
+    expect(Array.from(out.future!.lower!)).toEqual([8])
+    expect(out.intervals!.method).toBe('aci')
+    // Actual 0 lies in [−1.5, 2.5] and [−0.5, 3.5], not in [1, 5].
+    expect(out.intervals!.coverage!.coverage).toBeCloseTo(2 / 3, 12)
+  })
+
+  it('at another level: ACI’s final state there when stored so, else split (older manifests)', () => {
+    expect(withStoredLevel(set, manifest('aci'), 0.5)!.intervals!.method).toBe('aci')
+    const old = withStoredLevel(set, manifest(), 0.5)!
+    expect(old.intervals!.method).toBe('split')
+    expect(Array.from(old.forecast.upper!)).toEqual([0.75, 1.75, 3.25])
   })
 })
 

@@ -8,7 +8,11 @@ import {
   statefulOrder,
   type WindowConfig,
 } from '../../../src/shared/windows'
+import { readFileSync } from 'node:fs'
+import { parseCsv } from '../../../src/shared/csv'
 import { SeqcastError } from '../../../src/shared/errors'
+import type { ExperimentConfig } from '../../../src/shared/experiment'
+import { prepareExperiment } from '../../../src/shared/prepare'
 
 const jena: WindowConfig = {
   sequenceLength: 120,
@@ -41,20 +45,61 @@ describe('experiment windows: Chollet ch. 10 on the 420,451-row Jena file', () =
   })
 })
 
+/** The message `run` throws with (the whole text, not a part of it). */
+function messageOf(run: () => unknown): string | null {
+  try {
+    run()
+  } catch (e) {
+    return (e as Error).message
+  }
+  return null
+}
+
 describe('requireWindows: too few rows for the window', () => {
-  it('names the split, its rows and the rows one window needs', () => {
-    // 5,000 rows: training rows 0–2,499, validation 2,500–2,799 (300 rows).
+  it('names the split, its rows, the rows one window reads and how many it is short', () => {
+    // 5,000 rows: training rows 0–2,499, validation 2,500–2,799 (300 rows); 715 − 300 = 415.
     const run = () => requireWindows(5_000, jena, { train: 0.5, val: 0.06 })
     expect(run).toThrow(SeqcastError)
-    expect(run).toThrow(
-      /^Validation split: one window needs 715 rows \(sequence length 120 at sampling rate 6\): it has 300\. Lower the sequence length or sampling rate, or give the validation split a larger fraction\.$/,
+    expect(messageOf(run)).toBe(
+      'Validation split: no window fits. It holds rows 2,500–2,799 (300 rows), and one window reads 715 rows (sequence length 120 at sampling rate 6): 415 rows short. ' +
+        'Give the validation split at least 415 rows more (a larger validation fraction), or lower the sequence length or sampling rate.',
     )
   })
 
-  it('counts only rows that can start a window when the split lies in the last delay rows', () => {
-    expect(() => requireWindows(2_000, jena, { train: 0.7, val: 0.15 })).toThrow(
-      /it has 300 rows, but windows cannot start in its last 300 \(their targets, 858 rows later, would lie past the data's end\), which leaves 0\. Lower the sequence length, sampling rate or delay/,
+  it('counts only the rows a window may read when the split lies in the last delay rows', () => {
+    // 2,000 rows: windows read rows before 2,000 − 858 = 1,142; validation rows 1,400–1,699.
+    // The latest start that fits a 715-row window is 1,142 − 715 = 427.
+    expect(messageOf(() => requireWindows(2_000, jena, { train: 0.7, val: 0.15 }))).toBe(
+      "Validation split: no window fits. It holds rows 1,400–1,699 (300 rows), but windows read only rows before 1,142: the data's last 858 rows are left to targets (the delay), as Keras' data = rows[:-delay] does. " +
+        'That leaves it no row to read, and one window reads 715 rows (sequence length 120 at sampling rate 6): 715 rows short. ' +
+        'Let the validation split start by row 427 (it starts at 1,400): lower the training fraction; or lower the sequence length, sampling rate or delay.',
     )
+  })
+
+  it('AirPassengers at split 0.7/0.15, 12-month windows, delay 12: the numbers add up for a reader', () => {
+    // 144 months: training rows 0–99 (⌊100.8⌋), validation 100–120 (⌊21.6⌋), test 121–143.
+    // Windows read rows before 144 − 12 = 132, so the test split has 121–131 (11 rows) to read,
+    // one short of a 12-row window; the split must start by row 132 − 12 = 120. The delay is at
+    // its least (11 + 1): only a shorter window lowers it.
+    const lines = readFileSync('resources/data/airpassengers_monthly.csv', 'utf8')
+    const { dataset } = parseCsv(lines, { fileName: 'airpassengers_monthly.csv' })
+    const config: ExperimentConfig = {
+      target: 'passengers',
+      features: ['passengers'],
+      window: { sequenceLength: 12, samplingRate: 1, sequenceStride: 1, delay: 12, horizon: 1 },
+      split: { train: 0.7, val: 0.15 },
+      normalization: 'zscore',
+      seasonRows: 12,
+    }
+    expect(messageOf(() => prepareExperiment(dataset, config))).toBe(
+      "Test split: no window fits. It holds rows 121–143 (23 rows), but windows read only rows before 132: the data's last 12 rows are left to targets (the delay), as Keras' data = rows[:-delay] does. " +
+        'That leaves it 11 rows (121–131) to read, and one window reads 12 rows (sequence length 12 at sampling rate 1): 1 row short. ' +
+        'Let the test split start by row 120 (it starts at 121): lower the training or validation fraction; or lower the sequence length or sampling rate (with the delay, which is at its least, 12).',
+    )
+    // The fix it names works: 100 + ⌊18.72⌋ = 118 ≤ 120.
+    expect(() =>
+      prepareExperiment(dataset, { ...config, split: { train: 0.7, val: 0.13 } }),
+    ).not.toThrow()
   })
 
   it('lists every setting that can fix it: the delay only when it eats the split', () => {

@@ -31,7 +31,10 @@ export interface Draft {
   experiment: ExperimentConfig
   model: ModelSpec
   training: TrainingConfig
-  /** Prediction intervals (absent in drafts saved before them: 90 % split conformal). */
+  /**
+   * Prediction intervals. A saved draft keeps the ones it holds; one saved before intervals
+   * existed never chose any and gets DEFAULT_INTERVALS (90 % adaptive conformal) like a new one.
+   */
   intervals?: IntervalSettings
 }
 

@@ -102,8 +102,13 @@ function metricsRows(label: string, m: Metrics | undefined): string {
 
 /**
  * Actual and predicted (first horizon step) over the test split, then the future, as inline SVG;
- * the x axis in the dataset's time style (rows without a time axis).
+ * the x axis in the dataset's time style (rows without a time axis). A future of a few points
+ * (FUTURE_MARKERS or fewer; one step ahead is a single point, which a line cannot show) is drawn
+ * as markers with its interval as error bars; a longer one as a line over its own band.
  */
+/** Futures of at most this many points are drawn as markers with error bars. */
+export const FUTURE_MARKERS = 12
+
 export function forecastSvg(
   test: Forecast | undefined,
   future: FutureForecast | null,
@@ -131,16 +136,20 @@ export function forecastSvg(
     }
   }
   const fut: { x: number; predicted: number }[] = []
+  // The future's band apart from the test's: the two do not join across the gap between them.
+  const futureBand: BandPoint[] = []
   if (future)
     for (let i = 0; i < future.predicted.length; i++) {
       fut.push({ x: xOf(future, i, i), predicted: future.predicted[i] })
       if (future.lower && future.upper)
-        band.push({ x: xOf(future, i, i), lower: future.lower[i], upper: future.upper[i] })
+        futureBand.push({ x: xOf(future, i, i), lower: future.lower[i], upper: future.upper[i] })
     }
+  const markers = fut.length > 0 && fut.length <= FUTURE_MARKERS
   const all = [
     ...pts.flatMap((p) => [p.actual, p.predicted]),
     ...fut.map((p) => p.predicted),
     ...bandValues(band),
+    ...bandValues(futureBand),
   ].filter(Number.isFinite)
   const xs = [...pts.map((p) => p.x), ...fut.map((p) => p.x)].filter(Number.isFinite)
   if (all.length === 0 || xs.length < 2) return '<p>No test forecasts to draw.</p>'
@@ -178,13 +187,37 @@ export function forecastSvg(
     (fut.length
       ? `<text x="${pad.l + 220}" y="${pad.t - 8}" font-size="11" fill="#d97706">■ forecast after the data</text>`
       : '') +
-    (band.length
+    (band.length || futureBand.length
       ? `<text x="${pad.l + 400}" y="${pad.t - 8}" font-size="11" fill="#2563eb" fill-opacity="0.6">■ ${esc(bandLabel ?? 'interval')}</text>`
       : '')
+  // An unbounded side of an error bar runs to the frame, as the band stops at it.
+  const yClamped = (v: number) => (v === Infinity ? Y(hi) : v === -Infinity ? Y(lo) : Y(v))
+  const futureMarks = markers
+    ? fut
+        .map((p, i) => {
+          const b = futureBand[i]
+          const bar =
+            b && !Number.isNaN(b.lower) && !Number.isNaN(b.upper)
+              ? `<line class="error-bar" x1="${X(p.x)}" x2="${X(p.x)}" y1="${yClamped(b.upper)}" y2="${yClamped(b.lower)}" stroke="#d97706" stroke-width="1.5"/>` +
+                [b.upper, b.lower]
+                  .map(
+                    (v) =>
+                      `<line class="error-cap" x1="${(Number(X(p.x)) - 4).toFixed(1)}" x2="${(Number(X(p.x)) + 4).toFixed(1)}" y1="${yClamped(v)}" y2="${yClamped(v)}" stroke="#d97706" stroke-width="1.5"/>`,
+                  )
+                  .join('')
+              : ''
+          const dot = Number.isFinite(p.predicted)
+            ? `<circle class="future-marker" cx="${X(p.x)}" cy="${Y(p.predicted)}" r="3.5" fill="#d97706"/>`
+            : ''
+          return bar + dot
+        })
+        .join('')
+    : ''
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="Forecast">` +
     `<rect x="${pad.l}" y="${pad.t}" width="${width - pad.l - pad.r}" height="${height - pad.t - pad.b}" fill="none" stroke="#e2e8f0"/>` +
     bandSvg(band, X, Y, '#2563eb') +
+    (markers ? '' : bandSvg(futureBand, X, Y, '#2563eb')) +
     line(
       pts.map((p) => ({ x: p.x, y: p.actual })),
       '#334155',
@@ -197,6 +230,7 @@ export function forecastSvg(
       fut.map((p) => ({ x: p.x, y: p.predicted })),
       '#d97706',
     ) +
+    futureMarks +
     yt +
     xt +
     legend +
