@@ -185,6 +185,8 @@ export function createServices(deps: ServiceDeps): Services {
           },
           {
             signal: abort.signal,
+            // Cancel keeps the folds that finished: the panel shows them and says so.
+            keepOnCancel: true,
             onFold: (e) =>
               deps.broadcast('job:progress', {
                 jobId,
@@ -194,7 +196,12 @@ export function createServices(deps: ServiceDeps): Services {
               }),
           },
         )
-        return { ...result.report, level, seconds: result.seconds }
+        return {
+          ...result.report,
+          level,
+          seconds: result.seconds,
+          cancelledAt: result.cancelledAt,
+        }
       } finally {
         jobs.delete(jobId)
       }

@@ -191,7 +191,7 @@ export const requestSchemas = {
   'model:predict': z.object({ package: modelPackageSchema, data: runDataSchema }).strict(),
   /**
    * Rolling-origin backtest of the run's settings (see shared/backtest); progress per fold as
-   * `job:progress` (phase "fold"), cancelled with `job:cancel`.
+   * `job:progress` (phase "fold"), cancelled with `job:cancel` (the finished folds come back).
    */
   'backtest:run': z
     .object({
@@ -287,7 +287,15 @@ export interface Responses {
   'model:write-folder': { location: string; files: string[] }
   'model:zip': { bytes: Uint8Array; suggestedName: string }
   'model:predict': ForecastSet
-  'backtest:run': BacktestReport & { level: number | null; seconds: number }
+  /**
+   * `cancelledAt`: the fold that was running when `job:cancel` stopped the backtest; the report
+   * then holds the folds before it (null when every fold finished).
+   */
+  'backtest:run': BacktestReport & {
+    level: number | null
+    seconds: number
+    cancelledAt?: number | null
+  }
   'arena:run': ArenaResponse
 }
 
