@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { BacktestReport } from '../../src/shared/backtest'
 import {
   cancelledText,
+  coverageNote,
   foldErrorOption,
   foldRows,
   hasSeasonal,
@@ -100,6 +101,17 @@ describe('backtest table', () => {
       ['3.00', '2.50', '12.50'],
       ['2.50', '2.50', '6.88'],
     ])
+  })
+
+  it('the coverage note names the level and the method of the folds’ bands', () => {
+    expect(coverageNote({ ...report, level: null })).toBeNull()
+    // Saved before the method was recorded: every backtest band was split conformal.
+    expect(coverageNote({ ...report, level: 0.8 })).toBe(
+      "Coverage: 80 % split conformal intervals, each fold's calibrated on the held-out end of the rows its model trains on.",
+    )
+    expect(coverageNote({ ...report, level: 0.9, method: 'aci' })).toMatch(
+      /^Coverage: 90 % adaptive conformal intervals, /,
+    )
   })
 
   it('a cancelled backtest says which fold stopped it and what the table holds', () => {

@@ -31,6 +31,7 @@ import {
   fromScale,
   toScale,
 } from '../../shared/intervals'
+import type { IntervalMethod } from '../../shared/forecast/intervals'
 import type { ModelSpec } from '../../shared/models/spec'
 import { prepareExperiment, type NamedValues } from '../../shared/prepare'
 import type { EpochRecord } from '../../shared/run'
@@ -91,6 +92,8 @@ export interface BacktestResult {
   radius: (number | null)[][]
   /** Why some fold's intervals are unbounded, or null. */
   note: string | null
+  /** The interval method of every fold's bands (split conformal), null without intervals. */
+  method: IntervalMethod | null
   model: string
   seconds: number
   /** The fold that was running when the backtest was cancelled (only with keepOnCancel), or null. */
@@ -151,6 +154,7 @@ export async function backtestRun(
     actual: kept.map((p) => actualTargets(target, p.starts, w)),
     radius,
     note,
+    method: config.level === null ? null : 'split',
     model: model.family === 'window' ? model.spec.name : model.kind.toUpperCase(),
     seconds: (performance.now() - started) / 1000,
     cancelledAt,

@@ -201,6 +201,7 @@ export function createServices(deps: ServiceDeps): Services {
           level,
           seconds: result.seconds,
           cancelledAt: result.cancelledAt,
+          method: result.method,
         }
       } finally {
         jobs.delete(jobId)

@@ -18,6 +18,7 @@
 import Dexie, { type EntityTable, type Table } from 'dexie'
 import { SeqcastError } from '@shared/errors'
 import type { ErrorInfo } from '@shared/errors'
+import type { IntervalMethod } from '@shared/forecast/intervals'
 import type { BacktestReport } from '@shared/backtest'
 import type { BaselineReport } from '@shared/baselines'
 import type { ImportReport } from '@shared/csv'
@@ -224,7 +225,12 @@ export interface BacktestRecord {
   folds: number
   refit: 'every' | 'once'
   /** The per-fold report against the naive baselines, as the backtest:run channel gave it. */
-  report: BacktestReport & { level: number | null; seconds: number; cancelledAt?: number | null }
+  report: BacktestReport & {
+    level: number | null
+    seconds: number
+    cancelledAt?: number | null
+    method?: IntervalMethod | null
+  }
   createdAt: number
 }
 

@@ -11,6 +11,7 @@ import type { ArenaProgress, ArenaResponse } from '../arena-run'
 import { NEURAL_PRESET_IDS, STATISTICAL_PRESET_IDS } from '../models/presets'
 import type { ImportReport } from '../csv'
 import type { BacktestReport } from '../backtest'
+import type { IntervalMethod } from '../forecast/intervals'
 import type { Dataset } from '../series/dataset'
 import { modelPackageSchema } from '../models/package-check'
 import { isChannelName, type ChannelName, type EventNameOf } from './names'
@@ -295,6 +296,8 @@ export interface Responses {
     level: number | null
     seconds: number
     cancelledAt?: number | null
+    /** The method of the folds' bands (absent in backtests saved before it: split conformal). */
+    method?: IntervalMethod | null
   }
   'arena:run': ArenaResponse
 }

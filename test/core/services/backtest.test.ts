@@ -152,6 +152,7 @@ describe('backtest of a statistical model (ETS)', () => {
       Array.from(every.forecasts[0].predicted),
     )
     expect(every.cancelledAt).toBeNull()
+    expect(every.method).toBe('split')
     await expect(backtestRun(data, config, cancelAfterFirst())).rejects.toThrow(
       'The backtest was cancelled at fold 2.',
     )

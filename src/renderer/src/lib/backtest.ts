@@ -6,6 +6,8 @@ import type { BacktestReport } from '@shared/backtest'
 import { compareWith } from '@shared/run'
 import { AXIS_STYLE, PALETTE, type ChartOption } from '../charts/echarts'
 import { formatChange } from '@shared/format'
+import { methodName, type IntervalMethod } from '@shared/forecast/intervals'
+import { levelPercent } from '@shared/intervals'
 import { formatStyled, metric, numberStyle, percent } from './format'
 
 export interface FoldRow {
@@ -72,6 +74,17 @@ export function cancelledText(
   const n = report.folds.length
   const of = planned ? ` of ${planned}` : ''
   return `Cancelled during fold ${report.cancelledAt}${of}: the table holds the ${n === 1 ? 'fold' : `${n} folds`} that finished before it.`
+}
+
+/**
+ * What the Coverage column measures: "Coverage: 80 % split conformal intervals, each fold's
+ * calibrated on the held-out end of the rows its model trains on." Null without intervals.
+ */
+export function coverageNote(
+  report: BacktestReport & { level: number | null; method?: IntervalMethod | null },
+): string | null {
+  if (report.level === null) return null
+  return `Coverage: ${levelPercent(report.level)} ${methodName(report.method ?? 'split')} intervals, each fold's calibrated on the held-out end of the rows its model trains on.`
 }
 
 /** MAE per fold, the model next to naive (and seasonal naive when there is one). */
