@@ -8,6 +8,7 @@ import {
   actualVsPredictedOption,
   coverageText,
   futureOption,
+  splitCoverageText,
 } from '../../src/renderer/src/lib/results'
 import { withStoredLevel } from '../../src/shared/forecast/intervals'
 import type { Forecast, ForecastSet, FutureForecast } from '../../src/shared/run'
@@ -64,6 +65,20 @@ describe('bands on the actual vs predicted chart', () => {
       '90 % interval (adaptive conformal): covers 33.3 % of 3 targets, mean width 1.067',
     )
     expect(coverageText({ ...val, lower: undefined }, 0.9)).toBeNull()
+  })
+
+  it('per split: validation bands are split conformal, calibrated there, whatever adapts on test', () => {
+    // ACI adapts along the test split only; the validation band is the split conformal one.
+    expect(splitCoverageText(val, 'val', 0.8, 'aci')).toBe(
+      '80 % interval (split conformal): covers 100.0 % of 3 targets, mean width ∞ (calibrated on these windows)',
+    )
+    expect(splitCoverageText(val, 'test', 0.8, 'aci')).toBe(
+      '80 % interval (adaptive conformal): covers 100.0 % of 3 targets, mean width ∞',
+    )
+    // A model's own interval is not calibrated on the validation windows.
+    expect(splitCoverageText(val, 'val', 0.8, 'model')).toBe(
+      '80 % interval (model-based, from its forecast variance): covers 100.0 % of 3 targets, mean width ∞',
+    )
   })
 })
 

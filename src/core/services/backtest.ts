@@ -82,6 +82,11 @@ export interface BacktestOptions {
   signal?: AbortSignal
   onFold?(event: FoldEvent): void
   onEpoch?(fold: number, record: EpochRecord): void
+  /**
+   * On cancel after at least one finished fold, return the report of the finished folds (with
+   * `cancelledAt`) instead of throwing: the app shows what a person already waited for.
+   */
+  keepOnCancel?: boolean
 }
 
 export interface BacktestResult {
@@ -101,6 +106,8 @@ export interface BacktestResult {
   note: string | null
   model: string
   seconds: number
+  /** The fold that was running when the backtest was cancelled (only with keepOnCancel), or null. */
+  cancelledAt: number | null
 }
 
 /** Forecasts of a fitted model for the fold's calibration windows and the windows it forecasts. */
@@ -182,7 +189,33 @@ export async function backtestRun(
         : conformalBands(onScale.predicted, c)
     return { calibration: c, bands: fromScale(bands, fitted.forecasts, scale) }
   }
+  let cancelledAt: number | null = null
   for (const [k, plan] of plans.entries()) {
+    try {
+      await backtestFold(k, plan)
+    } catch (e) {
+      if (!(options.keepOnCancel && options.signal?.aborted && forecasts.length > 0)) throw e
+      cancelledAt = plan.fold
+      break
+    }
+  }
+  const kept = plans.slice(0, forecasts.length)
+  const report = backtestReport(target, w, kept, forecasts, experiment.seasonRows)
+  return {
+    report,
+    plans: kept,
+    forecasts,
+    actual: kept.map((p) => actualTargets(target, p.starts, w)),
+    radius,
+    note,
+    method,
+    model: model.family === 'window' ? model.spec.name : model.kind.toUpperCase(),
+    seconds: (performance.now() - started) / 1000,
+    cancelledAt,
+  }
+
+  /** Fits (or reuses, with refit once) the fold's model; pushes its forecasts and bands. */
+  async function backtestFold(k: number, plan: FoldPlan): Promise<void> {
     if (options.signal?.aborted) throw cancelled(plan.fold)
     const event = { fold: plan.fold, folds: plans.length, samples: plan.starts.length }
     options.onFold?.({ ...event, phase: 'fit' })
@@ -228,18 +261,6 @@ export async function backtestRun(
     }
     forecasts.push(f)
     options.onFold?.({ ...event, phase: 'done' })
-  }
-  const report = backtestReport(target, w, plans, forecasts, experiment.seasonRows)
-  return {
-    report,
-    plans,
-    forecasts,
-    actual: plans.map((p) => actualTargets(target, p.starts, w)),
-    radius,
-    method,
-    note,
-    model: model.family === 'window' ? model.spec.name : model.kind.toUpperCase(),
-    seconds: (performance.now() - started) / 1000,
   }
 }
 

@@ -188,6 +188,8 @@ export function createServices(deps: ServiceDeps): Services {
           },
           {
             signal: abort.signal,
+            // Cancel keeps the folds that finished: the panel shows them and says so.
+            keepOnCancel: true,
             onFold: (e) =>
               deps.broadcast('job:progress', {
                 jobId,
@@ -197,7 +199,13 @@ export function createServices(deps: ServiceDeps): Services {
               }),
           },
         )
-        return { ...result.report, level, method, seconds: result.seconds }
+        return {
+          ...result.report,
+          level,
+          method,
+          seconds: result.seconds,
+          cancelledAt: result.cancelledAt,
+        }
       } finally {
         jobs.delete(jobId)
       }

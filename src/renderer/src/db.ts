@@ -18,7 +18,7 @@
 import Dexie, { type EntityTable, type Table } from 'dexie'
 import { SeqcastError } from '@shared/errors'
 import type { ErrorInfo } from '@shared/errors'
-import type { BacktestReport } from '@shared/backtest'
+import type { ResponseOf } from '@shared/ipc/contract'
 import type { BaselineReport } from '@shared/baselines'
 import type { ImportReport } from '@shared/csv'
 import type { ArenaFamily } from '@shared/arena'
@@ -209,15 +209,22 @@ export interface ArenaRecord {
   updatedAt: number
 }
 
-/** A backtest run from the app (Results), kept under its run. */
+/**
+ * A backtest run from the app, kept under its run (Results), or, from the Experiment view's
+ * settings before any run, under its `title`.
+ */
 export interface BacktestRecord {
   id: string
-  runId: string
+  /** The run whose settings were backtested; absent for a backtest of the Experiment's draft. */
+  runId?: string
+  /** What an Experiment backtest tested, e.g. "ETS → sales on monthly.csv" (no run to name it). */
+  title?: string
   datasetId: string
+  /** Folds asked for (the report holds fewer when it was cancelled). */
   folds: number
   refit: 'every' | 'once'
   /** The per-fold report against the naive baselines, as the backtest:run channel gave it. */
-  report: BacktestReport & { level: number | null; seconds: number }
+  report: ResponseOf<'backtest:run'>
   createdAt: number
 }
 

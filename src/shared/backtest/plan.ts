@@ -131,7 +131,7 @@ function tooFewTrainingRows(
   const needed = rowsForOneWindowEach(span, reach, valFraction)
   const early =
     valFraction > 0
-      ? `; the last ${fmtPct(valFraction)} are kept for early stopping and need a window too`
+      ? `; the last ${fmtPct(valFraction)} are kept for early stopping (window models) and to calibrate the intervals, and need a window too`
       : ''
   return new SeqcastError(
     'config',

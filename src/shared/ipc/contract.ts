@@ -11,6 +11,7 @@ import type { ArenaProgress, ArenaResponse } from '../arena-run'
 import { NEURAL_PRESET_IDS, STATISTICAL_PRESET_IDS } from '../models/presets'
 import type { ImportReport } from '../csv'
 import type { BacktestReport } from '../backtest'
+import type { IntervalMethod } from '../forecast/intervals'
 import type { Dataset } from '../series/dataset'
 import { modelPackageSchema } from '../models/package-check'
 import { isChannelName, type ChannelName, type EventNameOf } from './names'
@@ -227,7 +228,7 @@ export const requestSchemas = {
   'model:predict': z.object({ package: modelPackageSchema, data: runDataSchema }).strict(),
   /**
    * Rolling-origin backtest of the run's settings (see shared/backtest); progress per fold as
-   * `job:progress` (phase "fold"), cancelled with `job:cancel`.
+   * `job:progress` (phase "fold"), cancelled with `job:cancel` (the finished folds come back).
    */
   'backtest:run': z
     .object({
@@ -323,11 +324,16 @@ export interface Responses {
   'model:write-folder': { location: string; files: string[] }
   'model:zip': { bytes: Uint8Array; suggestedName: string }
   'model:predict': ForecastSet
+  /**
+   * `cancelledAt`: the fold that was running when `job:cancel` stopped the backtest; the report
+   * then holds the folds before it (null when every fold finished).
+   */
   'backtest:run': BacktestReport & {
     level: number | null
     /** How the intervals were drawn (absent in backtests saved before it: split). */
     method?: 'split' | 'aci'
     seconds: number
+    cancelledAt?: number | null
   }
   'arena:run': ArenaResponse
 }

@@ -1,7 +1,8 @@
 /**
  * The `backtest:run` channel the app's Backtest panel calls, through createApi and the real
  * engine (a worker through tsx): the request is validated, progress arrives per fold as
- * `job:progress`, the report holds each fold against naive, and `job:cancel` stops it.
+ * `job:progress`, the report holds each fold against naive, and `job:cancel` stops it (keeping
+ * the folds that finished).
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import { createApi } from '../../../src/core/services/api'
@@ -40,9 +41,10 @@ const config: RunConfig = {
   training: training({ epochs: 2 }),
   intervals: { level: 0.8, method: 'split' },
 }
-const request = (jobId: string, folds: number) => ({
+/** `epochs` (no early stopping): enough that a fold is still training when a cancel arrives. */
+const request = (jobId: string, folds: number, epochs = 2) => ({
   jobId,
-  config,
+  config: { ...config, training: training({ epochs, earlyStopping: null }) },
   folds,
   refit: 'every',
   data: {
@@ -92,14 +94,33 @@ describe('backtest:run', () => {
     }
   }, 120_000)
 
-  it('job:cancel stops it with a cancelled error', async () => {
-    const running = api.dispatch('backtest:run', request('bt-2', 3))
-    await new Promise((resolve) => setTimeout(resolve, 50))
+  it('job:cancel before any fold finished stops it with a cancelled error', async () => {
+    const running = api.dispatch('backtest:run', request('bt-2', 3, 5000))
+    // Fold 1 has started (its "fit" progress): 5,000 epochs leave it training.
+    while (!events.some((e) => e.jobId === 'bt-2'))
+      await new Promise((resolve) => setTimeout(resolve, 5))
     const cancelled = await api.dispatch('job:cancel', { jobId: 'bt-2' })
     expect(cancelled).toEqual({ ok: true, value: { cancelled: true } })
     const result = await running
     expect(result.ok).toBe(false)
     if (!result.ok) expect(result.error.kind).toBe('cancelled')
+  }, 120_000)
+
+  it('job:cancel after a finished fold: the finished folds come back, with the fold it stopped in', async () => {
+    // 200 epochs a fold: fold 2 is still training when the cancel arrives.
+    const running = api.dispatch('backtest:run', request('bt-4', 3, 200))
+    // Cancel once fold 1 is done (its "done" progress has arrived).
+    while (!events.some((e) => e.jobId === 'bt-4' && e.done === 1))
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    await api.dispatch('job:cancel', { jobId: 'bt-4' })
+    const result = await running
+    expect(result.ok, JSON.stringify(!result.ok && result.error)).toBe(true)
+    if (!result.ok) return
+    const report = result.value as ResponseOf<'backtest:run'>
+    expect(report.cancelledAt).toBe(2)
+    // Fold 1 of 3: first targets 150 … 288 cut at 150 + ⌊139 / 3⌋ = 196.
+    expect(report.folds.map((f) => f.targetRows)).toEqual([[150, 196]])
+    expect(report.overall.samples).toBe(46)
   }, 120_000)
 
   it('refuses a request without folds before anything runs', async () => {

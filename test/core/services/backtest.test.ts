@@ -204,6 +204,39 @@ describe('backtest of a statistical model (ETS)', () => {
     ).rejects.toThrow(/expected aci or split, received "model"/)
   })
 
+  it('cancel after fold 1: with keepOnCancel the finished fold comes back as it was, else it throws', async () => {
+    const cancelAfterFirst = () => {
+      const abort = new AbortController()
+      return {
+        signal: abort.signal,
+        onFold: (e: { fold: number; phase: string }) => {
+          if (e.fold === 1 && e.phase === 'done') abort.abort()
+        },
+      }
+    }
+    const config = { experiment, model: ets, folds: 3, refit: 'every' as const, level: 0.9 }
+    const kept = await backtestRun(data, config, { ...cancelAfterFirst(), keepOnCancel: true })
+    expect(kept.cancelledAt).toBe(2)
+    expect(kept.report.folds).toEqual([every.report.folds[0]])
+    // The pooled row is fold 1's alone.
+    expect(kept.report.overall.samples).toBe(63)
+    expect(kept.report.overall.metrics.mae).toBeCloseTo(every.report.folds[0].metrics.mae, 12)
+    expect(Array.from(kept.forecasts[0].predicted)).toEqual(
+      Array.from(every.forecasts[0].predicted),
+    )
+    expect(every.cancelledAt).toBeNull()
+    expect(every.method).toBe('aci')
+    await expect(backtestRun(data, config, cancelAfterFirst())).rejects.toThrow(
+      'The backtest was cancelled at fold 2.',
+    )
+    // Nothing finished: nothing to keep, so it throws even with keepOnCancel.
+    const before = new AbortController()
+    before.abort()
+    await expect(
+      backtestRun(data, config, { signal: before.signal, keepOnCancel: true }),
+    ).rejects.toThrow('The backtest was cancelled at fold 1.')
+  })
+
   it('too many folds for the rows: refused with the number that fits', async () => {
     await expect(
       backtestRun(data, { experiment, model: ets, folds: 190, refit: 'every', level: 0.9 }),

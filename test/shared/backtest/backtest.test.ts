@@ -152,7 +152,7 @@ describe('fold plan refusals', () => {
     // early stopping on 30 % of 10 rows keeps 3; one window there needs 4, so 14 rows in all
     const e2 = refusal(() => planFolds(N, w, split, { folds: 3, refit: 'every', valFraction: 0.3 }))
     expect(e2.message).toMatch(
-      /^Backtest fold 1: expected at least 14 rows before its block .* the last 30 % are kept for early stopping/,
+      /^Backtest fold 1: expected at least 14 rows before its block .* the last 30 % are kept for early stopping \(window models\) and to calibrate the intervals, and need a window too/,
     )
     expect(e2.details).toMatchObject({ fold: 1, rows: 10, needed: 14 })
     expect(() => planFolds(N, w, split, { folds: 0, refit: 'every', valFraction: 0 })).toThrow(

@@ -44,6 +44,12 @@ function create() {
   const datasetId = ref<string | null>(saved.datasetId)
   const predictionId = ref<string | null>(saved.predictionId)
   const prediction = shallowRef<PredictionRecord | null>(null)
+  /**
+   * The forecast as the Forecast view draws it: its bands at the Interval level chosen there
+   * (the saved one until another is chosen). Exports write this, so the CSV's lower,upper are
+   * the band on screen.
+   */
+  const drawn = shallowRef<PredictionRecord | null>(null)
   const loaded = ref(false)
   const busy = ref(false)
   const notices = useNotices()
@@ -143,7 +149,18 @@ function create() {
     }
   }
 
-  return { modelId, datasetId, predictionId, prediction, loaded, busy, choose, open, forecast }
+  return {
+    modelId,
+    datasetId,
+    predictionId,
+    prediction,
+    drawn,
+    loaded,
+    busy,
+    choose,
+    open,
+    forecast,
+  }
 }
 
 let instance: ReturnType<typeof create> | null = null

@@ -5,7 +5,10 @@
 import type { BacktestReport } from '@shared/backtest'
 import { compareWith } from '@shared/run'
 import { AXIS_STYLE, PALETTE, type ChartOption } from '../charts/echarts'
-import { metric, percent } from './format'
+import { formatChange } from '@shared/format'
+import { methodName } from '@shared/forecast/intervals'
+import { levelPercent } from '@shared/intervals'
+import { formatStyled, metric, numberStyle, percent } from './format'
 
 export interface FoldRow {
   label: string
@@ -14,7 +17,11 @@ export interface FoldRow {
   windows: number
   mae: string
   naive: string
-  /** The shared comparison: "better than naive by 20.0 %", "as good as naive", … */
+  /** Seasonal naive MAE on the same windows; '—' without a season. */
+  seasonal: string
+  /** Against naive, short for the column: "20.0 % better", "4.0 % worse". */
+  change: string
+  /** The shared comparison in full (the cell's tooltip): "better than naive by 20.0 %", … */
   versus: string
   coverage: string
 }
@@ -24,13 +31,23 @@ const range = (r: [number, number]) =>
 
 /** One row per fold (rows shown inclusive, as people count them), then the pooled row. */
 export function foldRows(report: BacktestReport): FoldRow[] {
+  // One number style for the three MAE columns, so their decimals line up.
+  const style = numberStyle(
+    [...report.folds, report.overall].flatMap((s) => [
+      s.metrics.mae,
+      s.baselines.naive.mae,
+      s.baselines.seasonalNaive?.mae,
+    ]),
+  )
   const row = (label: string, s: BacktestReport['overall'], train: string, target: string) => ({
     label,
     train,
     target,
     windows: s.samples,
-    mae: metric(s.metrics.mae),
-    naive: metric(s.baselines.naive.mae),
+    mae: formatStyled(s.metrics.mae, style),
+    naive: formatStyled(s.baselines.naive.mae, style),
+    seasonal: s.baselines.seasonalNaive ? formatStyled(s.baselines.seasonalNaive.mae, style) : '—',
+    change: formatChange(s.metrics.mae, s.baselines.naive.mae),
     versus: compareWith('naive', s.metrics, s.baselines.naive).text,
     coverage: s.coverage === null ? '—' : percent(s.coverage * 100),
   })
@@ -38,6 +55,38 @@ export function foldRows(report: BacktestReport): FoldRow[] {
     ...report.folds.map((f) => row(String(f.fold), f, range(f.trainRows), range(f.targetRows))),
     row('all folds', report.overall, '', ''),
   ]
+}
+
+/** Whether the report has a seasonal naive to show (a season was set). */
+export function hasSeasonal(report: BacktestReport): boolean {
+  return report.folds.length > 0 && report.folds.every((f) => f.baselines.seasonalNaive)
+}
+
+/**
+ * What a cancelled backtest holds: "Cancelled during fold 3 of 5: the table holds the 2 folds
+ * that finished before it." Null when every fold finished.
+ */
+export function cancelledText(
+  report: BacktestReport & { cancelledAt?: number | null },
+  planned?: number,
+): string | null {
+  if (report.cancelledAt === null || report.cancelledAt === undefined) return null
+  const n = report.folds.length
+  const of = planned ? ` of ${planned}` : ''
+  return `Cancelled during fold ${report.cancelledAt}${of}: the table holds the ${n === 1 ? 'fold' : `${n} folds`} that finished before it.`
+}
+
+/**
+ * What the Coverage column measures: "Coverage: 80 % split conformal intervals, each fold's
+ * calibrated on the held-out end of the rows its model trains on." Null without intervals.
+ */
+export function coverageNote(
+  report: BacktestReport & { level: number | null; method?: 'split' | 'aci' },
+): string | null {
+  if (report.level === null) return null
+  const adapted =
+    report.method === 'aci' ? ' and adapted along its block as the actuals arrive' : ''
+  return `Coverage: ${levelPercent(report.level)} ${methodName(report.method ?? 'split')} intervals, each fold's calibrated on the held-out end of the rows its model trains on${adapted}.`
 }
 
 /** MAE per fold, the model next to naive (and seasonal naive when there is one). */
@@ -49,7 +98,7 @@ export function foldErrorOption(report: BacktestReport): ChartOption {
     data: data.map((v) => (Number.isFinite(v) ? v : null)),
     itemStyle: { color },
   })
-  const seasonal = report.folds.every((f) => f.baselines.seasonalNaive)
+  const seasonal = hasSeasonal(report)
   return {
     animation: false,
     grid: { left: 60, right: 20, top: 36, bottom: 36 },

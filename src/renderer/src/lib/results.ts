@@ -459,3 +459,20 @@ export function coverageText(
   if (c.n === 0) return null
   return `${intervalName(level)} (${methodName(method)}): covers ${percent(c.coverage * 100)} of ${c.n.toLocaleString('en-US')} targets, mean width ${metric(c.meanWidth)}`
 }
+
+/**
+ * coverageText for one split of a run. The validation bands of the conformal methods are split
+ * conformal and calibrated on those same windows (ACI adapts along the test split only), so
+ * their line names that method and says so: its coverage is at least the level by construction,
+ * and only the test line is an honest figure.
+ */
+export function splitCoverageText(
+  f: Forecast | undefined,
+  split: 'val' | 'test',
+  level: number,
+  method: IntervalMethod,
+): string | null {
+  const calibratedHere = split === 'val' && method !== 'model'
+  const text = coverageText(f, level, calibratedHere ? 'split' : method)
+  return text && calibratedHere ? `${text} (calibrated on these windows)` : text
+}
