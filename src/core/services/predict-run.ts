@@ -66,12 +66,15 @@ export async function predictWithModel(
   // The inputs as in training: the features, then calendar columns of this file's times, then
   // the one-hot columns with the categories stored at training (unseen labels: all zeros).
   const warnings: string[] = []
-  const featureColumns = inputColumns(
-    experiment,
-    dataset,
-    experiment.features.map((name) => ({ name, values: values(name) })),
-    warnings,
-  )
+  // A statistical model reads the target alone: no input columns (the file may lack the features).
+  const featureColumns = manifest.model.statistical
+    ? []
+    : inputColumns(
+        experiment,
+        dataset,
+        experiment.features.map((name) => ({ name, values: values(name) })),
+        warnings,
+      )
   const target = values(experiment.target)
   const transform = transformOf(experiment)
   const learnedName = learnedTargetName(experiment.target, transform)

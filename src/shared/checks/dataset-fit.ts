@@ -10,13 +10,20 @@ import { checkMissing } from './missing'
 
 const KIND_TEXT = { numeric: 'numbers', datetime: 'dates/times', text: 'text' } as const
 
-/** The numeric columns a model reads, in its tensor order: its features, then the target if not one of them. */
-export function modelColumns(manifest: Pick<ModelManifest, 'experiment'>): string[] {
-  return [...new Set([...manifest.experiment.features, manifest.experiment.target])]
+/**
+ * The numeric columns a model reads, in its tensor order: its features, then the target if not
+ * one of them. A statistical model reads its target alone (the features chosen with it in the
+ * Experiment view were never used), so a file needs only that column.
+ */
+export function modelColumns(manifest: Pick<ModelManifest, 'experiment' | 'model'>): string[] {
+  const { experiment } = manifest
+  if (manifest.model.statistical) return [experiment.target]
+  return [...new Set([...experiment.features, experiment.target])]
 }
 
-/** The text columns a model one-hot encodes (their labels, not numbers). */
-export function modelTextColumns(manifest: Pick<ModelManifest, 'experiment'>): string[] {
+/** The text columns a model one-hot encodes (their labels, not numbers); none for a statistical model. */
+export function modelTextColumns(manifest: Pick<ModelManifest, 'experiment' | 'model'>): string[] {
+  if (manifest.model.statistical) return []
   return (manifest.experiment.oneHot ?? []).map((s) => s.column)
 }
 
@@ -38,7 +45,9 @@ export function checkDatasetFits(
     throw new SeqcastError(
       'model-mismatch',
       `${dataset.name} lacks the column${missing.length === 1 ? '' : 's'} ${missing.map((m) => `"${m}"`).join(', ')} that the model "${manifest.model.name}" reads ` +
-        `(it was trained on ${manifest.dataset.name} with features ${experiment.features.map((f) => `"${f}"`).join(', ')} and target "${experiment.target}"). ` +
+        (manifest.model.statistical
+          ? `(a statistical model trained on ${manifest.dataset.name}, it reads its target "${experiment.target}" alone). `
+          : `(it was trained on ${manifest.dataset.name} with features ${experiment.features.map((f) => `"${f}"`).join(', ')} and target "${experiment.target}"). `) +
         `Numeric columns in ${dataset.name}: ${have.join(', ') || 'none'}. Rename the columns or use a file with the same schema.`,
       { file: dataset.name, missing, expected: needed },
     )

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkDatasetFits } from '../../../src/shared/checks/dataset-fit'
+import { checkDatasetFits, modelColumns } from '../../../src/shared/checks/dataset-fit'
 import { checkMissing } from '../../../src/shared/checks/missing'
 import type { Dataset } from '../../../src/shared/series/dataset'
 import type { SeqcastError } from '../../../src/shared/errors'
@@ -67,6 +67,31 @@ describe('checkDatasetFits (predict): the rows a model reads', () => {
       checkDatasetFits(manifest, dataset([1, 2, -Infinity, 4, 5], [1, 2, 3, 4, 5])),
     ).toThrow(
       /^Column "x" of new\.csv has 1 missing or infinite value \(first in data row 3\)\..*--fill/,
+    )
+  })
+
+  it('a statistical model reads its target alone: a file without the features fits, and one without the target is told so', () => {
+    const ets = {
+      ...manifest,
+      model: { name: 'ets', statistical: { kind: 'ets' } },
+    } as unknown as Parameters<typeof checkDatasetFits>[0]
+    expect(modelColumns(ets)).toEqual(['y'])
+    expect(modelColumns(manifest)).toEqual(['x', 'y'])
+    const onlyTarget = (y: number[]): Dataset => ({
+      name: 'y-only.csv',
+      rowCount: y.length,
+      timeColumn: null,
+      columns: [{ name: 'y', kind: 'numeric', values: Float64Array.from(y) }],
+    })
+    expect(() => checkDatasetFits(ets, onlyTarget([1, 2, 3, 4, 5]))).not.toThrow()
+    // A window model still needs its feature x.
+    expect(() => checkDatasetFits(manifest, onlyTarget([1, 2, 3, 4, 5]))).toThrow(
+      /^y-only\.csv lacks the column "x"/,
+    )
+    const onlyX: Dataset = { ...onlyTarget([1, 2, 3, 4, 5]), name: 'x-only.csv' }
+    onlyX.columns = [{ name: 'x', kind: 'numeric', values: Float64Array.of(1, 2, 3, 4, 5) }]
+    expect(() => checkDatasetFits(ets, onlyX)).toThrow(
+      'x-only.csv lacks the column "y" that the model "ets" reads (a statistical model trained on train.csv, it reads its target "y" alone). Numeric columns in x-only.csv: "x". Rename the columns or use a file with the same schema.',
     )
   })
 })
