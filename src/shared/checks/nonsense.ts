@@ -65,11 +65,44 @@ export function constantColumnIssues(dataset: Dataset): ImportIssue[] {
   }))
 }
 
-/** The default target: the first numeric column that is not constant (else the first numeric). */
+/** Names of calendar fields a file may carry next to its time column (NOAA's year, month …). */
+const CALENDAR_FIELD = /^(year|yr|month|mon|mo|day|dd|hour|hr|minute|min|week|weekday|dow|doy|quarter|qtr)$/i
+
+/**
+ * Numeric columns that label rows rather than measure anything: a row counter (0, 1, 2 … or
+ * 1, 2, 3 …, as R's write.csv puts its row names first) and whole-number calendar fields (a
+ * `month` of 1 … 12 beside NOAA's `decimal date`). Forecasting one is never what a person meant.
+ */
+export function rowLabelColumns(dataset: Dataset): string[] {
+  const out: string[] = []
+  for (const c of dataset.columns) {
+    if (c.kind !== 'numeric' || c.values.length < 2) continue
+    const v = c.values
+    let counter = v[0] === 0 || v[0] === 1
+    let whole = true
+    for (let i = 0; i < v.length && (counter || whole); i++) {
+      if (v[i] !== v[0] + i) counter = false
+      if (!Number.isInteger(v[i])) whole = false
+    }
+    if (counter || (whole && CALENDAR_FIELD.test(c.name.trim()))) out.push(c.name)
+  }
+  return out
+}
+
+/**
+ * The default target: the first numeric column that is neither constant nor a row label (row
+ * counter, calendar field); else the first that is not constant; else the first numeric.
+ */
 export function defaultTargetColumn(dataset: Dataset): string {
   const numeric = dataset.columns.filter((c) => c.kind === 'numeric').map((c) => c.name)
   const constant = new Set(constantColumns(dataset))
-  return numeric.find((n) => !constant.has(n)) ?? numeric[0] ?? ''
+  const labels = new Set(rowLabelColumns(dataset))
+  return (
+    numeric.find((n) => !constant.has(n) && !labels.has(n)) ??
+    numeric.find((n) => !constant.has(n)) ??
+    numeric[0] ??
+    ''
+  )
 }
 
 /** The normalization a model's output needs, or null when any will do (linear outputs). */

@@ -294,6 +294,19 @@ describe('time column', () => {
     expect(chosen.report.issues.find((i) => i.code === 'unsorted-time')?.row).toBe(3)
   })
 
+  it("prefers times that never repeat: NOAA's decimal date over its year, -99.99 a sentinel", () => {
+    const csv =
+      'year,month,decimal date,average\n1958,3,1958.2083,315.70\n1958,4,1958.2917,317.45\n' +
+      '1958,5,1958.3750,317.51\n1958,6,1958.4583,-99.99\n1958,7,1958.5417,315.86\n'
+    const r = parse(csv)
+    expect(col(r, 'year').kind).toBe('datetime')
+    expect(r.dataset.timeColumn).toBe('decimal date')
+    expect(r.report.issues.map((i) => i.code)).not.toContain('duplicate-time')
+    const average = r.report.columns.find((c) => c.name === 'average')
+    expect(average?.sentinels).toEqual([{ value: -99.99, count: 1 }])
+    expect(r.report.issues.find((i) => i.code === 'sentinel')?.row).toBe(5) // line 5 of the file
+  })
+
   it('reads unix seconds and decimal years in time-named columns', () => {
     const unix = parse('timestamp,v\n1600000000,1\n1600000060,2\n1600000120,3\n')
     expect(col(unix, 'timestamp').kind).toBe('datetime')
