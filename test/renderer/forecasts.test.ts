@@ -203,3 +203,42 @@ describe('actual vs predicted chart', () => {
     expect(series[1].data.length).toBe(8)
   })
 })
+
+describe('the tooltip of a multi-step run', () => {
+  type Tooltip = { formatter?: (p: unknown) => string }
+  // Windows of 3 rows with delay 3 (lead 1): the window ending at row r forecasts rows r+1 … r+H.
+  const test = forecast([20, 21], 2, false)
+  const origins = { lead: 1, time: Float64Array.from({ length: 30 }, (_, i) => T0 + i * STEP) }
+  const style = { kind: 'calendar', precision: 'minute' } as const
+
+  it('names the forecast origin of the point under the pointer, as the CSV origin column', () => {
+    const option = actualVsPredictedOption('run', { test }, 1, [], null, style, null, origins)
+    const { formatter } = option.tooltip as Tooltip
+    // Step 2 of the second test window: target row 22 (21 + 1), made at row 21 − 1 = 20.
+    const html = formatter!([
+      {
+        seriesId: 'actual:test',
+        seriesName: 'actual',
+        dataIndex: 1,
+        value: [T0 + 22 * STEP, 21.1],
+      },
+      {
+        seriesId: 'predicted:test',
+        seriesName: 'predicted: run',
+        dataIndex: 1,
+        value: [T0 + 22 * STEP, 20.642857],
+      },
+    ])
+    expect(html).toContain('>2016-07-10 18:30<') // T0 + 22 × 10 min
+    expect(html).toContain('step 2 of the forecast made at 2016-07-10 18:10') // row 20
+    expect(html).toContain('<b>20.64</b>')
+  })
+
+  it('one-step runs and runs without origins keep the plain tooltip', () => {
+    const one = forecast([20, 21], 1, false)
+    const plain = actualVsPredictedOption('run', { test: one }, 0, [], null, style, null, origins)
+    expect((plain.tooltip as Tooltip).formatter).toBeUndefined()
+    const none = actualVsPredictedOption('run', { test }, 1, [], null, style, null, null)
+    expect((none.tooltip as Tooltip).formatter).toBeUndefined()
+  })
+})
