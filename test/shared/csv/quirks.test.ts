@@ -319,6 +319,30 @@ describe('time column', () => {
     expect(r.report.timeAxis?.cadence?.label).toBe('1 month')
   })
 
+  it("reads NOAA's mid-month decimal dates as months: a 1 month cadence, no ms, no irregular steps", () => {
+    // NOAA writes the middle of the month from its days (1958.2027 for March 15, 1958) or as
+    // (month − 0.5) / 12 (1958.2083); both are March 1958, then April, May, June.
+    for (const dates of [
+      ['1958.2027', '1958.2877', '1958.3699', '1958.4548'],
+      ['1958.2083', '1958.2917', '1958.3750', '1958.4583'],
+    ]) {
+      const r = parse(
+        `decimal date,average\n${dates.map((d, i) => `${d},${315 + i}`).join('\n')}\n`,
+      )
+      expect(nums(r, 'decimal date')).toEqual([
+        utc(1958, 2, 1),
+        utc(1958, 3, 1),
+        utc(1958, 4, 1),
+        utc(1958, 5, 1),
+      ])
+      expect(r.report.timeAxis?.cadence?.label).toBe('1 month')
+      expect(r.report.timeAxis?.irregularSteps).toBe(0)
+    }
+    // Quarter-of-a-month offsets are neither month starts nor middles: read as exact times.
+    const odd = parse('decimal date,v\n1958.0208,1\n1958.1042,2\n1958.1875,3\n')
+    expect(nums(odd, 'decimal date')[0]).not.toBe(utc(1958, 0, 1))
+  })
+
   it('throws a column error naming the columns when the chosen one does not exist', () => {
     expect(() => parse('a,b\n1,2\n', { timeColumn: 'when' })).toThrow(/no column "when".*"a", "b"/)
   })
