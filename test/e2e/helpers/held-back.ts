@@ -77,7 +77,9 @@ export function co2Monthly(): string {
       315 + 0.07 * r + 0.0001 * r * r + 3 * Math.sin((2 * Math.PI * (m - 3)) / 12) + u() - 0.5
     // NOAA writes -99.99 for the months of 1958–1964 that were not measured.
     const missing = r === 3 || r === 8 || r === 9 || r === 70
-    lines.push(`${y},${m},${(y + (m - 0.5) / 12).toFixed(4)},${missing ? '-99.99' : value.toFixed(2)}`)
+    lines.push(
+      `${y},${m},${(y + (m - 0.5) / 12).toFixed(4)},${missing ? '-99.99' : value.toFixed(2)}`,
+    )
   }
   return lines.join('\n') + '\n'
 }
