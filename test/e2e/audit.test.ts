@@ -176,6 +176,9 @@ describe('held-back files through Train, Results, Forecast, Library and the repo
     await page.getByTestId('cancel-run').click()
     await expect.poll(() => chip(page), { timeout: 60_000 }).toBe('cancelled')
     await readableText(page, 'Train (cancelled)')
+    // The kept checkpoint's validation MAE, as its epoch showed it.
+    const best = page.getByTestId('epoch-table').locator('tbody tr').filter({ hasText: 'best' })
+    const keptMae = Number((await best.locator('td').nth(3).innerText()).replace(/,/g, ''))
 
     await page.getByTestId('nav-results').click()
     // No button to press: the kept checkpoint forecasts on opening.
@@ -185,6 +188,11 @@ describe('held-back files through Train, Results, Forecast, Library and the repo
       })
       .not.toBeNull()
     expect(await page.getByTestId('export-forecasts').isEnabled()).toBe(true)
+    // The same windows as in training: the same validation MAE (to the 4 digits Train shows).
+    const model = page.getByTestId('metrics').locator('tr[data-row="Model"]').first()
+    const mae = Number((await model.locator('td').nth(1).innerText()).replace(/,/g, ''))
+    const digit = 10 ** (Math.floor(Math.log10(keptMae)) - 3) // the 4th significant digit
+    expect(Math.abs(mae - keptMae)).toBeLessThanOrEqual(digit)
     const text = await readableText(page, 'Results (cancelled)')
     expect(text).toMatch(/Model\t\d/) // the metrics table has the model's row
     await screenshot(page, 'audit-results-cancelled')

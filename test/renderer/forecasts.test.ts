@@ -6,8 +6,10 @@ import {
   forecastsCsv,
   histogram,
   splitByRows,
+  splitByStarts,
   valueRows,
 } from '../../src/renderer/src/lib/forecasts'
+import { experimentWindows } from '../../src/shared/windows/experiment'
 import { actualVsPredictedOption, predictionOption } from '../../src/renderer/src/lib/results'
 
 const T0 = Date.UTC(2016, 6, 10, 14, 50)
@@ -139,6 +141,31 @@ describe('splitByRows', () => {
     expect(Array.from(parts.test!.timestamps!)).toEqual(
       Array.from(all.timestamps!.subarray(10, 14)),
     )
+  })
+})
+
+describe('splitByStarts', () => {
+  it('keeps the windows the engine used: a window reading training rows is not a validation window', () => {
+    // 20 rows, train 0–9, validation 10–14, test 15–19; windows of 3 rows, delay 3, one every row.
+    const windows = experimentWindows(
+      20,
+      { sequenceLength: 3, samplingRate: 1, sequenceStride: 1, delay: 3, horizon: 1 },
+      { train: 0.5, val: 0.25 },
+    )
+    // By hand: validation windows start at 10, 11, 12 (rows 10–14 only) → targets 13, 14, 15.
+    expect(Array.from(windows.starts.val)).toEqual([10, 11, 12])
+    // model:predict forecasts every window: targets 3 … 19.
+    const all = forecast(
+      Array.from({ length: 17 }, (_, k) => k + 3),
+      1,
+      false,
+    )
+    const parts = splitByStarts(all, windows.starts, 3)
+    expect(Array.from(firstRows(parts.val!))).toEqual([13, 14, 15])
+    // By target row, targets 10–12 (windows starting in training rows 7–9) were validation too.
+    const byRows = splitByRows(all, windows.ranges)
+    expect(Array.from(firstRows(byRows.val!))).toEqual([10, 11, 12, 13, 14])
+    expect(Array.from(parts.val!.actual)).toEqual(Array.from(all.actual.subarray(10, 13)))
   })
 })
 
