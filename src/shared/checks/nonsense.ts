@@ -66,7 +66,8 @@ export function constantColumnIssues(dataset: Dataset): ImportIssue[] {
 }
 
 /** Names of calendar fields a file may carry next to its time column (NOAA's year, month …). */
-const CALENDAR_FIELD = /^(year|yr|month|mon|mo|day|dd|hour|hr|minute|min|week|weekday|dow|doy|quarter|qtr)$/i
+const CALENDAR_FIELD =
+  /^(year|yr|month|mon|mo|day|dd|hour|hr|minute|min|week|weekday|dow|doy|quarter|qtr)$/i
 
 /**
  * Numeric columns that label rows rather than measure anything: a row counter (0, 1, 2 … or
