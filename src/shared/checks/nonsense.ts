@@ -69,23 +69,35 @@ export function constantColumnIssues(dataset: Dataset): ImportIssue[] {
 const CALENDAR_FIELD =
   /^(year|yr|month|mon|mo|day|dd|hour|hr|minute|min|week|weekday|dow|doy|quarter|qtr)$/i
 
+/** Whether values count rows: 0, 1, 2 … or 1, 2, 3 … (R's write.csv puts its row names first). */
+function countsRows(v: Float64Array): boolean {
+  if (v.length < 2 || (v[0] !== 0 && v[0] !== 1)) return false
+  for (let i = 1; i < v.length; i++) if (v[i] !== v[0] + i) return false
+  return true
+}
+
 /**
- * Numeric columns that label rows rather than measure anything: a row counter (0, 1, 2 … or
- * 1, 2, 3 …, as R's write.csv puts its row names first) and whole-number calendar fields (a
- * `month` of 1 … 12 beside NOAA's `decimal date`). Forecasting one is never what a person meant.
+ * Numeric columns that only count rows (R's row names): not a quantity to forecast, and as a
+ * feature a trend the validation and test rows leave the training range of.
+ */
+export function rowCounterColumns(dataset: Dataset): string[] {
+  return dataset.columns
+    .filter((c) => c.kind === 'numeric' && countsRows(c.values))
+    .map((c) => c.name)
+}
+
+/**
+ * Numeric columns that label rows rather than measure anything: a row counter and whole-number
+ * calendar fields (a `month` of 1 … 12 beside NOAA's `decimal date`). Forecasting one is never
+ * what a person meant.
  */
 export function rowLabelColumns(dataset: Dataset): string[] {
+  const counters = new Set(rowCounterColumns(dataset))
   const out: string[] = []
   for (const c of dataset.columns) {
     if (c.kind !== 'numeric' || c.values.length < 2) continue
-    const v = c.values
-    let counter = v[0] === 0 || v[0] === 1
-    let whole = true
-    for (let i = 0; i < v.length && (counter || whole); i++) {
-      if (v[i] !== v[0] + i) counter = false
-      if (!Number.isInteger(v[i])) whole = false
-    }
-    if (counter || (whole && CALENDAR_FIELD.test(c.name.trim()))) out.push(c.name)
+    const whole = c.values.every((x) => Number.isInteger(x))
+    if (counters.has(c.name) || (whole && CALENDAR_FIELD.test(c.name.trim()))) out.push(c.name)
   }
   return out
 }
