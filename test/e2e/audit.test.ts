@@ -74,6 +74,12 @@ describe('held-back files through Train, Results, Forecast, Library and the repo
     // The generator writes -99.99 in 4 months (rows 4, 9, 10 and 71 of 800).
     const notes = await page.locator('tr[data-column="average"] td').last().innerText()
     expect(notes).toContain('4 × -99.99 (sentinel?)')
+    // monthly rows, so the season suggested for the average (not for the month column) is a year
+    expect(await page.getByTestId('data-season-column').inputValue()).toBe('average')
+    expect(text).toContain('1 month')
+    await expect
+      .poll(() => page.getByTestId('data-season-suggestion').innerText())
+      .toMatch(/12 \(year\)/)
     await page.getByTestId('nav-experiment').click()
     await page.getByTestId('window-description').waitFor()
     expect(await page.getByLabel('Target', { exact: true }).inputValue()).toBe('average')
