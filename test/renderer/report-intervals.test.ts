@@ -51,6 +51,34 @@ describe('report intervals', () => {
     expect(svg).toContain('■ 90 % split conformal interval')
   })
 
+  it('the test band and the future band are two polygons, not one across the rows between', () => {
+    const test = {
+      horizon: 1,
+      rowIndex: Int32Array.of(10, 11),
+      timestamps: null,
+      actual: Float64Array.of(4, 5),
+      predicted: Float64Array.of(4.5, 5.5),
+      lower: Float64Array.of(3, 4),
+      upper: Float64Array.of(6, 7),
+    }
+    const future = {
+      horizon: 2,
+      fromRow: 20,
+      rowIndex: Int32Array.of(20, 21),
+      timestamps: null,
+      predicted: Float64Array.of(6, 6.5),
+      lower: Float64Array.of(2, 1),
+      upper: Float64Array.of(10, 12),
+    }
+    const svg = forecastSvg(test, future, null, 760, 260, '90 % interval')
+    const polygons = [...svg.matchAll(/<polygon class="band"[^>]*points="([^"]+)"/g)]
+    expect(polygons).toHaveLength(2)
+    // x from row 10 (64) to row 21 (744): the test band ends at row 11, the future's starts at 20
+    const xs = (k: number) => polygons[k][1].split(' ').map((p) => Number(p.split(',')[0]))
+    expect(Math.max(...xs(0))).toBeCloseTo(64 + (1 / 11) * 680, 1)
+    expect(Math.min(...xs(1))).toBeCloseTo(64 + (10 / 11) * 680, 1)
+  })
+
   it('an unbounded interval breaks the band into the finite runs', () => {
     const X = (v: number) => v.toFixed(1)
     const Y = (v: number) => v.toFixed(1)

@@ -148,6 +148,9 @@ export function forecastSvg(
     }
   }
   const fut: { x: number; predicted: number }[] = []
+  // A break between the test band and the future's: one polygon over both drew a wedge across
+  // the rows between the last test target and the end of the data.
+  if (future && band.length) band.push({ x: NaN, lower: NaN, upper: NaN })
   if (future)
     for (let i = 0; i < future.predicted.length; i++) {
       fut.push({ x: xOf(future, i, i), predicted: future.predicted[i] })
