@@ -56,6 +56,9 @@ describe('defaultDraft', () => {
     const draft = defaultDraft(eu, null)
     expect(draft.experiment.target).toBe('DAX')
     expect(draft.experiment.features).toEqual(['DAX', 'SMI'])
+    // a counter alone is still the target, and then its own feature
+    const lone = parseCsv('n\n1\n2\n3\n', { fileName: 'n.csv' }).dataset
+    expect(defaultDraft(lone, null).experiment).toMatchObject({ target: 'n', features: ['n'] })
   })
   it('sizes a window of consecutive rows to short data, target right after it, with windows in every split', () => {
     const d = dataset(144, null)

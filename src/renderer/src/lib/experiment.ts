@@ -103,7 +103,8 @@ export function defaultDraft(
     experiment: {
       target,
       // not R's row names: a counter read as a feature is a trend outside the training range
-      features: numeric.filter((c) => !counters.has(c)),
+      // (unless it is the target, when nothing else is left)
+      features: numeric.filter((c) => c === target || !counters.has(c)),
       window,
       split: { ...DEFAULT_SPLIT },
       normalization: 'zscore',
