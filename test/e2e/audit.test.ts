@@ -194,6 +194,9 @@ describe('held-back files through Train, Results, Forecast, Library and the repo
       })
       .not.toBeNull()
     expect(await page.getByTestId('export-forecasts').isEnabled()).toBe(true)
+    expect(await page.getByTestId('checkpoint-note').innerText()).toMatch(
+      /^The run was cancelled: these are the forecasts of its best checkpoint \(epoch \d+\), on the windows it trained and validated on\.$/,
+    )
     // The same windows as in training: the same validation MAE, up to the rounding of the two
     // displays (and float32 sums in the engine). Windows straddling the split moved it by 0.03.
     const model = page.getByTestId('metrics').locator('tr[data-row="Model"]').first()
