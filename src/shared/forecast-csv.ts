@@ -105,15 +105,29 @@ export function formatForecastCsv(
   return lines.join('\n') + '\n'
 }
 
+/**
+ * The forecast origin of the window whose first target is row `firstTarget`: its row and, with
+ * a time axis, its time (null outside the data). The CSV's `origin` column and the Results
+ * tooltip of a multi-step run both read it, so they name the same moment.
+ */
+export function originOf(
+  firstTarget: number,
+  origins: ForecastOrigins,
+): { row: number; time: number | null } | null {
+  const row = firstTarget - origins.lead
+  if (firstTarget < 0 || row < 0) return null
+  if (!origins.time) return { row, time: null }
+  return row < origins.time.length ? { row, time: origins.time[row] } : null
+}
+
 function origin(
   firstTarget: number,
   origins: ForecastOrigins | undefined,
   style: TimeStyle,
 ): string {
-  if (!origins || firstTarget < 0) return ''
-  const row = firstTarget - origins.lead
-  if (!origins.time) return row >= 0 ? String(row) : ''
-  return row >= 0 && row < origins.time.length ? exportTimestamp(origins.time[row], style) : ''
+  const o = origins ? originOf(firstTarget, origins) : null
+  if (!o) return ''
+  return o.time === null ? String(o.row) : exportTimestamp(o.time, style)
 }
 
 function inferredStyle(sets: ForecastColumns[]): TimeStyle {

@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
 import {
   launchBrowser,
   removeDir,
@@ -19,6 +18,7 @@ import {
   type Server,
 } from './helpers/app'
 import { dropFile, notice } from './helpers/flows'
+import { readableText } from './helpers/readable'
 
 let server: Server
 let browser: Browser
@@ -72,17 +72,6 @@ afterAll(async () => {
   await server?.stop()
   removeDir(dir)
 })
-
-/** The text of the view on screen, checked for what must never be shown. */
-async function readableText(page: Page): Promise<string> {
-  const text = await page.locator('main, .view').first().innerText()
-  expect(text).not.toMatch(/\bNaN\b|\bundefined\b|Infinity|\binf\b/)
-  expect(text).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/) // raw ISO timestamps
-  expect(text).not.toMatch(/\d\.\d+\.\d/) // "27.692.1875": two decimal points
-  expect(text).not.toMatch(/\d+(\.\d+)? ms\b/) // raw millisecond durations
-  expect(text).not.toMatch(/\d\.\d{7,}/) // seven or more decimals
-  return text
-}
 
 describe('readable on unfamiliar files', () => {
   it('decimal-year time: the cadence in trading days, the range as decimal years', async () => {

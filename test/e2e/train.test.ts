@@ -22,7 +22,7 @@ import {
   type Server,
 } from './helpers/app'
 import { tapEvents, type EventTap } from './helpers/events'
-import { openWithPicker, setNumber } from './helpers/flows'
+import { openWithPicker, runAction, setNumber } from './helpers/flows'
 
 let server: Server
 let browser: Browser
@@ -331,10 +331,7 @@ describe('Train and Results', () => {
     await expect.poll(() => rows.count()).toBe(3) // the queued one, the first, the small one
     expect(await rows.first().getByTestId('run-status-cell').innerText()).toBe('cancelled')
     expect(await rows.nth(1).getByTestId('run-status-cell').innerText()).toBe('running')
-    await rows
-      .first()
-      .getByRole('button', { name: /^Delete run/ })
-      .click()
+    await runAction(page, rows.first(), /^Delete run/)
     await page
       .getByRole('dialog', { name: 'Delete run?' })
       .getByRole('button', { name: 'Delete' })
@@ -415,7 +412,7 @@ describe('Train and Results', () => {
       )
       .toBeGreaterThanOrEqual(1)
     await row.getByRole('button', { name: 'Open' }).click()
-    await again.getByTestId('predict-with-model').click()
+    // Its Results forecast with the checkpoint on opening: no button to find first.
     await expect
       .poll(() => again.getByTestId('forecast-chart').getAttribute('data-rendered'), {
         timeout: 60_000,
@@ -439,14 +436,14 @@ describe('Train and Results', () => {
     const cancelled = runs
       .locator('tbody tr')
       .filter({ has: page.getByText('cancelled', { exact: true }) })
-    await cancelled.getByRole('button', { name: /^Delete run/ }).click()
+    await runAction(page, cancelled, /^Delete run/)
     const dialog = page.getByRole('dialog', { name: 'Delete run?' })
     expect(await dialog.innerText()).toMatch(
       /its forecasts and its model\? This cannot be undone\./,
     )
     await dialog.getByRole('button', { name: 'Cancel' }).click()
     expect(await runs.locator('tbody tr').count()).toBe(3)
-    await cancelled.getByRole('button', { name: /^Delete run/ }).click()
+    await runAction(page, cancelled, /^Delete run/)
     await dialog.getByRole('button', { name: 'Delete' }).click()
     await expect
       .poll(() => runs.getByTestId('run-status-cell').allInnerTexts())
@@ -466,7 +463,7 @@ describe('Train and Results', () => {
     const doneRow = runs
       .locator('tbody tr')
       .filter({ has: page.getByText('done', { exact: true }) })
-    await doneRow.getByRole('button', { name: 'Rename', exact: true }).click()
+    await runAction(page, doneRow, 'Rename')
     const runField = doneRow.getByRole('textbox')
     await runField.fill('T in 1 h, first try')
     await runField.press('Enter')

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { parseCsv } from '../../src/shared/csv'
 import { experimentWindows } from '../../src/shared/windows/experiment'
 import { DEFAULT_WINDOW } from '../../src/shared/windows/config'
 import { summarizeModel, presetSpec } from '../../src/shared/models'
@@ -46,6 +47,18 @@ describe('defaultDraft', () => {
     expect(draft.experiment.seasonRows).toBe(144)
     expect(draft.training.batchSize).toBe(256)
     expect(draft.model.preset).toBe('lstm')
+  })
+  it("leaves R's row names out: neither the target nor a feature", () => {
+    const eu = parseCsv(
+      '"","time","DAX","SMI"\n"1",1991.49615384615,1628.75,1678.1\n"2",1991.5,1613.63,1688.5\n"3",1991.50384615385,1606.51,1678.6\n',
+      { fileName: 'eustock.csv' },
+    ).dataset
+    const draft = defaultDraft(eu, null)
+    expect(draft.experiment.target).toBe('DAX')
+    expect(draft.experiment.features).toEqual(['DAX', 'SMI'])
+    // a counter alone is still the target, and then its own feature
+    const lone = parseCsv('n\n1\n2\n3\n', { fileName: 'n.csv' }).dataset
+    expect(defaultDraft(lone, null).experiment).toMatchObject({ target: 'n', features: ['n'] })
   })
   it('sizes a window of consecutive rows to short data, target right after it, with windows in every split', () => {
     const d = dataset(144, null)

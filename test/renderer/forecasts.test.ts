@@ -6,8 +6,10 @@ import {
   forecastsCsv,
   histogram,
   splitByRows,
+  splitByStarts,
   valueRows,
 } from '../../src/renderer/src/lib/forecasts'
+import { experimentWindows } from '../../src/shared/windows/experiment'
 import { actualVsPredictedOption, predictionOption } from '../../src/renderer/src/lib/results'
 
 const T0 = Date.UTC(2016, 6, 10, 14, 50)
@@ -142,6 +144,31 @@ describe('splitByRows', () => {
   })
 })
 
+describe('splitByStarts', () => {
+  it('keeps the windows the engine used: a window reading training rows is not a validation window', () => {
+    // 20 rows, train 0–9, validation 10–14, test 15–19; windows of 3 rows, delay 3, one every row.
+    const windows = experimentWindows(
+      20,
+      { sequenceLength: 3, samplingRate: 1, sequenceStride: 1, delay: 3, horizon: 1 },
+      { train: 0.5, val: 0.25 },
+    )
+    // By hand: validation windows start at 10, 11, 12 (rows 10–14 only) → targets 13, 14, 15.
+    expect(Array.from(windows.starts.val)).toEqual([10, 11, 12])
+    // model:predict forecasts every window: targets 3 … 19.
+    const all = forecast(
+      Array.from({ length: 17 }, (_, k) => k + 3),
+      1,
+      false,
+    )
+    const parts = splitByStarts(all, windows.starts, 3)
+    expect(Array.from(firstRows(parts.val!))).toEqual([13, 14, 15])
+    // By target row, targets 10–12 (windows starting in training rows 7–9) were validation too.
+    const byRows = splitByRows(all, windows.ranges)
+    expect(Array.from(firstRows(byRows.val!))).toEqual([10, 11, 12, 13, 14])
+    expect(Array.from(parts.val!.actual)).toEqual(Array.from(all.actual.subarray(10, 13)))
+  })
+})
+
 describe('histogram', () => {
   it('counts finite values into equal bins over their range', () => {
     const h = histogram([0, 1, 2, 3, 4, NaN, Infinity, 4], 4)
@@ -201,5 +228,44 @@ describe('actual vs predicted chart', () => {
     expect(series.map((s) => s.name)).toEqual(['actual', 'predicted: LSTM(16)'])
     expect(series[0].markLine).toBeUndefined()
     expect(series[1].data.length).toBe(8)
+  })
+})
+
+describe('the tooltip of a multi-step run', () => {
+  type Tooltip = { formatter?: (p: unknown) => string }
+  // Windows of 3 rows with delay 3 (lead 1): the window ending at row r forecasts rows r+1 … r+H.
+  const test = forecast([20, 21], 2, false)
+  const origins = { lead: 1, time: Float64Array.from({ length: 30 }, (_, i) => T0 + i * STEP) }
+  const style = { kind: 'calendar', precision: 'minute' } as const
+
+  it('names the forecast origin of the point under the pointer, as the CSV origin column', () => {
+    const option = actualVsPredictedOption('run', { test }, 1, [], null, style, null, origins)
+    const { formatter } = option.tooltip as Tooltip
+    // Step 2 of the second test window: target row 22 (21 + 1), made at row 21 − 1 = 20.
+    const html = formatter!([
+      {
+        seriesId: 'actual:test',
+        seriesName: 'actual',
+        dataIndex: 1,
+        value: [T0 + 22 * STEP, 21.1],
+      },
+      {
+        seriesId: 'predicted:test',
+        seriesName: 'predicted: run',
+        dataIndex: 1,
+        value: [T0 + 22 * STEP, 20.642857],
+      },
+    ])
+    expect(html).toContain('>2016-07-10 18:30<') // T0 + 22 × 10 min
+    expect(html).toContain('step 2 of the forecast made at 2016-07-10 18:10') // row 20
+    expect(html).toContain('<b>20.64</b>')
+  })
+
+  it('one-step runs and runs without origins keep the plain tooltip', () => {
+    const one = forecast([20, 21], 1, false)
+    const plain = actualVsPredictedOption('run', { test: one }, 0, [], null, style, null, origins)
+    expect((plain.tooltip as Tooltip).formatter).toBeUndefined()
+    const none = actualVsPredictedOption('run', { test }, 1, [], null, style, null, null)
+    expect((none.tooltip as Tooltip).formatter).toBeUndefined()
   })
 })

@@ -274,6 +274,30 @@ describe('run report', () => {
     expect(svg).toContain('>2013-09-15<') // first x label: the date, no clock time
     expect(svg).toContain('>2013-09-18<')
   })
+  it('writes each metric column in one style, as the app: "2.6300" under "2.5760", never "2.63"', () => {
+    const m = (mae: number, rmse: number, mape: number) => ({
+      mae,
+      rmse,
+      mape,
+      smape: mape,
+      mase: mae / 2,
+      n: 1687,
+    })
+    const withBaselines = structuredClone(run)
+    withBaselines.baselines = {
+      naive: { val: m(2.111, 2.576, 11.45) },
+      'seasonal-naive': { val: m(2.144, 2.63, 11.3) },
+      mean: { val: m(5.322, 6.132, 25.99) },
+    } as unknown as RunRecord['baselines']
+    const html = runReportHtml(withBaselines, { ms: 10 * MIN })
+    const table = html.slice(
+      html.indexOf('<th>Naive</th>'),
+      html.indexOf('</table>', html.indexOf('<th>Naive</th>')),
+    )
+    expect(table).toContain('<th>Naive</th><td>2.1110</td><td>2.5760</td><td>11.450</td>')
+    expect(table).toContain('<th>Seasonal naive</th><td>2.1440</td><td>2.6300</td><td>11.300</td>')
+    expect(table).toContain('<td>1,687</td>')
+  })
   it('draws one polyline per series with a point per epoch', () => {
     const svg = curvesSvg(run.history, [{ key: 'loss', label: 'loss', color: '#000' }])
     expect(svg.match(/<polyline/g)).toHaveLength(1)

@@ -5,7 +5,12 @@ import { modelColumns } from '../../src/shared/checks/dataset-fit'
 import type { ModelManifest } from '../../src/shared/manifest'
 import type { ForecastSet } from '../../src/shared/run'
 import type { Dataset } from '../../src/shared/series/dataset'
-import { futureContext, predictData, predictionWindows } from '../../src/renderer/src/lib/predict'
+import {
+  datasetForModel,
+  futureContext,
+  predictData,
+  predictionWindows,
+} from '../../src/renderer/src/lib/predict'
 import { requestData } from '../../src/renderer/src/lib/run-data'
 
 const T0 = Date.UTC(2017, 0, 1)
@@ -188,5 +193,31 @@ describe('requestData with one-hot columns', () => {
     expect(thrown(() => requestData(dataset(3), [], ['p'])).message).toBe(
       'new.csv has no text column "p" to one-hot encode. Pick the one-hot columns again in the Experiment view.',
     )
+  })
+})
+
+describe('the dataset offered for a model', () => {
+  const cols = (...names: string[]) => names.map((name) => ({ name, kind: 'numeric' }))
+  const stocks = { id: 'eu', columns: [{ name: 'time', kind: 'datetime' }, ...cols('DAX', 'SMI')] }
+  const weather = { id: 'sea', columns: cols('temp_max', 'wind') }
+  const copy = { id: 'sea2', columns: cols('temp_max', 'wind') }
+  const textual = { id: 'txt', columns: [{ name: 'temp_max', kind: 'text' }, ...cols('wind')] }
+  const all = [stocks, textual, copy, weather]
+  const needs = ['temp_max', 'wind']
+
+  it('keeps the chosen dataset while it has every column the model reads', () => {
+    expect(datasetForModel(needs, 'sea2', 'sea', all)).toBe('sea2')
+  })
+
+  it('a weather model with the stock file chosen: its own training dataset instead', () => {
+    expect(datasetForModel(needs, 'eu', 'sea', all)).toBe('sea')
+  })
+
+  it('its own dataset deleted: the first that fits (a text column of the name does not)', () => {
+    expect(datasetForModel(needs, 'eu', 'gone', all)).toBe('sea2')
+  })
+
+  it('none fits: the choice stays, so the view can say what is missing', () => {
+    expect(datasetForModel(['p'], 'eu', 'sea', all)).toBe('eu')
   })
 })

@@ -111,6 +111,35 @@ describe('report intervals', () => {
     expect(long.match(/<polygon class="band"/g)).toHaveLength(2)
   })
 
+  it('the test band and the future band are two polygons, not one across the rows between', () => {
+    const test = {
+      horizon: 1,
+      rowIndex: Int32Array.of(10, 11),
+      timestamps: null,
+      actual: Float64Array.of(4, 5),
+      predicted: Float64Array.of(4.5, 5.5),
+      lower: Float64Array.of(3, 4),
+      upper: Float64Array.of(6, 7),
+    }
+    const future = {
+      // More points than FUTURE_MARKERS: drawn as a line over its own band.
+      horizon: FUTURE_MARKERS + 1,
+      fromRow: 20,
+      rowIndex: Int32Array.from({ length: FUTURE_MARKERS + 1 }, (_, i) => 20 + i),
+      timestamps: null,
+      predicted: new Float64Array(FUTURE_MARKERS + 1).fill(6),
+      lower: new Float64Array(FUTURE_MARKERS + 1).fill(2),
+      upper: new Float64Array(FUTURE_MARKERS + 1).fill(10),
+    }
+    const svg = forecastSvg(test, future, null, 760, 260, '90 % interval')
+    const polygons = [...svg.matchAll(/<polygon class="band"[^>]*points="([^"]+)"/g)]
+    expect(polygons).toHaveLength(2)
+    // x from row 10 (64) to row 32 (744): the test band ends at row 11, the future's starts at 20
+    const xs = (k: number) => polygons[k][1].split(' ').map((p) => Number(p.split(',')[0]))
+    expect(Math.max(...xs(0))).toBeCloseTo(64 + (1 / 22) * 680, 1)
+    expect(Math.min(...xs(1))).toBeCloseTo(64 + (10 / 22) * 680, 1)
+  })
+
   it('an unbounded interval breaks the band into the finite runs', () => {
     const X = (v: number) => v.toFixed(1)
     const Y = (v: number) => v.toFixed(1)

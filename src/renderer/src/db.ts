@@ -398,6 +398,46 @@ export async function write<T>(what: string, fn: () => Promise<T>): Promise<T> {
 
 // ───────────────────────────── datasets ─────────────────────────────
 
+/**
+ * The Library's dataset holding exactly these rows, if any: same file name, columns and time
+ * column, no repairs since, and byte-identical column data. Opening a file a second time then
+ * opens that dataset, with its runs, instead of a copy that has none (whose runs' names would
+ * repeat the first copy's, as "LSTM(16) → temp_max" twice in the run pickers).
+ */
+export async function findSameDataset(
+  dataset: Dataset,
+  database?: SeqcastDB,
+): Promise<DatasetRecord | null> {
+  const d = database ?? db()
+  const metas = JSON.stringify(dataset.columns.map(columnMeta))
+  const candidates = await d.datasets
+    .filter(
+      (r) =>
+        r.fileName === dataset.name &&
+        r.rowCount === dataset.rowCount &&
+        r.timeColumn === dataset.timeColumn &&
+        r.repairs.length === 0 &&
+        JSON.stringify(r.columns) === metas,
+    )
+    .toArray()
+  if (candidates.length === 0) return null
+  const fresh = dataset.columns.map((c) => new Uint8Array(columnBytes(c)))
+  for (const candidate of candidates) {
+    const stored = await d.columns.where('datasetId').equals(candidate.id).sortBy('index')
+    const same =
+      stored.length === fresh.length &&
+      stored.every((c, i) => {
+        const a = new Uint8Array(c.data)
+        const b = fresh[i]
+        if (a.length !== b.length) return false
+        for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false
+        return true
+      })
+    if (same) return candidate
+  }
+  return null
+}
+
 function columnBytes(column: Column): ArrayBuffer {
   const values = column.kind === 'text' ? column.codes : column.values
   // A copy: the stored buffer must hold exactly this column, not a larger shared buffer.

@@ -65,11 +65,57 @@ export function constantColumnIssues(dataset: Dataset): ImportIssue[] {
   }))
 }
 
-/** The default target: the first numeric column that is not constant (else the first numeric). */
+/** Names of calendar fields a file may carry next to its time column (NOAA's year, month …). */
+const CALENDAR_FIELD =
+  /^(year|yr|month|mon|mo|day|dd|hour|hr|minute|min|week|weekday|dow|doy|quarter|qtr)$/i
+
+/** Whether values count rows: 0, 1, 2 … or 1, 2, 3 … (R's write.csv puts its row names first). */
+function countsRows(v: Float64Array): boolean {
+  if (v.length < 2 || (v[0] !== 0 && v[0] !== 1)) return false
+  for (let i = 1; i < v.length; i++) if (v[i] !== v[0] + i) return false
+  return true
+}
+
+/**
+ * Numeric columns that only count rows (R's row names): not a quantity to forecast, and as a
+ * feature a trend the validation and test rows leave the training range of.
+ */
+export function rowCounterColumns(dataset: Dataset): string[] {
+  return dataset.columns
+    .filter((c) => c.kind === 'numeric' && countsRows(c.values))
+    .map((c) => c.name)
+}
+
+/**
+ * Numeric columns that label rows rather than measure anything: a row counter and whole-number
+ * calendar fields (a `month` of 1 … 12 beside NOAA's `decimal date`). Forecasting one is never
+ * what a person meant.
+ */
+export function rowLabelColumns(dataset: Dataset): string[] {
+  const counters = new Set(rowCounterColumns(dataset))
+  const out: string[] = []
+  for (const c of dataset.columns) {
+    if (c.kind !== 'numeric' || c.values.length < 2) continue
+    const whole = c.values.every((x) => Number.isInteger(x))
+    if (counters.has(c.name) || (whole && CALENDAR_FIELD.test(c.name.trim()))) out.push(c.name)
+  }
+  return out
+}
+
+/**
+ * The default target: the first numeric column that is neither constant nor a row label (row
+ * counter, calendar field); else the first that is not constant; else the first numeric.
+ */
 export function defaultTargetColumn(dataset: Dataset): string {
   const numeric = dataset.columns.filter((c) => c.kind === 'numeric').map((c) => c.name)
   const constant = new Set(constantColumns(dataset))
-  return numeric.find((n) => !constant.has(n)) ?? numeric[0] ?? ''
+  const labels = new Set(rowLabelColumns(dataset))
+  return (
+    numeric.find((n) => !constant.has(n) && !labels.has(n)) ??
+    numeric.find((n) => !constant.has(n)) ??
+    numeric[0] ??
+    ''
+  )
 }
 
 /** The normalization a model's output needs, or null when any will do (linear outputs). */

@@ -400,32 +400,43 @@ export function numericToTime(
     }
     return
   }
-  // snap to months only when every value is near a twelfth and distinct values stay distinct
-  let monthly = true
-  const seen = new Map<number, number>()
-  for (let i = 0; i < count && monthly; i++) {
-    const v = values[i]
-    if (Number.isNaN(v)) continue
-    const f = (v - Math.floor(v)) * 12
-    if (Math.abs(f - Math.round(f)) > 0.06) monthly = false
-    const month = Math.floor(v) * 12 + Math.round(f)
-    const other = seen.get(month)
-    if (other !== undefined && other !== v) monthly = false
-    seen.set(month, v)
-  }
+  // Snap to months only when every value is near a twelfth (R's ts: 1959, 1959.0833 …) or
+  // every value is near the middle of a twelfth (NOAA's mid-month "decimal date": 1958.2027 for
+  // March 15, 1958.2083 for (3 − 0.5) / 12), and distinct values stay distinct months.
+  const start = monthOf(values, count, 0)
+  const monthly = start ? start : monthOf(values, count, 0.5)
   for (let i = 0; i < count; i++) {
     const v = values[i]
     if (Number.isNaN(v)) continue
     if (monthly) {
-      let y = Math.floor(v)
-      let m = Math.round((v - y) * 12) + 1
-      if (m === 13) {
-        y++
-        m = 1
-      }
-      values[i] = daysFromCivil(y, m, 1) * MS_PER_DAY
+      const index = monthly.get(v)!
+      values[i] = daysFromCivil(Math.floor(index / 12), (index % 12) + 1, 1) * MS_PER_DAY
     } else {
       values[i] = decimalYearToMs(v)
     }
   }
+}
+
+/**
+ * Each decimal year's month (year · 12 + month − 1) when every value lies within a tolerance of
+ * `offset` twelfths into its month (0: month starts, ±0.06; 0.5: mid-month, ±0.17, which holds
+ * day-based mid-month fractions of 28- to 31-day months), and no two values share a month;
+ * else null.
+ */
+function monthOf(values: Float64Array, count: number, offset: 0 | 0.5): Map<number, number> | null {
+  const tolerance = offset === 0 ? 0.06 : 0.17
+  const months = new Map<number, number>()
+  const taken = new Set<number>()
+  for (let i = 0; i < count; i++) {
+    const v = values[i]
+    if (Number.isNaN(v) || months.has(v)) continue
+    const f = (v - Math.floor(v)) * 12 - offset
+    const nearest = Math.round(f)
+    if (Math.abs(f - nearest) > tolerance) return null
+    const month = Math.floor(v) * 12 + nearest
+    if (taken.has(month)) return null
+    taken.add(month)
+    months.set(v, month)
+  }
+  return months
 }

@@ -12,7 +12,7 @@
  * `totalBytes` known, each column is one allocation sized from the sample's bytes per row.
  */
 import { SeqcastError } from '../errors'
-import type { Column, Dataset } from '../series/dataset'
+import type { Column, Dataset, DatetimeColumn } from '../series/dataset'
 import { analyzeTimes, setTimeColumn, type TimeAxisReport } from '../series/time-axis'
 import { groupDigits } from './bytes'
 import { buildColumn } from './column-builders'
@@ -154,8 +154,12 @@ export class CsvStreamParser {
         reports[i] = { ...columnReport(sink, converted, n, lineOf), textCells: undefined }
       }
     } else {
-      const dated = columns.filter((c) => c.kind === 'datetime')
-      const chosen = dated.find((c) => isTimeLikeName(c.name)) ?? dated[0]
+      // A column whose times never repeat wins over one that repeats (NOAA's `year` beside its
+      // `decimal date`: the year names only the row's year, 12 rows share it); then a time-like name.
+      const dated = columns.filter((c): c is DatetimeColumn => c.kind === 'datetime')
+      const distinct = dated.filter((c) => neverRepeats(c.values))
+      const pool = distinct.length > 0 ? distinct : dated
+      const chosen = pool.find((c) => isTimeLikeName(c.name)) ?? pool[0]
       if (chosen) dataset = { ...dataset, timeColumn: chosen.name }
       else {
         const fix = 'Choose a time column if one holds times in a format Seqcast did not recognise.'
@@ -195,4 +199,21 @@ export class CsvStreamParser {
     }
     return { dataset, report, rowLines }
   }
+}
+
+/** Whether the times (NaN skipped) strictly increase or strictly decrease: no time repeats. */
+function neverRepeats(values: Float64Array): boolean {
+  let prev = NaN
+  let dir = 0
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]
+    if (v !== v) continue
+    if (prev === prev) {
+      const d = Math.sign(v - prev)
+      if (d === 0 || (dir !== 0 && d !== dir)) return false
+      dir = d
+    }
+    prev = v
+  }
+  return true
 }

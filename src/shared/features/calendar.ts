@@ -34,7 +34,7 @@ export const CALENDAR_FEATURES: readonly CalendarFeature[] = ['hour', 'dow', 'do
 /** `auto` chooses by cadence and span (`chooseCalendarFeatures`); `none`; or an explicit list. */
 export type CalendarSetting = 'auto' | 'none' | CalendarFeature[]
 
-type Cadence = Pick<TimeCadence, 'ms' | 'months' | 'monthEnd' | 'label'>
+type Cadence = Pick<TimeCadence, 'ms' | 'months' | 'monthEnd' | 'label' | 'perYear'>
 
 const YEAR_DAYS = 365
 const PERIOD_MS: Record<CalendarFeature, number> = {
@@ -154,6 +154,10 @@ export function chooseCalendarFeatures(
         skipped.push(`${LABEL[f]} (${LABEL[cadence.months > 0 ? 'month' : 'doy']} covers it)`)
       } else if (!cycleLongerThanCadence(f, cadence)) {
         skipped.push(`${LABEL[f]} (${cadence.label} data)`)
+      } else if (cadence.perYear !== undefined && (f === 'hour' || f === 'dow')) {
+        // R's 260-a-year "trading days" sit 1.4 days apart on the clock: their weekday and
+        // hour say nothing about the trading day
+        skipped.push(`${LABEL[f]} (time in decimal years: rows fall at fractions of a year)`)
       } else if (!(spanMs >= PERIOD_MS[f])) {
         skipped.push(`${LABEL[f]} (the training rows span less than a ${CYCLE[f]})`)
       } else {

@@ -18,7 +18,7 @@ export interface NumericStats {
 
 /** Values that data loggers and exports commonly write for "no reading". */
 export const DEFAULT_SENTINEL_CANDIDATES: readonly number[] = [
-  -9999, -999, -99999, -999999, 9999, 99999, 999999, -9999.9, -999.9, 9999.9,
+  -9999, -999, -99999, -999999, 9999, 99999, 999999, -9999.9, -999.9, 9999.9, -99.99, -99.9,
 ]
 
 export function numericStats(values: ArrayLike<number>, length = values.length): NumericStats {

@@ -19,7 +19,7 @@ import {
   timePrecision,
 } from './calendar'
 import type { Column, Dataset, DatetimeColumn } from './dataset'
-import { MS_PER_YEAR, yearFractionLabel } from '../format/duration'
+import { MS_PER_YEAR, formatDuration, yearFractionLabel } from '../format/duration'
 import { msToDecimalYear } from '../format/time'
 import {
   detectDateFormat,
@@ -106,7 +106,9 @@ export function cadenceLabel(ms: number): string {
       return `${k} ${k === 1 ? one : many}`
     }
   }
-  return `${ms} ms`
+  // No whole unit (a decimal-year step in ms, float noise included): human units, never
+  // "2626948800.000244 ms".
+  return formatDuration(ms)
 }
 
 export function calendarLabel(months: number): string {

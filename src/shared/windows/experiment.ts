@@ -32,13 +32,35 @@ export function experimentWindows(
   const ranges = splitRows(rowCount, split)
   const dataLength = rowCount - rowsReservedForTargets(window)
   if (dataLength <= 0) {
+    // Windows read the first N − delay − H + 1 rows only (Keras' data[:-delay]), so one window
+    // needs (L − 1)·R + delay + H rows, and the delay at least the window's span (L − 1)·R + 1.
+    const { sequenceLength: L, samplingRate: R, horizon: H } = window
+    const maxDelay = rowCount - H - (L - 1) * R
+    const minDelay = windowSpan(L, R)
+    const targets = H > 1 ? `its ${H} targets` : 'its target'
+    if (maxDelay < minDelay) {
+      // Lowering the delay cannot help: the window itself is too long for the data.
+      const most = Math.max(1, Math.floor((rowCount - H - 1) / (2 * R)) + 1)
+      throw new SeqcastError(
+        'window',
+        `Sequence length of ${fmt(L)} rows: the data has ${fmt(rowCount)} rows, too few for one window of ${fmt(L)} rows and ${targets}, ` +
+          `whatever the delay (it must be at least ${fmt(minDelay)} rows to put the target after the window). ` +
+          `Shorten the window to a sequence length of at most ${fmt(most)}, with a delay of ${fmt(windowSpan(most, R))} rows.`,
+        {
+          setting: 'sequenceLength',
+          settings: ['sequenceLength', 'delay'],
+          rowCount,
+          sequenceLength: L,
+          delay: window.delay,
+        },
+      )
+    }
     throw new SeqcastError(
       'window',
-      `Delay: the data has ${fmt(rowCount)} rows, but a delay of ${fmt(window.delay)} rows` +
-        (window.horizon > 1 ? ` and a horizon of ${window.horizon}` : '') +
-        ` leaves no row to read windows from (every window needs its target inside the data). ` +
-        `Lower the delay${window.horizon > 1 ? ' or the horizon' : ''} below ${fmt(rowCount - window.horizon + 1)} rows.`,
-      { setting: 'delay', rowCount, delay: window.delay, horizon: window.horizon },
+      `Delay of ${fmt(window.delay)} rows: the data has ${fmt(rowCount)} rows, too few for a window of ${fmt(L)} rows and ${targets} ` +
+        `that far ahead (every window needs its target inside the data). ` +
+        `Lower the delay to at most ${fmt(maxDelay)} rows${H > 1 ? ', or the horizon' : ''}.`,
+      { setting: 'delay', rowCount, delay: window.delay, horizon: H },
     )
   }
   const starts = {} as Record<SplitName, Int32Array>

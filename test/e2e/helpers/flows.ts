@@ -48,3 +48,20 @@ export async function notice(page: Page, title: string | RegExp): Promise<string
   await n.waitFor()
   return n.innerText()
 }
+
+/**
+ * Clicks one of a Library run's rarer actions (Duplicate settings, Rename, Delete), which sit
+ * behind the row's "⋯" button so the table fits 1280 px without a sideways scroll.
+ */
+export async function runAction(
+  page: Page,
+  row: Locator,
+  name: string | RegExp,
+  exact = typeof name === 'string',
+): Promise<void> {
+  await row.getByRole('button', { name: /^More actions for run/ }).click()
+  await page
+    .getByRole('group', { name: /^More actions for run/ })
+    .getByRole('button', { name, exact })
+    .click()
+}

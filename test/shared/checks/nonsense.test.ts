@@ -13,6 +13,7 @@ import {
   naiveVerdict,
   outputNormalization,
   outsideTrainingRange,
+  rowLabelColumns,
   runWarnings,
 } from '../../../src/shared/checks/nonsense'
 import { checkRun } from '../../../src/shared/checks/run'
@@ -45,12 +46,39 @@ function experiment(over: Partial<ExperimentConfig> = {}): ExperimentConfig {
 describe('constant columns', () => {
   it('a meter that reads 0 in every row is flagged and never the default target', () => {
     expect(constantColumns(meters)).toEqual(['meter0'])
-    expect(defaultTargetColumn(meters)).toBe('t')
+    // t counts rows 1, 2, 3: a label, not a quantity (see the row-label test below)
+    expect(defaultTargetColumn(meters)).toBe('meter1')
     const noTime = parseCsv('meter0,meter1\n0,5\n0,7\n', { fileName: 'm.csv' }).dataset
     expect(defaultTargetColumn(noTime)).toBe('meter1')
     expect(constantColumnMessage(noTime, 'meter0')).toMatch(
       /^Column "meter0" is constant \(every value is 0\).*not offered as the default target/,
     )
+  })
+})
+
+describe('row labels are never the default target', () => {
+  it("R's row names (1, 2, 3 …) before the time: the first measured column is the target", () => {
+    const r = parseCsv(
+      '"","time","DAX","SMI"\n"1",1991.49615384615,1628.75,1678.1\n"2",1991.5,1613.63,1688.5\n"3",1991.50384615385,1606.51,1678.6\n',
+      { fileName: 'eustock.csv' },
+    ).dataset
+    expect(rowLabelColumns(r)).toEqual(['column 1'])
+    expect(defaultTargetColumn(r)).toBe('DAX')
+  })
+
+  it("NOAA's year and month beside the decimal date: the average is the target", () => {
+    const co2 = parseCsv(
+      'year,month,decimal date,average\n1958,3,1958.2083,315.7\n1958,4,1958.2917,317.45\n1958,5,1958.375,317.51\n',
+      { fileName: 'co2.csv' },
+    ).dataset
+    expect(rowLabelColumns(co2)).toContain('month')
+    expect(defaultTargetColumn(co2)).toBe('average')
+  })
+
+  it('a measured column of whole numbers that only looks like a counter somewhere is kept', () => {
+    const d = parseCsv('t,count\n1,1\n2,2\n3,4\n', { fileName: 'c.csv' }).dataset
+    expect(rowLabelColumns(d)).toEqual(['t'])
+    expect(defaultTargetColumn(d)).toBe('count')
   })
 })
 

@@ -294,6 +294,19 @@ describe('time column', () => {
     expect(chosen.report.issues.find((i) => i.code === 'unsorted-time')?.row).toBe(3)
   })
 
+  it("prefers times that never repeat: NOAA's decimal date over its year, -99.99 a sentinel", () => {
+    const csv =
+      'year,month,decimal date,average\n1958,3,1958.2083,315.70\n1958,4,1958.2917,317.45\n' +
+      '1958,5,1958.3750,317.51\n1958,6,1958.4583,-99.99\n1958,7,1958.5417,315.86\n'
+    const r = parse(csv)
+    expect(col(r, 'year').kind).toBe('datetime')
+    expect(r.dataset.timeColumn).toBe('decimal date')
+    expect(r.report.issues.map((i) => i.code)).not.toContain('duplicate-time')
+    const average = r.report.columns.find((c) => c.name === 'average')
+    expect(average?.sentinels).toEqual([{ value: -99.99, count: 1 }])
+    expect(r.report.issues.find((i) => i.code === 'sentinel')?.row).toBe(5) // line 5 of the file
+  })
+
   it('reads unix seconds and decimal years in time-named columns', () => {
     const unix = parse('timestamp,v\n1600000000,1\n1600000060,2\n1600000120,3\n')
     expect(col(unix, 'timestamp').kind).toBe('datetime')
@@ -304,6 +317,30 @@ describe('time column', () => {
     expect(col(r, 'time').kind).toBe('datetime')
     expect(nums(r, 'time')).toEqual([utc(1749, 0, 1), utc(1749, 1, 1), utc(1749, 2, 1)])
     expect(r.report.timeAxis?.cadence?.label).toBe('1 month')
+  })
+
+  it("reads NOAA's mid-month decimal dates as months: a 1 month cadence, no ms, no irregular steps", () => {
+    // NOAA writes the middle of the month from its days (1958.2027 for March 15, 1958) or as
+    // (month − 0.5) / 12 (1958.2083); both are March 1958, then April, May, June.
+    for (const dates of [
+      ['1958.2027', '1958.2877', '1958.3699', '1958.4548'],
+      ['1958.2083', '1958.2917', '1958.3750', '1958.4583'],
+    ]) {
+      const r = parse(
+        `decimal date,average\n${dates.map((d, i) => `${d},${315 + i}`).join('\n')}\n`,
+      )
+      expect(nums(r, 'decimal date')).toEqual([
+        utc(1958, 2, 1),
+        utc(1958, 3, 1),
+        utc(1958, 4, 1),
+        utc(1958, 5, 1),
+      ])
+      expect(r.report.timeAxis?.cadence?.label).toBe('1 month')
+      expect(r.report.timeAxis?.irregularSteps).toBe(0)
+    }
+    // Quarter-of-a-month offsets are neither month starts nor middles: read as exact times.
+    const odd = parse('decimal date,v\n1958.0208,1\n1958.1042,2\n1958.1875,3\n')
+    expect(nums(odd, 'decimal date')[0]).not.toBe(utc(1958, 0, 1))
   })
 
   it('throws a column error naming the columns when the chosen one does not exist', () => {

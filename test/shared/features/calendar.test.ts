@@ -137,6 +137,13 @@ describe('which features', () => {
     expect(pick({ ...monthly, months: 12, label: '1 year' }, 100 * YEAR)).toEqual([])
     expect(pick(monthly, 300 * DAY)).toEqual([])
     expect(pick(null, 0)).toEqual([])
+    // R's EuStockMarkets: 260 rows a year written as decimal years, 1.4 days apart on the clock;
+    // the weekday and hour of such a row mean nothing, the day of year does
+    const trading = { ...fixed(121_292_307, '1/260 year (about 1 trading day)'), perYear: 260 }
+    expect(pick(trading, 3 * YEAR)).toEqual(['doy'])
+    expect(chooseCalendarFeatures('auto', trading, 3 * YEAR).reason).toContain(
+      'day of week (time in decimal years: rows fall at fractions of a year)',
+    )
   })
 
   it('auto says what it chose and why it left the others out', () => {

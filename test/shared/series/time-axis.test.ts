@@ -21,6 +21,8 @@ describe('cadence', () => {
     expect(cadenceLabel(14 * 86_400_000)).toBe('2 weeks')
     expect(cadenceLabel(1000)).toBe('1 s')
     expect(cadenceLabel(250)).toBe('250 ms')
+    // a step of no whole unit (1/12 of a mean year, read from decimal years) in human units
+    expect(cadenceLabel(2626948800.000244)).toBe('30 d 9 h') // 30.40 days: 30 d 9 h 42 min
   })
 
   it('finds the dominant step even with gaps and duplicates', () => {

@@ -134,12 +134,39 @@ describe('requireWindows: too few rows for the window', () => {
     )
   })
 
-  it('rejects a delay longer than the data', () => {
+  it('rejects a delay longer than the data: lower it to what leaves one window', () => {
+    // 500 rows, windows of 2 rows one every 6 (span 7), delay 600. One window needs
+    // (2 − 1)·6 + delay + 1 ≤ 500 rows: delay ≤ 493.
     expect(() =>
       experimentWindows(500, { ...jena, sequenceLength: 2, delay: 600 }, { train: 0.5, val: 0.25 }),
     ).toThrow(
-      /^Delay: the data has 500 rows, but a delay of 600 rows leaves no row to read windows from .* Lower the delay below 500 rows\.$/,
+      'Delay of 600 rows: the data has 500 rows, too few for a window of 2 rows and its target that far ahead ' +
+        '(every window needs its target inside the data). Lower the delay to at most 493 rows.',
     )
+    const one = experimentWindows(
+      500,
+      { ...jena, sequenceLength: 2, delay: 493 },
+      { train: 1 - 1e-9, val: 0 },
+    )
+    expect(one.starts.train.length + one.starts.val.length + one.starts.test.length).toBe(1)
+  })
+
+  it('a window too long for the data: shorten the window, not "lower the delay"', () => {
+    // 1,461 daily rows, windows of 5,000 rows one every row, delay 5,000: no delay can help.
+    // A window of L rows with its target right after needs (L − 1) + L + 1 = 2L rows: L ≤ 730.
+    const w = { sequenceLength: 5000, samplingRate: 1, sequenceStride: 1, delay: 5000, horizon: 1 }
+    expect(() => experimentWindows(1461, w, { train: 0.5, val: 0.25 })).toThrow(
+      'Sequence length of 5,000 rows: the data has 1,461 rows, too few for one window of 5,000 rows and its target, ' +
+        'whatever the delay (it must be at least 5,000 rows to put the target after the window). ' +
+        'Shorten the window to a sequence length of at most 730, with a delay of 730 rows.',
+    )
+    // the advice holds: 729 + 730 + 1 = 1,460 rows, one to spare, so 2 windows (starts 0 and
+    // 1); at 731 rows, 1,462 > 1,461
+    const all = { train: 1 - 1e-9, val: 0 }
+    const fits = experimentWindows(1461, { ...w, sequenceLength: 730, delay: 730 }, all)
+    expect(fits.starts.train.length + fits.starts.test.length).toBe(2)
+    const over = experimentWindows(1461, { ...w, sequenceLength: 731, delay: 731 }, all)
+    expect(over.starts.train.length + over.starts.test.length).toBe(0)
   })
 })
 

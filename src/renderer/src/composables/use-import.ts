@@ -7,7 +7,8 @@ import { reactive } from 'vue'
 import { SeqcastError } from '@shared/errors'
 import { getClient, type PickedFile } from '../api'
 import { newId } from '../api/ids'
-import { saveDataset } from '../db'
+import { findSameDataset, saveDataset } from '../db'
+import { when } from '../lib/format'
 import { useNotices } from './use-notices'
 import { useWorkspace } from './use-workspace'
 
@@ -71,12 +72,15 @@ export function useImport() {
       if (controller.signal.aborted)
         throw new SeqcastError('cancelled', `${file.name}: import cancelled.`)
       job.phase = 'saving'
-      const record = await saveDataset(dataset, report, { id: newId('ds') })
+      const known = await findSameDataset(dataset)
+      const record = known ?? (await saveDataset(dataset, report, { id: newId('ds') }))
       job.phase = 'done'
       if (open) workspace.openDataset(record.id)
       success(
-        `${record.name}: ${record.rowCount.toLocaleString('en-US')} rows × ${record.columns.length} columns saved in the Library.`,
-        'Imported',
+        known
+          ? `${file.name} is already in the Library as "${known.name}" (imported ${when(known.createdAt)}), with the same rows; opened it.`
+          : `${record.name}: ${record.rowCount.toLocaleString('en-US')} rows × ${record.columns.length} columns saved in the Library.`,
+        known ? 'Already in the Library' : 'Imported',
         'import',
       )
       setTimeout(() => remove(id), 4000)

@@ -2,7 +2,7 @@
  * Pure helpers of the Experiment view: a sensible first draft for a dataset, the checked run it
  * starts, one sample's rows for the window chart, and a memory estimate. No DOM, no Vue: unit-tested in test/renderer.
  */
-import { defaultTargetColumn } from '@shared/checks/nonsense'
+import { defaultTargetColumn, rowCounterColumns } from '@shared/checks/nonsense'
 import { checkRun } from '@shared/checks/run'
 import {
   DEFAULT_TRAINING,
@@ -88,6 +88,7 @@ export function defaultDraft(
   const numeric = numericColumns(dataset)
   // Never a constant column (a meter that reads 0 all year) as the default target.
   const target = defaultTargetColumn(dataset)
+  const counters = new Set(rowCounterColumns(dataset))
   const trainRows = Math.floor(dataset.rowCount * DEFAULT_SPLIT.train)
   let window: WindowConfig
   if (cadence && !cadence.months && cadence.ms === 10 * MINUTE && trainRows >= 10 * 858) {
@@ -104,7 +105,9 @@ export function defaultDraft(
   return {
     experiment: {
       target,
-      features: numeric,
+      // not R's row names: a counter read as a feature is a trend outside the training range
+      // (unless it is the target, when nothing else is left)
+      features: numeric.filter((c) => c === target || !counters.has(c)),
       window,
       split: { ...DEFAULT_SPLIT },
       normalization: 'zscore',

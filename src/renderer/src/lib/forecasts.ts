@@ -24,14 +24,40 @@ export function splitByRows(
   f: Forecast,
   ranges: Record<ForecastSplit, { start: number; end: number }>,
 ): Partial<Record<ForecastSplit, Forecast>> {
-  const H = f.horizon
   const first = firstRows(f)
+  return splitWindows(f, (s, k) => first[k] >= ranges[s].start && first[k] < ranges[s].end)
+}
+
+/**
+ * Splits one forecast over all windows (model:predict) into the windows the engine trained and
+ * evaluated on: those starting at a split's window starts (`experimentWindows(...).starts`, a
+ * window reading its split's rows only). A window whose target is in validation but whose rows
+ * begin in training is in neither, as in training, so a checkpoint's validation MAE here is the
+ * one its epoch showed (splitting by target row counted those straddling windows as well).
+ */
+export function splitByStarts(
+  f: Forecast,
+  starts: Record<ForecastSplit, ArrayLike<number>>,
+  delay: number,
+): Partial<Record<ForecastSplit, Forecast>> {
+  const first = firstRows(f)
+  const sets = Object.fromEntries(
+    FORECAST_SPLITS.map((s) => [s, new Set(Array.from(starts[s]))]),
+  ) as Record<ForecastSplit, Set<number>>
+  return splitWindows(f, (s, k) => sets[s].has(first[k] - delay))
+}
+
+function splitWindows(
+  f: Forecast,
+  belongs: (split: ForecastSplit, window: number) => boolean,
+): Partial<Record<ForecastSplit, Forecast>> {
+  const H = f.horizon
+  const n = firstRows(f).length
   const rows = valueRows(f)
   const out: Partial<Record<ForecastSplit, Forecast>> = {}
   for (const s of FORECAST_SPLITS) {
-    const { start, end } = ranges[s]
     const ks: number[] = []
-    for (let k = 0; k < first.length; k++) if (first[k] >= start && first[k] < end) ks.push(k)
+    for (let k = 0; k < n; k++) if (belongs(s, k)) ks.push(k)
     if (ks.length === 0) continue
     const pick = <T extends Float64Array | Int32Array>(src: T, make: (n: number) => T): T => {
       const dst = make(ks.length * H)

@@ -51,3 +51,28 @@ export function futureContext(
     times: times ? times.slice(firstRow, n) : null,
   }
 }
+
+/**
+ * The dataset the Forecast view should offer for a model: the chosen one while it has every
+ * numeric column the model reads; else the model's own training dataset (when still in the
+ * Library); else the first that has them; else the chosen one (the view then says what is
+ * missing). Without this, "Forecast a dataset…" on a weather model kept the stock file picked
+ * the last time, and Forecast failed with "lacks the columns".
+ */
+export function datasetForModel(
+  needs: readonly string[],
+  chosen: string | null,
+  own: string | null,
+  datasets: readonly { id: string; columns: readonly { name: string; kind: string }[] }[],
+): string | null {
+  const fits = (id: string | null) => {
+    const d = id === null ? undefined : datasets.find((x) => x.id === id)
+    return (
+      d !== undefined &&
+      needs.every((n) => d.columns.some((c) => c.name === n && c.kind === 'numeric'))
+    )
+  }
+  if (fits(chosen)) return chosen
+  if (fits(own)) return own
+  return datasets.find((d) => fits(d.id))?.id ?? chosen
+}

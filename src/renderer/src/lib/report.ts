@@ -20,7 +20,7 @@ import {
   type TimeStyle,
 } from '@shared/format'
 import type { RunRecord } from '../db'
-import { escapeHtml, metric, when } from './format'
+import { escapeHtml, formatStyled, metric, numberStyle, when } from './format'
 import { bandName, bandSvg, bandValues, intervalsSection, type BandPoint } from './report-intervals'
 
 const esc = escapeHtml
@@ -95,9 +95,26 @@ export function curvesSvg(
   )
 }
 
-function metricsRows(label: string, m: Metrics | undefined): string {
-  if (!m) return ''
-  return `<tr><th>${esc(label)}</th><td>${metric(m.mae)}</td><td>${metric(m.rmse)}</td><td>${metric(m.mape)}</td><td>${metric(m.smape)}</td><td>${metric(m.mase)}</td><td>${formatCount(m.n)}</td></tr>`
+const METRIC_KEYS = ['mae', 'rmse', 'mape', 'smape', 'mase'] as const
+
+/**
+ * A split's metrics table body: each column in one number style over its rows (as the app's
+ * MetricsTable), so "2.63" never stands under "2.576", nor "11.3" under "11.45".
+ */
+function metricsRows(rows: [label: string, m: Metrics | undefined][]): string {
+  const shown = rows.filter((r): r is [string, Metrics] => r[1] !== undefined)
+  const styles = METRIC_KEYS.map((k) =>
+    numberStyle(
+      shown.map(([, m]) => m[k]),
+      5,
+    ),
+  )
+  return shown
+    .map(
+      ([label, m]) =>
+        `<tr><th>${esc(label)}</th>${METRIC_KEYS.map((k, j) => `<td>${formatStyled(m[k], styles[j])}</td>`).join('')}<td>${formatCount(m.n)}</td></tr>`,
+    )
+    .join('')
 }
 
 /**
@@ -272,11 +289,12 @@ export function runReportHtml(
     layers = `<tr><td colspan="4">${esc((e as Error).message)}</td></tr>`
   }
   const splitSection = (split: 'val' | 'test', label: string) => {
-    const rows =
-      metricsRows('Model', result?.metrics[split]) +
-      metricsRows('Naive', baselines?.naive[split]) +
-      metricsRows('Seasonal naive', baselines?.['seasonal-naive']?.[split]) +
-      metricsRows('Training mean', baselines?.mean[split])
+    const rows = metricsRows([
+      ['Model', result?.metrics[split]],
+      ['Naive', baselines?.naive[split]],
+      ['Seasonal naive', baselines?.['seasonal-naive']?.[split]],
+      ['Training mean', baselines?.mean[split]],
+    ])
     if (!rows) return ''
     const cmp = result?.comparison[split]
     const text = [cmp?.naive?.text, cmp?.['seasonal-naive']?.text].filter(Boolean).join('; ')

@@ -4,12 +4,13 @@
  */
 import type { Forecast, FutureForecast } from '@shared/run'
 import { AXIS_STYLE, PALETTE, type ChartOption } from '../charts/echarts'
-import { histogram, valueRows, type ForecastSplit } from './forecasts'
+import { firstRows, histogram, valueRows, type ForecastSplit } from './forecasts'
+import { originOf, type ForecastOrigins } from '@shared/forecast-csv'
 import { intervalCoverage, levelPercent } from '@shared/intervals'
 import { methodName, type IntervalMethod } from '@shared/forecast/intervals'
 import type { TimeStyle } from '@shared/format'
-import { formatStyled, metric, numberStyle, percent } from './format'
-import { timeAxisText } from './time-style'
+import { count, escapeHtml, formatStyled, metric, numberStyle, percent } from './format'
+import { pointLabel, timeAxisText } from './time-style'
 
 /** The x axis of a chart over time (or rows), its labels in the dataset's time style. */
 function xAxisOf(time: boolean, style: TimeStyle | null): Record<string, unknown> {
@@ -168,6 +169,12 @@ export function actualVsPredictedOption(
    * targets of the last validation windows fall between the two).
    */
   splitAt: number | null = null,
+  /**
+   * Where each window's forecast was made (its last row; see `originsOf`): with a horizon over
+   * one step, the tooltip names it, as the CSV's `origin` column does, since H forecasts of one
+   * target time come from H different windows.
+   */
+  origins: ForecastOrigins | null = null,
 ): ChartOption {
   const time = hasTime(splits)
   const boundary = splitAt ?? testStart(splits)
@@ -191,11 +198,17 @@ export function actualVsPredictedOption(
     seriesName: string,
     color: string,
     width?: number,
+    own = false,
   ) =>
     shown
       .filter((s) => source[s])
-      .map((s) => line(stepSeries(source, step, pick, [s]), seriesName, color, width))
-  const actual = perSplit(splits, 'actual', 'actual', '#64748b')
+      .map((s) => ({
+        ...line(stepSeries(source, step, pick, [s]), seriesName, color, width),
+        // the tooltip finds the split and window of a point by its series id
+        ...(own ? { id: `${pick}:${s}` } : {}),
+      }))
+  const actual = perSplit(splits, 'actual', 'actual', '#64748b', undefined, true)
+  const multiStep = shown.some((s) => (splits[s]?.horizon ?? 1) > 1)
   if (actual.length && boundary !== null) {
     Object.assign(actual[0], {
       markLine: {
@@ -216,6 +229,9 @@ export function actualVsPredictedOption(
       trigger: 'axis',
       confine: true,
       valueFormatter: (v: unknown) => metric(v as number),
+      ...(multiStep && origins
+        ? { formatter: originTooltip(splits, step, origins, time ? timeStyle : null) }
+        : {}),
     },
     xAxis: { ...xAxisOf(time, timeStyle), name: time ? undefined : 'row' },
     yAxis: { type: 'value', scale: true, ...AXIS_STYLE },
@@ -226,7 +242,7 @@ export function actualVsPredictedOption(
     series: [
       ...(level === null ? [] : bandSeries(splits, shown, step, level)),
       ...actual,
-      ...perSplit(splits, 'predicted', `predicted: ${name}`, PALETTE[0], 1.4),
+      ...perSplit(splits, 'predicted', `predicted: ${name}`, PALETTE[0], 1.4, true),
       ...overlays.flatMap((o, i) =>
         perSplit(
           o.splits,
@@ -237,6 +253,50 @@ export function actualVsPredictedOption(
         ),
       ),
     ],
+  }
+}
+
+interface TooltipParam {
+  seriesId?: string
+  seriesName?: string
+  dataIndex: number
+  marker?: string
+  value: [number, number]
+}
+
+/**
+ * The axis tooltip of a multi-step run: the target's time, then "step 3 of the forecast made at
+ * 2015-02-26" (the window's origin), then each series' value.
+ */
+export function originTooltip(
+  splits: Partial<Record<ForecastSplit, Forecast>>,
+  step: number,
+  origins: ForecastOrigins,
+  style: TimeStyle | null,
+): (params: unknown) => string {
+  return (params) => {
+    const list = (Array.isArray(params) ? params : [params]) as TooltipParam[]
+    const shown = list.filter((p) => Array.isArray(p.value) && Number.isFinite(p.value[1]))
+    if (!shown.length) return ''
+    const lines = [`<div>${escapeHtml(pointLabel(shown[0].value[0], style))}</div>`]
+    const own = shown.find((p) => /^(actual|predicted):(val|test)$/.test(p.seriesId ?? ''))
+    const f = own ? splits[own.seriesId!.split(':')[1] as ForecastSplit] : undefined
+    if (own && f) {
+      const first = firstRows(f)[own.dataIndex]
+      const o = first === undefined ? null : originOf(first, origins)
+      if (o) {
+        const at = o.time === null ? `row ${count(o.row)}` : pointLabel(o.time, style)
+        const h = Math.min(step, f.horizon - 1) + 1
+        lines.push(
+          `<div style="color:#64748b">step ${h} of the forecast made at ${escapeHtml(at)}</div>`,
+        )
+      }
+    }
+    for (const p of shown)
+      lines.push(
+        `<div style="display:flex;justify-content:space-between;gap:16px"><span>${p.marker ?? ''}${escapeHtml(p.seriesName ?? '')}</span><b>${escapeHtml(metric(p.value[1]))}</b></div>`,
+      )
+    return lines.join('')
   }
 }
 
