@@ -166,6 +166,7 @@ export function createServices(deps: ServiceDeps): Services {
       const abort = new AbortController()
       jobs.set(jobId, abort)
       const level = (config.intervals ?? DEFAULT_INTERVALS).level
+      const started = performance.now()
       try {
         const result = await deps.engine.backtest(
           datasetFromRunData(data),
@@ -191,6 +192,15 @@ export function createServices(deps: ServiceDeps): Services {
                 phase: 'fold',
                 done: e.phase === 'done' ? e.fold : e.fold - 1,
                 total: e.folds,
+                ...(e.report
+                  ? {
+                      report: {
+                        ...e.report,
+                        level,
+                        seconds: (performance.now() - started) / 1000,
+                      },
+                    }
+                  : {}),
               }),
           },
         )
@@ -267,6 +277,7 @@ async function runArenaJob(
         name: e.name,
         valMae: e.val?.mae ?? null,
         seconds: e.seconds,
+        result: e.result!,
       }),
     onModelSkipped: (model, reason, i, n) =>
       deps.broadcast('arena:progress', { ...at(model, i, n), phase: 'skipped', reason }),

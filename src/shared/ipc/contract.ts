@@ -301,7 +301,14 @@ export interface FileGrant {
 
 /** Events from the main process to every window / browser tab. */
 export interface Events {
-  'job:progress': { jobId: string; phase: string; done: number; total: number }
+  'job:progress': {
+    jobId: string
+    phase: string
+    done: number
+    total: number
+    /** `backtest:run`, after each fold: the report of the folds done so far (the app saves it). */
+    report?: BacktestReport & { level: number | null; seconds: number }
+  }
   'run:progress': RunProgress
   /** A run's stage changed (or, while queued, its place in the queue). */
   'run:state': { runId: string; status: RunStage; position: number | null }

@@ -109,6 +109,17 @@ describe('arena:run', () => {
     expect(mine('arena-1').map((e) => [e.index, e.of])[steps.indexOf('linear done')]).toEqual([
       1, 2,
     ])
+    // Each 'done' event carries the model's whole run (the app saves it at once, so a reload
+    // keeps it): the same package and forecasts as the answer's board.
+    for (const entry of [theta, linear]) {
+      const done = mine('arena-1').find((e) => e.model === entry.model && e.phase === 'done')
+      if (done?.phase !== 'done') throw new Error(`no done event for ${entry.model}`)
+      expect(done.result.metrics.val?.mae).toBe(entry.val!.mae)
+      expect([...done.result.forecasts.val!.predicted]).toEqual([
+        ...entry.result!.forecasts.val!.predicted,
+      ])
+      expect(done.result.artifacts?.manifest).toEqual(entry.result!.artifacts?.manifest)
+    }
   }, 180_000)
 
   it('job:cancel keeps the models that finished and marks the board cancelled', async () => {
