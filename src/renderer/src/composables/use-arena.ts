@@ -271,6 +271,8 @@ async function saveAnswer(
   arena.createdAt = started.createdAt
   await write(`the comparison "${arena.name}"`, () =>
     d.transaction('rw', [d.arenas, d.runs, d.models, d.forecasts], async () => {
+      // Deleted from the Library while it ran: it stays deleted.
+      if (!(await d.arenas.get(arena.id))) return
       for (const run of runs) {
         const saved = await d.runs.get(run.id)
         // Saved as it finished: keep that row (its name may have been changed since).
