@@ -15,9 +15,10 @@ import { resolve } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 import type { ArenaProgress } from '../../src/shared/arena-run'
 import { parseForecastCsv } from '../../src/shared/forecast-csv'
-import { launchBrowser, screenshot, startServer, type Browser, type Server } from './helpers/app'
-import { tapEvents, type EventTap } from './helpers/events'
-import { openWithPicker, setNumber } from './helpers/flows'
+import { screenshot, type Browser, type Server } from './helpers/app'
+import type { EventTap } from './helpers/events'
+import { setNumber } from './helpers/flows'
+import { closeApp, openApp } from './helpers/session'
 
 const CSV = resolve('resources/data/airpassengers_monthly.csv')
 const y = readFileSync(CSV, 'utf8')
@@ -31,19 +32,10 @@ let browser: Browser
 let tap: EventTap
 
 beforeAll(async () => {
-  server = await startServer()
-  tap = await tapEvents(server.url)
-  browser = await launchBrowser()
-  await browser.page.goto(server.url)
-  await openWithPicker(browser.page, CSV)
-  await browser.page.getByTestId('row-count').waitFor()
+  ;({ server, browser, tap } = await openApp({ file: CSV, tap: true }))
 })
 
-afterAll(async () => {
-  tap?.close()
-  await browser?.dispose()
-  await server?.stop()
-})
+afterAll(() => closeApp({ server, browser, tap }))
 
 /** The board's rows as a person reads them: model, val MAE, val vs naive, test MAE, test vs naive. */
 async function boardText(board: Locator): Promise<string[][]> {

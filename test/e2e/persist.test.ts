@@ -16,9 +16,10 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { ArenaProgress } from '../../src/shared/arena-run'
 import type { Events } from '../../src/shared/ipc/contract'
-import { launchBrowser, removeDir, startServer, type Browser, type Server } from './helpers/app'
-import { tapEvents, type EventTap } from './helpers/events'
-import { openWithPicker, setNumber } from './helpers/flows'
+import type { Browser, Server } from './helpers/app'
+import type { EventTap } from './helpers/events'
+import { setNumber } from './helpers/flows'
+import { closeApp, openApp } from './helpers/session'
 
 let server: Server
 let browser: Browser
@@ -31,20 +32,10 @@ beforeAll(async () => {
   const CSV = join(dir, 'sunspots_600.csv')
   const lines = readFileSync(resolve('resources/data/sunspots_monthly.csv'), 'utf8').split('\n')
   writeFileSync(CSV, lines.slice(0, 601).join('\n') + '\n')
-  server = await startServer()
-  tap = await tapEvents(server.url)
-  browser = await launchBrowser()
-  await browser.page.goto(server.url)
-  await openWithPicker(browser.page, CSV)
-  await browser.page.getByTestId('row-count').waitFor()
+  ;({ server, browser, tap } = await openApp({ file: CSV, tap: true }))
 })
 
-afterAll(async () => {
-  tap?.close()
-  await browser?.dispose()
-  await server?.stop()
-  removeDir(dir)
-})
+afterAll(() => closeApp({ server, browser, tap }, dir))
 
 const arenaEvent = (model: string, phase: ArenaProgress['phase']) =>
   tap.waitFor(

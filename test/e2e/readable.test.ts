@@ -10,15 +10,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import {
-  launchBrowser,
-  removeDir,
-  screenshot,
-  startServer,
-  type Browser,
-  type Server,
-} from './helpers/app'
+import { screenshot, type Browser, type Server } from './helpers/app'
 import { dropFile, notice } from './helpers/flows'
+import { closeApp, openApp } from './helpers/session'
 
 let server: Server
 let browser: Browser
@@ -61,17 +55,10 @@ beforeAll(async () => {
     files.pdf,
     '%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
   )
-  server = await startServer()
-  browser = await launchBrowser()
-  await browser.page.goto(server.url)
-  await browser.page.getByTestId('drop-zone').waitFor()
+  ;({ server, browser } = await openApp())
 })
 
-afterAll(async () => {
-  await browser?.dispose()
-  await server?.stop()
-  removeDir(dir)
-})
+afterAll(() => closeApp({ server, browser }, dir))
 
 /** The text of the view on screen, checked for what must never be shown. */
 async function readableText(page: Page): Promise<string> {
