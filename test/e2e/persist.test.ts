@@ -5,6 +5,8 @@
  *   once the first two finished: the Library shows it "interrupted after 2 of 3 models" with
  *   those two on its board, never as running, and its best model opens in Results with its
  *   model exportable;
+ * - a run reloaded while it trains is found again still training (the server trains on): the
+ *   page goes on saving its checkpoints, and once cancelled the run keeps the latest;
  * - a backtest of many slow folds is reloaded once its first fold finished: the Library lists
  *   it under its run as interrupted after the folds that finished, with their per-fold table.
  * Which models and folds finished is read from the engine's own events (on the test's own
@@ -14,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import type { Page } from 'playwright-core'
 import type { ArenaProgress } from '../../src/shared/arena-run'
 import type { Events } from '../../src/shared/ipc/contract'
 import type { Browser, Server } from './helpers/app'
@@ -43,6 +46,35 @@ const arenaEvent = (model: string, phase: ArenaProgress['phase']) =>
     (p) => (p as ArenaProgress).model === model && (p as ArenaProgress).phase === phase,
     120_000,
   )
+
+/** A run as IndexedDB holds it (read with the browser's own API, not the app's). */
+function storedRun(
+  page: Page,
+  runId: string,
+): Promise<{ status: string; checkpointEpoch: number | null; modelId: string | null } | null> {
+  return page.evaluate(
+    (id) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('seqcast')
+        open.onerror = () => reject(open.error)
+        open.onsuccess = () => {
+          const get = open.result.transaction('runs', 'readonly').objectStore('runs').get(id)
+          get.onsuccess = () => {
+            open.result.close()
+            const r = get.result as
+              { status: string; checkpointEpoch: number | null; modelId: string | null } | undefined
+            resolve(
+              r
+                ? { status: r.status, checkpointEpoch: r.checkpointEpoch, modelId: r.modelId }
+                : null,
+            )
+          }
+          get.onerror = () => reject(get.error)
+        }
+      }),
+    runId,
+  )
+}
 
 describe('reloading in the middle of an action', () => {
   it('a comparison reloaded after 2 of its 3 models is kept as interrupted, the 2 openable', async () => {
@@ -121,7 +153,7 @@ describe('reloading in the middle of an action', () => {
     )
   }, 300_000)
 
-  it('a backtest reloaded after its first fold keeps the folds that finished', async () => {
+  it('a run reloaded mid-training trains on; a backtest reloaded after its first fold keeps the folds that finished', async () => {
     const { page } = browser
     // A run whose settings train for long: 2,000 epochs without early stopping, cancelled at
     // once (its settings are what the backtest refits on every fold).
@@ -133,8 +165,24 @@ describe('reloading in the middle of an action', () => {
     if (await early.isChecked()) await early.uncheck()
     await page.getByTestId('start-training').click()
     const first = (await tap.waitFor('run:epoch', () => true, 60_000)) as Events['run:epoch']
+    // Training survives a reload: the server trains on, and the reloaded page finds the run
+    // (not interrupted) and goes on saving its checkpoints. Read from IndexedDB itself: what is
+    // kept is what counts here.
+    await tap.waitFor('run:checkpoint', (c) => c.runId === first.runId, 60_000)
+    const stored = () => storedRun(page, first.runId)
+    await expect.poll(async () => (await stored())?.checkpointEpoch ?? null).not.toBeNull()
+    const before = (await stored())!.checkpointEpoch!
+    await page.reload()
+    await expect
+      .poll(async () => (await stored())?.checkpointEpoch ?? 0, { timeout: 60_000 })
+      .toBeGreaterThan(before)
+    expect((await stored())!.status).toBe('running')
     await page.getByTestId('cancel-run').click()
     await tap.waitFor('run:done', (d) => (d as Events['run:done']).runId === first.runId, 60_000)
+    await expect.poll(async () => (await stored())?.status).toBe('cancelled')
+    const cancelled = (await stored())!
+    expect(cancelled.checkpointEpoch).toBeGreaterThan(before)
+    expect(cancelled.modelId).not.toBeNull()
     await expect.poll(() => page.getByTestId('run-status-chip').innerText()).toBe('cancelled')
     await page.getByTestId('see-results').click()
     await page.getByTestId('backtest').scrollIntoViewIfNeeded()
