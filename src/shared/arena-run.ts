@@ -70,7 +70,17 @@ export type ArenaProgress = {
 } & (
   | { phase: 'start' }
   | { phase: 'epoch'; epoch: number; epochs: number; valMae: number | null }
-  | { phase: 'done'; name: string; valMae: number | null; seconds: number }
+  | {
+      phase: 'done'
+      name: string
+      valMae: number | null
+      seconds: number
+      /**
+       * The model's run (package, history, forecasts), so the app saves each model as it
+       * finishes: a reload or quit half-way through a comparison keeps the ones that finished.
+       */
+      result: RunResult
+    }
   | { phase: 'skipped'; reason: string }
 )
 

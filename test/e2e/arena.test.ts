@@ -14,9 +14,11 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 import type { ArenaProgress } from '../../src/shared/arena-run'
-import { launchBrowser, screenshot, startServer, type Browser, type Server } from './helpers/app'
-import { tapEvents, type EventTap } from './helpers/events'
-import { openWithPicker, setNumber } from './helpers/flows'
+import { parseForecastCsv } from '../../src/shared/forecast-csv'
+import { screenshot, type Browser, type Server } from './helpers/app'
+import type { EventTap } from './helpers/events'
+import { setNumber } from './helpers/flows'
+import { closeApp, openApp } from './helpers/session'
 
 const CSV = resolve('resources/data/airpassengers_monthly.csv')
 const y = readFileSync(CSV, 'utf8')
@@ -30,19 +32,10 @@ let browser: Browser
 let tap: EventTap
 
 beforeAll(async () => {
-  server = await startServer()
-  tap = await tapEvents(server.url)
-  browser = await launchBrowser()
-  await browser.page.goto(server.url)
-  await openWithPicker(browser.page, CSV)
-  await browser.page.getByTestId('row-count').waitFor()
+  ;({ server, browser, tap } = await openApp({ file: CSV, tap: true }))
 })
 
-afterAll(async () => {
-  tap?.close()
-  await browser?.dispose()
-  await server?.stop()
-})
+afterAll(() => closeApp({ server, browser, tap }))
 
 /** The board's rows as a person reads them: model, val MAE, val vs naive, test MAE, test vs naive. */
 async function boardText(board: Locator): Promise<string[][]> {
@@ -247,5 +240,38 @@ describe('Compare models in the app', () => {
     await first.getByTestId('arena-open').click()
     await page.getByTestId('leaderboard').waitFor()
     await expect.poll(() => page.getByTestId('export-model').isDisabled()).toBe(false)
+  }, 60_000)
+
+  it('the ensemble is not one model: the board says so, and exports its forecasts with its own intervals', async () => {
+    const { page } = browser
+    const board = page.getByTestId('leaderboard')
+    expect(await board.getByTestId('ensemble-note').innerText()).toMatch(
+      /^The ensemble is the mean of \w+, \w+, \w+'s forecasts: .* it is not one model, so there is no model file/,
+    )
+    const [d] = await Promise.all([
+      page.waitForEvent('download'),
+      board.getByTestId('ensemble-csv').click(),
+    ])
+    const rows = parseForecastCsv(readFileSync(await d.path(), 'utf8'))
+    // Its validation forecasts: the mean of its three members' (from the engine's own events),
+    // each inside its own band.
+    const members = await Promise.all(
+      ['ets', 'theta', 'linear'].map(
+        (m) =>
+          tap.waitFor(
+            'arena:progress',
+            (p) => (p as ArenaProgress).model === m && (p as ArenaProgress).phase === 'done',
+          ) as Promise<Extract<ArenaProgress, { phase: 'done' }>>,
+      ),
+    )
+    const val = rows.filter((r) => r.split === 'val')
+    expect(val).toHaveLength(VAL_TARGETS.length)
+    val.forEach((r, i) => {
+      const mean = members.reduce((s, m) => s + m.result.forecasts.val!.predicted[i], 0) / 3
+      expect(r.predicted).toBeCloseTo(mean, 6)
+      expect(r.lower!).toBeLessThanOrEqual(r.predicted)
+      expect(r.upper!).toBeGreaterThanOrEqual(r.predicted)
+    })
+    expect(rows.filter((r) => r.split === 'test')).toHaveLength(TEST_TARGETS.length)
   }, 60_000)
 })

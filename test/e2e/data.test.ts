@@ -7,16 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  launchBrowser,
-  makeJenaLike,
-  removeDir,
-  screenshot,
-  startServer,
-  type Browser,
-  type Server,
-} from './helpers/app'
+import { makeJenaLike, screenshot, type Browser, type Server } from './helpers/app'
 import { dropFile, notice, numberIn, openWithPicker } from './helpers/flows'
+import { closeApp, openApp } from './helpers/session'
 
 let server: Server
 let browser: Browser
@@ -38,17 +31,10 @@ beforeAll(async () => {
       0, 0, 0, 0, 0, 0, 0, 0,
     ]),
   )
-  server = await startServer()
-  browser = await launchBrowser()
-  await browser.page.goto(server.url)
-  await browser.page.getByTestId('drop-zone').waitFor()
+  ;({ server, browser } = await openApp())
 })
 
-afterAll(async () => {
-  await browser?.dispose()
-  await server?.stop()
-  removeDir(dir)
-})
+afterAll(() => closeApp({ server, browser }, dir))
 
 /** Min and max of a column read straight from the CSV text (independent of the importer). */
 function columnRange(path: string, column: string): { rows: number; min: number; max: number } {

@@ -9,15 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  launchBrowser,
-  makeJenaLike,
-  removeDir,
-  startServer,
-  type Browser,
-  type Server,
-} from './helpers/app'
+import { makeJenaLike, type Browser, type Server } from './helpers/app'
 import { openWithPicker, setNumber } from './helpers/flows'
+import { closeApp, openApp } from './helpers/session'
 
 let server: Server
 let browser: Browser
@@ -30,10 +24,8 @@ beforeAll(async () => {
   small = makeJenaLike(join(dir, 'small.csv'), ['--rows', '2000', '--seed', '1'])
   // Large enough that its columns take a moment to load from IndexedDB.
   large = makeJenaLike(join(dir, 'large.csv'), ['--rows', '120000', '--seed', '2'])
-  server = await startServer()
-  browser = await launchBrowser()
+  ;({ server, browser } = await openApp())
   const { page } = browser
-  await page.goto(server.url)
   await openWithPicker(page, large)
   await page.getByTestId('row-count').waitFor({ timeout: 120_000 })
   await openWithPicker(page, small)
@@ -43,11 +35,7 @@ beforeAll(async () => {
   await page.getByTestId('sequence-length').waitFor()
 })
 
-afterAll(async () => {
-  await browser?.dispose()
-  await server?.stop()
-  removeDir(dir)
-})
+afterAll(() => closeApp({ server, browser }, dir))
 
 describe('Experiment draft after opening another dataset', () => {
   it('a target picked right after opening a dataset from the Library is the target the run trains on', async () => {

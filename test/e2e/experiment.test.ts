@@ -7,16 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  launchBrowser,
-  makeJenaLike,
-  removeDir,
-  screenshot,
-  startServer,
-  type Browser,
-  type Server,
-} from './helpers/app'
-import { numberIn, openWithPicker, setNumber } from './helpers/flows'
+import { makeJenaLike, screenshot, type Browser, type Server } from './helpers/app'
+import { numberIn, setNumber } from './helpers/flows'
+import { closeApp, openApp } from './helpers/session'
 
 let server: Server
 let browser: Browser
@@ -27,20 +20,12 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'seqcast-e2e-exp-'))
   csv = join(dir, 'jena_5k.csv')
   makeJenaLike(csv, ['--rows', '5000', '--seed', '1'])
-  server = await startServer()
-  browser = await launchBrowser()
-  await browser.page.goto(server.url)
-  await openWithPicker(browser.page, csv)
-  await browser.page.getByTestId('row-count').waitFor()
+  ;({ server, browser } = await openApp({ file: csv }))
   await browser.page.getByTestId('nav-experiment').click()
   await browser.page.getByTestId('sequence-length').waitFor()
 })
 
-afterAll(async () => {
-  await browser?.dispose()
-  await server?.stop()
-  removeDir(dir)
-})
+afterAll(() => closeApp({ server, browser }, dir))
 
 async function counts() {
   const { page } = browser

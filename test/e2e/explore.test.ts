@@ -8,16 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  launchBrowser,
-  makeJenaLike,
-  removeDir,
-  screenshot,
-  startServer,
-  type Browser,
-  type Server,
-} from './helpers/app'
+import { makeJenaLike, screenshot, type Browser, type Server } from './helpers/app'
 import { notice, openWithPicker } from './helpers/flows'
+import { closeApp, openApp } from './helpers/session'
 
 let server: Server
 let browser: Browser
@@ -39,21 +32,14 @@ beforeAll(async () => {
     .split(/\r?\n/)
     .slice(1)
     .map((line) => jenaTime(line.split(',')[0]))
-  server = await startServer()
-  browser = await launchBrowser()
-  await browser.page.goto(server.url)
-  await browser.page.getByTestId('drop-zone').waitFor()
+  ;({ server, browser } = await openApp())
   await openWithPicker(browser.page, file)
   await notice(browser.page, 'Imported')
   await browser.page.getByTestId('nav-explore').click()
   await browser.page.locator('[data-testid=explore-chart][data-rendered]').waitFor()
 })
 
-afterAll(async () => {
-  await browser?.dispose()
-  await server?.stop()
-  removeDir(dir)
-})
+afterAll(() => closeApp({ server, browser }, dir))
 
 const chart = () => browser.page.getByTestId('explore-chart')
 

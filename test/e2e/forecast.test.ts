@@ -19,18 +19,11 @@ import {
 } from '../../src/shared/forecast-csv'
 import type { Dataset } from '../../src/shared/series/dataset'
 import type { ForecastSet, ModelPackage } from '../../src/shared/run'
-import {
-  launchBrowser,
-  makeJenaLike,
-  removeDir,
-  screenshot,
-  startServer,
-  type Browser,
-  type Server,
-} from './helpers/app'
-import { tapEvents, type EventTap } from './helpers/events'
-import { notice, openWithPicker, setNumber } from './helpers/flows'
+import { makeJenaLike, screenshot, type Browser, type Server } from './helpers/app'
+import type { EventTap } from './helpers/events'
+import { notice, setNumber } from './helpers/flows'
 import { uploadFile } from './helpers/upload'
+import { closeApp, openApp } from './helpers/session'
 
 let server: Server
 let browser: Browser
@@ -110,20 +103,10 @@ beforeAll(async () => {
   withoutColumn(other, noColumn, 'rh (%)')
   withTextColumn(other, textColumn, 'wd (deg)')
   firstRows(other, tooShort, 40)
-  server = await startServer()
-  tap = await tapEvents(server.url)
-  browser = await launchBrowser()
-  await browser.page.goto(server.url)
-  await openWithPicker(browser.page, train)
-  await browser.page.getByTestId('row-count').waitFor()
+  ;({ server, browser, tap } = await openApp({ file: train, tap: true }))
 })
 
-afterAll(async () => {
-  tap?.close()
-  await browser?.dispose()
-  await server?.stop()
-  removeDir(dir)
-})
+afterAll(() => closeApp({ server, browser, tap }, dir))
 
 async function download(
   page: Page,

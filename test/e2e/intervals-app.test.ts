@@ -283,7 +283,9 @@ describe('intervals and backtests on a monthly series with a growing season', ()
     await page.getByTestId('nav-library').click()
     await expect
       .poll(() => page.getByTestId('library-backtest').locator('summary').allInnerTexts())
-      .toContainEqual(expect.stringMatching(new RegExp(`^${finished} of 60 folds \\(cancelled\\)`)))
+      .toContainEqual(
+        expect.stringMatching(new RegExp(`^cancelled after ${finished} of 60 folds · 60 folds`)),
+      )
   })
 
   it('Forecast view at 50 %: the band drawn and the CSV are the 50 % quantile of those residuals', async () => {

@@ -12,16 +12,10 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseForecastCsv } from '../../src/shared/forecast-csv'
 import type { RunResult } from '../../src/shared/run'
-import {
-  launchBrowser,
-  removeDir,
-  screenshot,
-  startServer,
-  type Browser,
-  type Server,
-} from './helpers/app'
-import { tapEvents, type EventTap } from './helpers/events'
-import { openWithPicker, setNumber } from './helpers/flows'
+import { screenshot, type Browser, type Server } from './helpers/app'
+import type { EventTap } from './helpers/events'
+import { setNumber } from './helpers/flows'
+import { closeApp, openApp } from './helpers/session'
 
 let server: Server
 let browser: Browser
@@ -36,20 +30,10 @@ beforeAll(async () => {
   const lines = readFileSync(resolve('resources/data/sunspots_monthly.csv'), 'utf8').split('\n')
   writeFileSync(csv, lines.slice(0, 601).join('\n') + '\n')
   y = lines.slice(1, 601).map((l) => Number(l.split(',')[1]))
-  server = await startServer()
-  tap = await tapEvents(server.url)
-  browser = await launchBrowser()
-  await browser.page.goto(server.url)
-  await openWithPicker(browser.page, csv)
-  await browser.page.getByTestId('row-count').waitFor()
+  ;({ server, browser, tap } = await openApp({ file: csv, tap: true }))
 })
 
-afterAll(async () => {
-  tap?.close()
-  await browser?.dispose()
-  await server?.stop()
-  removeDir(dir)
-})
+afterAll(() => closeApp({ server, browser, tap }, dir))
 
 let result: RunResult
 /** The Backtest panel's rows as Results showed them, for the Library after a reload. */

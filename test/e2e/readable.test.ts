@@ -9,16 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  launchBrowser,
-  removeDir,
-  screenshot,
-  startServer,
-  type Browser,
-  type Server,
-} from './helpers/app'
+import { screenshot, type Browser, type Server } from './helpers/app'
 import { dropFile, notice } from './helpers/flows'
 import { readableText } from './helpers/readable'
+import { closeApp, openApp } from './helpers/session'
 
 let server: Server
 let browser: Browser
@@ -61,17 +55,10 @@ beforeAll(async () => {
     files.pdf,
     '%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
   )
-  server = await startServer()
-  browser = await launchBrowser()
-  await browser.page.goto(server.url)
-  await browser.page.getByTestId('drop-zone').waitFor()
+  ;({ server, browser } = await openApp())
 })
 
-afterAll(async () => {
-  await browser?.dispose()
-  await server?.stop()
-  removeDir(dir)
-})
+afterAll(() => closeApp({ server, browser }, dir))
 
 describe('readable on unfamiliar files', () => {
   it('decimal-year time: the cadence in trading days, the range as decimal years', async () => {

@@ -1,7 +1,12 @@
 /** The leaderboard's rows and sorting, against hand-computed changes and orders. */
 import { describe, expect, it } from 'vitest'
 import type { ArenaRow } from '../../src/renderer/src/db'
-import { bestModel, boardRows, sortBoard } from '../../src/renderer/src/lib/leaderboard'
+import {
+  arenaStatusText,
+  bestModel,
+  boardRows,
+  sortBoard,
+} from '../../src/renderer/src/lib/leaderboard'
 
 const m = (mae: number, rmse = mae * 1.5) => ({
   mae,
@@ -73,5 +78,25 @@ describe('leaderboard rows', () => {
   it('the best model with a run is the first entry that has one', () => {
     expect(bestModel(board)?.model).toBe('ets')
     expect(bestModel([board[0], board[2]])).toBeNull()
+  })
+
+  it('a comparison that stopped early says after how many of its models', () => {
+    // Two models with runs of three asked for; the baselines on the board are not models.
+    const board = [row('ets', 'statistical', 1, 1, 1), row('theta', 'statistical', 2, 2, 1)]
+    board.push(row('naive', 'baseline', 3, 3, 0))
+    const models = ['ets', 'theta', 'linear']
+    expect(arenaStatusText({ status: 'interrupted', board, models })).toBe(
+      'interrupted after 2 of 3 models',
+    )
+    expect(arenaStatusText({ status: 'cancelled', board, models })).toBe(
+      'cancelled after 2 of 3 models',
+    )
+    expect(arenaStatusText({ status: 'running', board: [], models })).toBe(
+      'running: 0 of 3 models finished',
+    )
+    expect(arenaStatusText({ status: 'running', board: board.slice(0, 1), models: ['ets'] })).toBe(
+      'running: 1 of 1 model finished',
+    )
+    expect(arenaStatusText({ status: 'done', board, models })).toBe('done')
   })
 })

@@ -10,6 +10,7 @@
  * for the model being backtested.
  */
 import type { ArenaFamily } from '../../shared/arena'
+import { modelTraining } from '../../shared/arena-run'
 import { backtestReport, planFolds, type BacktestReport, type Refit } from '../../shared/backtest'
 import { naiveForecast, seasonalNaiveForecast } from '../../shared/baselines'
 import { SeqcastError, toErrorInfo } from '../../shared/errors'
@@ -140,18 +141,8 @@ export async function runArenaFolds(
       : {
           family: 'window',
           spec,
-          // As runArena: stateful models keep their batches in order, and a batch fits the
-          // first fold's fitting windows.
-          training: spec.stateful
-            ? {
-                ...options.training,
-                shuffle: false,
-                batchSize: Math.max(
-                  1,
-                  Math.min(options.training.batchSize, plans[0].fitStarts.length),
-                ),
-              }
-            : options.training,
+          // As runArena, with the first fold's fitting windows as the training windows.
+          training: modelTraining(spec, options.training, plans[0].fitStarts.length),
         }
     options.onModelStart?.(id, i, n)
     try {

@@ -17,16 +17,18 @@ import { naiveForecast, seasonalNaiveForecast } from '../../shared/baselines'
 import { SeqcastError, toErrorInfo } from '../../shared/errors'
 import type { ExperimentConfig, RunConfig, TrainingConfig } from '../../shared/experiment'
 import { evaluateSplits, type SplitPredictions } from '../../shared/forecast/evaluate'
+import { DEFAULT_INTERVALS, type IntervalSettings } from '../../shared/forecast/intervals'
 import { presetSpec } from '../../shared/models/presets'
 import { statisticalSpecForRun } from '../../shared/models/statistical'
 import { prepareExperiment, type PreparedExperiment } from '../../shared/prepare'
 import type { EpochRecord, FutureForecast, RunResult } from '../../shared/run'
+import type { RunIntervals } from '../../shared/forecast/intervals'
 import type { Dataset } from '../../shared/series/dataset'
 import { statModelName } from '../stats'
 import { statsFromJson } from '../stats/stats-json'
 import type { EngineHost } from '../engine/host'
 import type { StatStep } from '../engine/stat-job'
-import { trainRun } from './train-run'
+import { trainRun, withBands } from './train-run'
 
 export interface ArenaOptions {
   /** Preset ids in the order they run (`arenaModels`). */
@@ -61,6 +63,8 @@ export interface ArenaEvaluation {
   forecasts: RunResult['forecasts']
   comparison: RunResult['comparison']
   future: FutureForecast | null
+  /** The ensemble's own intervals (calibrated on its validation errors); a model's are its run's. */
+  intervals?: RunIntervals | null
 }
 
 export interface ArenaEntry extends BoardEntry {
@@ -97,10 +101,16 @@ function evaluate(
   prepared: PreparedExperiment,
   predictions: SplitPredictions,
   future: FutureForecast | null,
+  intervals: IntervalSettings | null = null,
 ): ArenaEvaluation {
   const w = prepared.config.window
-  const evaluated = evaluateSplits({ ...prepared, starts: prepared.windows.starts }, w, predictions)
-  return { ...evaluated, future }
+  const evaluated = evaluateSplits(
+    { ...prepared, starts: prepared.windows.starts },
+    w,
+    predictions,
+    intervals,
+  )
+  return { ...evaluated, future: future && withBands(future, evaluated.intervals) }
 }
 
 /** The naive and seasonal-naive baselines as board entries, on the same windows. */
@@ -132,8 +142,16 @@ function baselineEntries(prepared: PreparedExperiment): ArenaEntry[] {
   })
 }
 
-/** The mean of the members' forecasts; its future only when every member forecast the same rows. */
-function ensembleEntry(prepared: PreparedExperiment, members: ArenaEntry[]): ArenaEntry {
+/**
+ * The mean of the members' forecasts; its future only when every member forecast the same rows.
+ * Its intervals are its own, as any run's: split conformal (or ACI) on the ensemble's validation
+ * residuals (a model-based interval has no meaning for a mean of models: split conformal then).
+ */
+function ensembleEntry(
+  prepared: PreparedExperiment,
+  members: ArenaEntry[],
+  settings: IntervalSettings,
+): ArenaEntry {
   const runs = members.map((m) => m.result!)
   const predictions: SplitPredictions = {}
   for (const split of ['val', 'test'] as const) {
@@ -146,7 +164,8 @@ function ensembleEntry(prepared: PreparedExperiment, members: ArenaEntry[]): Are
     first && futures.every((f) => f && f.fromRow === first.fromRow)
       ? { ...first, predicted: meanForecast(futures.map((f) => f!.predicted)) }
       : null
-  const evaluation = evaluate(prepared, predictions, future)
+  const method = settings.method === 'model' ? 'split' : settings.method
+  const evaluation = evaluate(prepared, predictions, future, { ...settings, method })
   return {
     model: 'ensemble',
     family: 'ensemble',
@@ -246,7 +265,8 @@ export async function runArena(
     options.onModelEnd?.(entry, i, n)
   }
   const members = ensembleMembers(entries, options.ensembleSize ?? ENSEMBLE_SIZE)
-  if (members.length > 0) entries.push(ensembleEntry(prepared, members))
+  if (members.length > 0)
+    entries.push(ensembleEntry(prepared, members, options.intervals ?? DEFAULT_INTERVALS))
   entries.push(...baselineEntries(prepared))
   return {
     board: rankBoard(entries),

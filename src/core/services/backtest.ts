@@ -75,6 +75,11 @@ export interface FoldEvent {
   phase: 'fit' | 'done'
   /** Windows the fold forecasts. */
   samples: number
+  /**
+   * Once a fold is done: the report of the folds done so far (each fold's scores are final;
+   * overall pools those folds), so the app keeps them if it is reloaded or cancelled half-way.
+   */
+  report?: BacktestReport
 }
 
 export interface BacktestOptions {
@@ -260,7 +265,11 @@ export async function backtestRun(
       }
     }
     forecasts.push(f)
-    options.onFold?.({ ...event, phase: 'done' })
+    if (options.onFold) {
+      const done = plans.slice(0, k + 1)
+      const report = backtestReport(target, w, done, forecasts, experiment.seasonRows)
+      options.onFold({ ...event, phase: 'done', report })
+    }
   }
 }
 

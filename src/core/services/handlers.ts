@@ -167,7 +167,8 @@ export function createServices(deps: ServiceDeps): Services {
       jobs.set(jobId, abort)
       // The run's intervals; a model's own ('model') has no per-fold variance: ACI, the default.
       const { level, method: runMethod } = config.intervals ?? DEFAULT_INTERVALS
-      const method = runMethod === 'split' ? 'split' : 'aci'
+      const method: 'split' | 'aci' = runMethod === 'split' ? 'split' : 'aci'
+      const started = performance.now()
       try {
         const result = await deps.engine.backtest(
           datasetFromRunData(data),
@@ -196,6 +197,16 @@ export function createServices(deps: ServiceDeps): Services {
                 phase: 'fold',
                 done: e.phase === 'done' ? e.fold : e.fold - 1,
                 total: e.folds,
+                ...(e.report
+                  ? {
+                      report: {
+                        ...e.report,
+                        level,
+                        method,
+                        seconds: (performance.now() - started) / 1000,
+                      },
+                    }
+                  : {}),
               }),
           },
         )
@@ -278,6 +289,7 @@ async function runArenaJob(
         name: e.name,
         valMae: e.val?.mae ?? null,
         seconds: e.seconds,
+        result: e.result!,
       }),
     onModelSkipped: (model, reason, i, n) =>
       deps.broadcast('arena:progress', { ...at(model, i, n), phase: 'skipped', reason }),

@@ -16,11 +16,8 @@ import { inputColumns, learnsLevels, transformOf } from '../../shared/features/i
 import { withStoredLevel } from '../../shared/forecast/intervals'
 import { checkManifest } from '../../shared/manifest'
 import { learnedTargetName, validateTargetTransform } from '../../shared/transforms/spec'
-import {
-  firstTransformableStart,
-  inverseTargets,
-  learnedTargetRows,
-} from '../../shared/transforms/target'
+import { firstTransformableStart, learnedTargetRows } from '../../shared/transforms/target'
+import { dataUnitsOf, toDataUnits } from '../../shared/forecast/data-units'
 import { computeMetrics } from '../../shared/metrics'
 import {
   compareWithBaselines,
@@ -30,7 +27,7 @@ import {
 } from '../../shared/run'
 import { SeqcastError } from '../../shared/errors'
 import { findColumn, timeValues, type Dataset } from '../../shared/series/dataset'
-import { denormalizeArray, normalizeColumn, normalizedMatrix } from '../../shared/series/normalize'
+import { normalizeColumn, normalizedMatrix } from '../../shared/series/normalize'
 import { rowsReservedForTargets } from '../../shared/windows/config'
 import { timeseriesStarts } from '../../shared/windows/keras'
 import { toArrayBuffer } from '../engine/artifacts'
@@ -99,15 +96,10 @@ export async function predictWithModel(
   const futureStart = manifest.model.statistical
     ? latestWindowStart(dataset.rowCount, w)
     : futureWindowStart(features, featureColumns.length, dataset.rowCount, w)
-  // Back to data units with rows ≤ each window's last row (the transform's anchors).
+  // Back to data units with rows ≤ each window's last row (the transform's anchors), as in
+  // training. Window models only: a statistical model forecasts in data units already.
   const toData = (normalized: Float32Array, at: Int32Array) =>
-    inverseTargets(
-      denormalizeArray(normalization, learnedName, normalized),
-      target,
-      at,
-      w,
-      transform,
-    )
+    toDataUnits(normalized, at, w, dataUnitsOf(normalization, learnedName, target, transform))
   const outcome = manifest.model.statistical
     ? statisticalOutcome(pkg, target, starts, futureStart)
     : await (options.host ?? sharedHost())

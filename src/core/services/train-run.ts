@@ -174,7 +174,7 @@ export async function trainRun(
 }
 
 /** The future forecast with the run's future half-widths (ACI: as the last test actual left them). */
-function withBands(future: FutureForecast, intervals: RunIntervals | null): FutureForecast {
+export function withBands(future: FutureForecast, intervals: RunIntervals | null): FutureForecast {
   if (!intervals) return future
   const { lower, upper } = bandsFromRadius(
     future.predicted,

@@ -193,8 +193,13 @@ export interface ArenaRecord {
   name: string
   datasetId: string
   datasetName: string
-  /** 'cancelled': stopped by the user; the board holds the models that finished before. */
-  status: 'done' | 'cancelled'
+  /**
+   * 'running': each model is saved as it finishes, the board ranks the ones so far;
+   * 'cancelled': stopped by the user; 'interrupted': the window that ran it was reloaded or
+   * closed, or the engine failed. The board of both holds the models that finished before.
+   * (Not indexed: the new values need no schema change.)
+   */
+  status: 'running' | 'done' | 'cancelled' | 'interrupted'
   /** The experiment, the window models' training and the intervals (model: the best one's). */
   config: RunConfig
   /** The set asked for, in the order the models ran. */
@@ -223,8 +228,17 @@ export interface BacktestRecord {
   /** Folds asked for (the report holds fewer when it was cancelled). */
   folds: number
   refit: 'every' | 'once'
-  /** The per-fold report against the naive baselines, as the backtest:run channel gave it. */
+  /**
+   * The per-fold report against the naive baselines, as the backtest:run channel gave it; while
+   * it runs (and once cancelled or interrupted), the folds finished so far, pooled over those.
+   */
   report: ResponseOf<'backtest:run'>
+  /**
+   * Absent: finished (every record before this field), or cancelled when the report has
+   * `cancelledAt`. 'running': saved fold by fold; 'cancelled' / 'interrupted' (window reloaded or
+   * closed): the folds that finished are kept.
+   */
+  status?: 'running' | 'cancelled' | 'interrupted'
   createdAt: number
 }
 

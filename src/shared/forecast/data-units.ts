@@ -5,7 +5,9 @@
  * on the same predictions, so the kept epoch's live number is the Results number.
  */
 import { actualTargets } from '../baselines'
+import { expectArg } from '../errors'
 import { mae } from '../metrics'
+import type { NormalizationStats } from '../series/normalize'
 import { inverseTargets } from '../transforms/target'
 import type { TargetTransform } from '../transforms/spec'
 import type { WindowConfig } from '../windows/config'
@@ -18,6 +20,27 @@ export interface DataUnits {
   /** The target's values in data units, one per row. */
   target: Float64Array
   transform: TargetTransform
+}
+
+/**
+ * The data units of a model's learned target column `learnedName`: its normalization and the
+ * target. Training and forecasting with an exported model both take them from here.
+ */
+export function dataUnitsOf(
+  stats: NormalizationStats,
+  learnedName: string,
+  target: Float64Array,
+  transform: TargetTransform,
+): DataUnits {
+  const i = stats.columns.indexOf(learnedName)
+  expectArg(
+    i >= 0,
+    'normalization',
+    `a column of ${stats.columns.join(', ')}`,
+    learnedName,
+    'model-mismatch',
+  )
+  return { center: stats.center[i], scale: stats.scale[i], target, transform }
 }
 
 /**

@@ -330,8 +330,8 @@ export interface Responses {
    */
   'backtest:run': BacktestReport & {
     level: number | null
-    /** How the intervals were drawn (absent in backtests saved before it: split). */
-    method?: 'split' | 'aci'
+    /** How the intervals were drawn, 'split' or 'aci' (absent in backtests saved before it: split). */
+    method?: IntervalMethod
     seconds: number
     cancelledAt?: number | null
   }
@@ -348,7 +348,14 @@ export interface FileGrant {
 
 /** Events from the main process to every window / browser tab. */
 export interface Events {
-  'job:progress': { jobId: string; phase: string; done: number; total: number }
+  'job:progress': {
+    jobId: string
+    phase: string
+    done: number
+    total: number
+    /** `backtest:run`, after each fold: the report of the folds done so far (the app saves it). */
+    report?: BacktestReport & { level: number | null; method?: IntervalMethod; seconds: number }
+  }
   'run:progress': RunProgress
   /** A run's stage changed (or, while queued, its place in the queue). */
   'run:state': { runId: string; status: RunStage; position: number | null }

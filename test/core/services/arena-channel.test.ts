@@ -93,6 +93,20 @@ describe('arena:run', () => {
     const mean = ensemble.forecasts!.val!.predicted
     for (const i of [0, 31, 63]) expect(mean[i]).toBeCloseTo((a[i] + b[i]) / 2, 10)
     expect(ensemble.members?.sort()).toEqual(['linear', 'theta'])
+    // The ensemble's own intervals (default 90 %, split conformal on its validation errors): at
+    // least ⌈(64 + 1) · 0.9⌉ = 59 of its 64 validation targets inside, by construction; its test
+    // forecasts carry bands around the mean too.
+    const ev = ensemble.forecasts!.val!
+    let inside = 0
+    for (let i = 0; i < ev.actual.length; i++)
+      if (ev.actual[i] >= ev.lower![i] && ev.actual[i] <= ev.upper![i]) inside++
+    expect(inside).toBeGreaterThanOrEqual(59)
+    const et = ensemble.forecasts!.test!
+    expect(et.lower?.length).toBe(et.predicted.length)
+    for (const i of [0, et.predicted.length - 1]) {
+      expect(et.lower![i]).toBeLessThanOrEqual(et.predicted[i])
+      expect(et.upper![i]).toBeGreaterThanOrEqual(et.predicted[i])
+    }
 
     const steps = mine('arena-1').map((e) =>
       e.phase === 'epoch' ? `${e.model} epoch ${e.epoch}/${e.epochs}` : `${e.model} ${e.phase}`,
@@ -109,6 +123,17 @@ describe('arena:run', () => {
     expect(mine('arena-1').map((e) => [e.index, e.of])[steps.indexOf('linear done')]).toEqual([
       1, 2,
     ])
+    // Each 'done' event carries the model's whole run (the app saves it at once, so a reload
+    // keeps it): the same package and forecasts as the answer's board.
+    for (const entry of [theta, linear]) {
+      const done = mine('arena-1').find((e) => e.model === entry.model && e.phase === 'done')
+      if (done?.phase !== 'done') throw new Error(`no done event for ${entry.model}`)
+      expect(done.result.metrics.val?.mae).toBe(entry.val!.mae)
+      expect([...done.result.forecasts.val!.predicted]).toEqual([
+        ...entry.result!.forecasts.val!.predicted,
+      ])
+      expect(done.result.artifacts?.manifest).toEqual(entry.result!.artifacts?.manifest)
+    }
   }, 180_000)
 
   it('job:cancel keeps the models that finished and marks the board cancelled', async () => {

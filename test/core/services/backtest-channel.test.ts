@@ -81,6 +81,16 @@ describe('backtest:run', () => {
       ['fold', 1, 2],
       ['fold', 2, 2],
     ])
+    // Each finished fold comes with the report of the folds done so far (what the app saves as
+    // it goes): fold 1's scores are final at once; after the last fold it is the whole report.
+    const partial = mine.filter((e) => e.report).map((e) => e.report!)
+    expect(partial.map((r) => r.folds.map((f) => f.fold))).toEqual([[1], [1, 2]])
+    expect(partial[0].folds[0]).toEqual(report.folds[0])
+    // Pooled over fold 1 alone: its own MAE.
+    expect(partial[0].overall.metrics.mae).toBeCloseTo(report.folds[0].metrics.mae, 12)
+    expect(partial[1].folds).toEqual(report.folds)
+    expect(partial[1].overall).toEqual(report.overall)
+    expect(partial.map((r) => r.level)).toEqual([0.8, 0.8])
   }, 120_000)
 
   it('the run’s method reaches the folds: ACI by default, and for a model’s own (no fold variance)', async () => {

@@ -9,6 +9,8 @@ import {
   rankBoard,
   type BoardEntry,
 } from '../../../src/shared/arena'
+import { arenaTraining, modelTraining } from '../../../src/shared/arena-run'
+import type { TrainingConfig } from '../../../src/shared/experiment'
 import type { Metrics } from '../../../src/shared/metrics'
 
 const m = (mae: number): Metrics => ({ mae, rmse: mae, mape: NaN, smape: NaN, mase: NaN, n: 1 })
@@ -70,5 +72,21 @@ describe('arena', () => {
     expect(percentBetter(8, 10)).toBeCloseTo(20, 12)
     expect(percentBetter(12, 10)).toBeCloseTo(-20, 12)
     expect(percentBetter(1, 0)).toBeNull()
+  })
+})
+
+describe('the training of one model of a comparison (the arena and compare --folds alike)', () => {
+  const base = arenaTraining({ shuffle: true, batchSize: 256 } as TrainingConfig)
+  it('a stateful model keeps its batches in order, at most one batch of its training windows', () => {
+    expect(base.batchSize).toBe(64)
+    expect(modelTraining({ stateful: true }, base, 1000)).toMatchObject({
+      shuffle: false,
+      batchSize: 64,
+    })
+    expect(modelTraining({ stateful: true }, base, 40).batchSize).toBe(40)
+    expect(modelTraining({ stateful: true }, base, 0).batchSize).toBe(1)
+  })
+  it('any other model trains with the arena settings as they are', () => {
+    expect(modelTraining({ stateful: false }, base, 40)).toBe(base)
   })
 })

@@ -10,7 +10,7 @@ import { manifestFor, type ManifestInput, type ModelManifest } from '../../../sh
 import type { PreparedExperiment } from '../../../shared/prepare'
 import type { BackendReport, EpochRecord, ModelPackage } from '../../../shared/run'
 import type { Dataset } from '../../../shared/series/dataset'
-import { toDataUnits, type DataUnits } from '../../../shared/forecast/data-units'
+import { dataUnitsOf, toDataUnits } from '../../../shared/forecast/data-units'
 import { normalizeColumn, normalizedMatrix } from '../../../shared/series/normalize'
 import type { WorkerArtifacts } from '../../engine/artifacts'
 import type { TrainJob } from '../../engine/run-job'
@@ -36,13 +36,7 @@ export async function fitWindowModel(
   const featureCount = prepared.features.length
   const futureStart = futureWindowStart(features, featureCount, dataset.rowCount, w)
   // One way back to the data's units for the live validation MAE and for every forecast below.
-  const learnedIndex = normalization.columns.indexOf(learnedName)
-  const dataUnits: DataUnits = {
-    center: normalization.center[learnedIndex],
-    scale: normalization.scale[learnedIndex],
-    target: prepared.target,
-    transform,
-  }
+  const dataUnits = dataUnitsOf(normalization, learnedName, prepared.target, transform)
   const job: TrainJob = {
     runId: ctx.runId,
     spec: config.model,

@@ -1,11 +1,20 @@
 /**
  * Exports through the platform's save path (Electron: native dialog; browser: a download):
- * forecasts CSV with the engine's numbers (a run's, or a model's forecast of a dataset), model as
+ * forecasts CSV with the engine's numbers (a run's, a comparison's ensemble, or a model's forecast
+ * of a dataset), model as
  * .zip (or a folder in Electron), chart PNG, run report (HTML).
  */
 import { SeqcastError } from '@shared/errors'
 import { getClient } from '../api'
-import { db, loadDataset, modelPackage, type PredictionRecord, type RunRecord } from '../db'
+import {
+  db,
+  loadDataset,
+  modelPackage,
+  type ArenaRecord,
+  type ArenaRow,
+  type PredictionRecord,
+  type RunRecord,
+} from '../db'
 import { forecastsCsv } from '../lib/forecasts'
 import { forecastSetCsv, originsOf, type ForecastOrigins } from '@shared/forecast-csv'
 import { timeValues } from '@shared/series/dataset'
@@ -97,6 +106,33 @@ export function useExports() {
       )
       await saved(
         await getClient().saveFile(`${safeFileName(run.name)} forecasts.csv`, text, 'csv'),
+        'Forecasts',
+      )
+    } catch (e) {
+      error(e, 'Could not export the forecasts')
+    }
+  }
+
+  /**
+   * A board entry without a run of its own (the ensemble, a baseline): its validation and test
+   * forecasts (with the ensemble's own intervals) and its future, in the run's CSV layout.
+   */
+  async function entryCsv_(arena: ArenaRecord, entry: ArenaRow): Promise<void> {
+    try {
+      if (!entry.splits && !entry.future)
+        throw new SeqcastError('not-found', `${arena.name}: ${entry.model} kept no forecasts.`)
+      const text = forecastsCsv(
+        entry.splits ?? {},
+        entry.future,
+        timeStyleOf(arena.datasetId),
+        await originsFor(arena.datasetId, arena.config.experiment.window),
+      )
+      await saved(
+        await getClient().saveFile(
+          `${safeFileName(`${arena.name} · ${entry.model}`)} forecasts.csv`,
+          text,
+          'csv',
+        ),
         'Forecasts',
       )
     } catch (e) {
@@ -208,6 +244,7 @@ export function useExports() {
 
   return {
     forecastsCsv: forecastsCsv_,
+    entryCsv: entryCsv_,
     predictionCsv: predictionCsv_,
     modelZip,
     modelFolder,

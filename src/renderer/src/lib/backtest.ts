@@ -6,7 +6,7 @@ import type { BacktestReport } from '@shared/backtest'
 import { compareWith } from '@shared/run'
 import { AXIS_STYLE, PALETTE, type ChartOption } from '../charts/echarts'
 import { formatChange } from '@shared/format'
-import { methodName } from '@shared/forecast/intervals'
+import { methodName, type IntervalMethod } from '@shared/forecast/intervals'
 import { levelPercent } from '@shared/intervals'
 import { formatStyled, metric, numberStyle, percent } from './format'
 
@@ -81,7 +81,7 @@ export function cancelledText(
  * calibrated on the held-out end of the rows its model trains on." Null without intervals.
  */
 export function coverageNote(
-  report: BacktestReport & { level: number | null; method?: 'split' | 'aci' },
+  report: BacktestReport & { level: number | null; method?: IntervalMethod },
 ): string | null {
   if (report.level === null) return null
   const adapted =

@@ -5,7 +5,7 @@
  * Pure: unit-tested in node.
  */
 import { formatChange, NO_VALUE } from '@shared/format'
-import type { ArenaRow } from '../db'
+import type { ArenaRecord, ArenaRow } from '../db'
 
 export const BOARD_METRICS = ['mae', 'rmse', 'mape', 'smape', 'mase'] as const
 export type BoardMetric = (typeof BOARD_METRICS)[number]
@@ -107,4 +107,17 @@ export function sortBoard(rows: readonly BoardRow[], key: BoardSortKey, ascendin
 /** The best entry that is a model with a run (what "Open" and the Library's best show). */
 export function bestModel(board: readonly ArenaRow[]): ArenaRow | null {
   return board.find((e) => e.runId !== null) ?? null
+}
+
+/**
+ * A comparison's status as a person reads it, with how far it got when it stopped early:
+ * "interrupted after 1 of 3 models" (the window was reloaded or closed), "cancelled after …",
+ * "running: 2 of 3 models finished"; "done".
+ */
+export function arenaStatusText(a: Pick<ArenaRecord, 'status' | 'board' | 'models'>): string {
+  const n = a.board.filter((r) => r.runId !== null).length
+  const of = `${n} of ${a.models.length} model${a.models.length === 1 ? '' : 's'}`
+  if (a.status === 'running') return `running: ${of} finished`
+  if (a.status === 'done') return 'done'
+  return `${a.status} after ${of}`
 }
