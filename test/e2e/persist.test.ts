@@ -155,12 +155,12 @@ describe('reloading in the middle of an action', () => {
 
   it('a run reloaded mid-training trains on; a backtest reloaded after its first fold keeps the folds that finished', async () => {
     const { page } = browser
-    // A run whose settings train for long: 2,000 epochs without early stopping, cancelled at
-    // once (its settings are what the backtest refits on every fold).
+    // A run whose settings train for long: 5,000 epochs without early stopping, cancelled after
+    // the reload (its settings are what the backtest refits on every fold).
     await page.getByTestId('nav-experiment').click()
     await page.getByTestId('sequence-length').waitFor()
     await page.getByLabel('Preset').selectOption('linear')
-    await setNumber(page, 'Epochs', 2000)
+    await setNumber(page, 'Epochs', 5000)
     const early = page.getByLabel('Early stopping')
     if (await early.isChecked()) await early.uncheck()
     await page.getByTestId('start-training').click()
@@ -176,14 +176,21 @@ describe('reloading in the middle of an action', () => {
     await expect
       .poll(async () => (await stored())?.checkpointEpoch ?? 0, { timeout: 60_000 })
       .toBeGreaterThan(before)
-    expect((await stored())!.status).toBe('running')
-    await page.getByTestId('cancel-run').click()
-    await tap.waitFor('run:done', (d) => (d as Events['run:done']).runId === first.runId, 60_000)
-    await expect.poll(async () => (await stored())?.status).toBe('cancelled')
-    const cancelled = (await stored())!
-    expect(cancelled.checkpointEpoch).toBeGreaterThan(before)
-    expect(cancelled.modelId).not.toBeNull()
-    await expect.poll(() => page.getByTestId('run-status-chip').innerText()).toBe('cancelled')
+    // Trained on after the reload: still running, or (on a fast machine) through its last
+    // epoch; never interrupted.
+    const status = (await stored())!.status
+    expect(['running', 'done']).toContain(status)
+    if (status === 'running') {
+      await page.getByTestId('cancel-run').click()
+      await tap.waitFor('run:done', (d) => (d as Events['run:done']).runId === first.runId, 60_000)
+    }
+    await expect
+      .poll(async () => (await stored())?.status, { timeout: 60_000 })
+      .toBe(status === 'running' ? 'cancelled' : 'done')
+    const trained = (await stored())!
+    expect(trained.checkpointEpoch).toBeGreaterThan(before)
+    expect(trained.modelId).not.toBeNull()
+    await expect.poll(() => page.getByTestId('run-status-chip').innerText()).toBe(trained.status)
     await page.getByTestId('see-results').click()
     await page.getByTestId('backtest').scrollIntoViewIfNeeded()
     await setNumber(page, 'Folds', 4)
