@@ -13,14 +13,8 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import {
-  launchBrowser,
-  removeDir,
-  screenshot,
-  startServer,
-  type Browser,
-  type Server,
-} from './helpers/app'
+import { screenshot, type Browser, type Server } from './helpers/app'
+import { closeApp, openApp } from './helpers/session'
 import { dropFile, notice, runAction, setNumber } from './helpers/flows'
 import { heldBackFiles, type HeldBack } from './helpers/held-back'
 import { expectReadable, readableText } from './helpers/readable'
@@ -33,17 +27,10 @@ let files: Record<HeldBack, string>
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'seqcast-e2e-audit-'))
   files = heldBackFiles(dir, ['co2', 'seattle', 'eustock'])
-  server = await startServer()
-  browser = await launchBrowser()
-  await browser.page.goto(server.url)
-  await browser.page.getByTestId('drop-zone').waitFor()
+  ;({ server, browser } = await openApp())
 })
 
-afterAll(async () => {
-  await browser?.dispose()
-  await server?.stop()
-  removeDir(dir)
-})
+afterAll(() => closeApp({ server, browser }, dir))
 
 async function open(page: Page, path: string, name: string): Promise<void> {
   await page.getByTestId('nav-data').click()

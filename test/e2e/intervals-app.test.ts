@@ -20,15 +20,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 import { parseForecastCsv, type ForecastCsvRow } from '../../src/shared/forecast-csv'
-import {
-  launchBrowser,
-  removeDir,
-  screenshot,
-  startServer,
-  type Browser,
-  type Server,
-} from './helpers/app'
-import { openWithPicker, setNumber } from './helpers/flows'
+import { screenshot, type Browser, type Server } from './helpers/app'
+import { closeApp, openApp } from './helpers/session'
+import { setNumber } from './helpers/flows'
 
 const N = 240
 const L = 12
@@ -120,18 +114,10 @@ beforeAll(async () => {
   const data = monthlyGrowing()
   y = data.y
   writeFileSync(join(dir, 'monthly_growing.csv'), data.csv)
-  server = await startServer()
-  browser = await launchBrowser()
-  await browser.page.goto(server.url)
-  await openWithPicker(browser.page, join(dir, 'monthly_growing.csv'))
-  await browser.page.getByTestId('row-count').waitFor()
+  ;({ server, browser } = await openApp({ file: join(dir, 'monthly_growing.csv') }))
 })
 
-afterAll(async () => {
-  await browser?.dispose()
-  await server?.stop()
-  removeDir(dir)
-})
+afterAll(() => closeApp({ server, browser }, dir))
 
 let csvRows: ForecastCsvRow[] = []
 

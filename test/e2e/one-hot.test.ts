@@ -8,15 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  launchBrowser,
-  removeDir,
-  screenshot,
-  startServer,
-  type Browser,
-  type Server,
-} from './helpers/app'
-import { openWithPicker, setNumber } from './helpers/flows'
+import { screenshot, type Browser, type Server } from './helpers/app'
+import { closeApp, openApp } from './helpers/session'
+import { setNumber } from './helpers/flows'
 
 let server: Server
 let browser: Browser
@@ -40,18 +34,10 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'seqcast-e2e-one-hot-'))
   const csv = join(dir, 'weather.csv')
   writeDaily(csv)
-  server = await startServer()
-  browser = await launchBrowser()
-  await browser.page.goto(server.url)
-  await openWithPicker(browser.page, csv)
-  await browser.page.getByTestId('row-count').waitFor()
+  ;({ server, browser } = await openApp({ file: csv }))
 })
 
-afterAll(async () => {
-  await browser?.dispose()
-  await server?.stop()
-  removeDir(dir)
-})
+afterAll(() => closeApp({ server, browser }, dir))
 
 describe('one-hot encoding of a text column', () => {
   it('the Data view says which text column can be one-hot encoded, and why the other cannot', async () => {
