@@ -25,6 +25,27 @@ const intervals: RunIntervals = {
 }
 
 describe('report intervals', () => {
+  it('draws a test split of 200,000 windows (a run with stride 1 on a large file)', () => {
+    const n = 200_000
+    const rows = Int32Array.from({ length: n }, (_, i) => i)
+    const v = Float64Array.from(rows, (i) => Math.sin(i / 100))
+    const svg = forecastSvg(
+      {
+        horizon: 1,
+        rowIndex: rows,
+        timestamps: null,
+        actual: v,
+        predicted: v,
+        lower: v.map((x) => x - 1),
+        upper: v.map((x) => x + 1),
+      },
+      null,
+      null,
+    )
+    expect(svg).toContain('<svg')
+    expect(svg).toContain('row 199,999')
+  })
+
   it('draws the band under the lines, its extremes on the frame of the chart', () => {
     const test = {
       horizon: 1,

@@ -10,6 +10,7 @@
  * the test rows: relative when every known value there is positive and the smallest is at
  * least RELATIVE_FLOOR of the median.
  */
+import { finiteExtent } from '../series/extent'
 import type { Bands } from './conformal'
 
 export type IntervalScale = 'absolute' | 'relative'
@@ -26,7 +27,7 @@ export function chooseScale(
   for (let i = 0; i < Math.min(end, target.length); i++)
     if (Number.isFinite(target[i])) known.push(target[i])
   if (known.length === 0) return { scale: 'absolute', reason: 'no known values' }
-  const min = Math.min(...known)
+  const min = finiteExtent(known)!.min
   if (min <= 0)
     return {
       scale: 'absolute',

@@ -16,6 +16,16 @@ import { gaussian } from '../gaussian'
 const window = { sequenceLength: 1, samplingRate: 1, sequenceStride: 1, delay: 1, horizon: 1 }
 
 describe('chooseScale', () => {
+  it('reads 315,000 training and validation rows (a 420,451-row file) without overflowing', () => {
+    // Math.min(...values) overflowed the call stack here and failed every run on the Jena file.
+    const big = Float64Array.from({ length: 420_451 }, (_, i) => 5 + (i % 97))
+    expect(chooseScale(big, 315_338).scale).toBe('relative')
+    big[300_000] = -1
+    expect(chooseScale(big, 315_338).reason).toBe(
+      'the target reaches -1 in the training and validation rows (not positive)',
+    )
+  })
+
   it('relative only when every known training/validation value is positive and ≥ 5 % of the median', () => {
     expect(chooseScale([10, 12, NaN, 30], 4).scale).toBe('relative')
     expect(chooseScale([10, 0, 30], 3).scale).toBe('absolute') // sunspots' zero months

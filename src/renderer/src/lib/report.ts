@@ -2,6 +2,7 @@
  * A short, self-contained HTML report of a run: settings, metrics against the baselines, and the
  * training curves as inline SVG (no scripts, no remote content). Pure: unit-tested in node.
  */
+import { finiteExtent } from '@shared/series/extent'
 import { resolvedInputNames } from '@shared/features/inputs'
 import { formatTargetTransform } from '@shared/transforms/spec'
 import { describeWindow } from '@shared/windows/describe'
@@ -37,15 +38,13 @@ export function curvesSvg(
     .flatMap((s) => history.map((e) => e[s.key]))
     .filter((v): v is number => typeof v === 'number' && Number.isFinite(v))
   if (history.length === 0 || values.length === 0) return '<p>No finished epochs.</p>'
-  let lo = Math.min(...values)
-  let hi = Math.max(...values)
+  let { min: lo, max: hi } = finiteExtent(values)!
   if (hi === lo) {
     hi += 1
     lo -= 1
   }
   const epochs = history.map((e) => e.epoch)
-  const e0 = Math.min(...epochs)
-  const e1 = Math.max(...epochs)
+  const { min: e0, max: e1 } = finiteExtent(epochs)!
   const x = (e: number) =>
     pad.l + (e1 === e0 ? 0.5 : (e - e0) / (e1 - e0)) * (width - pad.l - pad.r)
   const y = (v: number) =>
@@ -170,14 +169,12 @@ export function forecastSvg(
   ].filter(Number.isFinite)
   const xs = [...pts.map((p) => p.x), ...fut.map((p) => p.x)].filter(Number.isFinite)
   if (all.length === 0 || xs.length < 2) return '<p>No test forecasts to draw.</p>'
-  let lo = Math.min(...all)
-  let hi = Math.max(...all)
+  let { min: lo, max: hi } = finiteExtent(all)!
   if (hi === lo) {
     hi += 1
     lo -= 1
   }
-  const x0 = Math.min(...xs)
-  const x1 = Math.max(...xs)
+  const { min: x0, max: x1 } = finiteExtent(xs)!
   const X = (v: number) =>
     (pad.l + ((v - x0) / (x1 - x0 || 1)) * (width - pad.l - pad.r)).toFixed(1)
   const Y = (v: number) =>
