@@ -120,6 +120,40 @@ function create() {
     liveHistory.value = { ...liveHistory.value, [runId]: list }
   }
 
+  /**
+   * Epoch and progress events are applied at most every LIVE_MS: a small model trains hundreds
+   * of epochs (and thousands of batches) a second, and redrawing the Train view for each one
+   * held the page's thread until the events queued up behind it (the view trailed the run,
+   * then stopped answering). Between two flushes only the latest progress per run matters;
+   * every epoch is kept.
+   */
+  const LIVE_MS = 100
+  const pendingEpochs = new Map<string, EpochRecord[]>()
+  const pendingProgress = new Map<string, RunProgress>()
+  let flushTimer: ReturnType<typeof setTimeout> | null = null
+
+  function flushLive(): void {
+    flushTimer = null
+    if (pendingEpochs.size > 0) {
+      const next = { ...liveHistory.value }
+      for (const [runId, records] of pendingEpochs) {
+        const list = [...(next[runId] ?? [])]
+        for (const r of records) mergeEpoch(list, r)
+        next[runId] = list
+      }
+      pendingEpochs.clear()
+      liveHistory.value = next
+    }
+    if (pendingProgress.size > 0) {
+      progress.value = { ...progress.value, ...Object.fromEntries(pendingProgress) }
+      pendingProgress.clear()
+    }
+  }
+
+  function scheduleLive(): void {
+    flushTimer ??= setTimeout(flushLive, LIVE_MS)
+  }
+
   function setStage(runId: string, status: RunStage, position: number | null): void {
     stages.value = { ...stages.value, [runId]: { status, position } }
   }
@@ -259,6 +293,8 @@ function create() {
   }
 
   function clearProgress(runId: string): void {
+    pendingEpochs.delete(runId)
+    pendingProgress.delete(runId)
     if (runId in liveHistory.value) {
       const rest = { ...liveHistory.value }
       delete rest[runId]
@@ -310,7 +346,8 @@ function create() {
     started = true
     const client = getClient()
     client.on('run:progress', (p) => {
-      progress.value = { ...progress.value, [p.runId]: p }
+      pendingProgress.set(p.runId, p)
+      scheduleLive()
     })
     client.on('run:state', ({ runId, status, position }) => setStage(runId, status, position))
     client.on('run:backend', ({ runId, report }) =>
@@ -321,7 +358,10 @@ function create() {
       }),
     )
     client.on('run:epoch', ({ runId, record }) => {
-      addLive(runId, [record])
+      const pending = pendingEpochs.get(runId)
+      if (pending) pending.push(record)
+      else pendingEpochs.set(runId, [record])
+      scheduleLive()
       epochWrites.push(runId, record)
     })
     client.on('run:checkpoint', ({ runId, epoch, package: pkg }) =>
