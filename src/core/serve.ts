@@ -45,6 +45,22 @@ async function main(): Promise<void> {
   })
   const api = createApi(services.handlers, { refused: BROWSER_REFUSED })
   const token = process.env.SEQCAST_TOKEN ?? randomBytes(24).toString('base64url')
+  let closing = false
+  const shutdown = async () => {
+    if (closing) return
+    closing = true
+    services.shutdown()
+    await server?.close()
+    await engine.dispose()
+    uploads.dispose()
+    process.exit(0)
+  }
+  // Registered before "ready" is printed: whoever reads that line may stop us at once, and a
+  // signal that lands before its handler exists takes the default action, which skips cleanup.
+  // Exiting any other way still deletes this session's uploads (a crash leaves them to the sweep).
+  process.on('exit', () => uploads.dispose())
+  process.on('SIGINT', () => void shutdown())
+  process.on('SIGTERM', () => void shutdown())
   try {
     server = await startBrowserServer({
       port: portFromArgs(process.argv.slice(2)),
@@ -63,20 +79,6 @@ async function main(): Promise<void> {
     process.exit(1)
   }
   process.stdout.write(`Seqcast is ready: ${server.url}\n`)
-  let closing = false
-  const shutdown = async () => {
-    if (closing) return
-    closing = true
-    services.shutdown()
-    await server?.close()
-    await engine.dispose()
-    uploads.dispose()
-    process.exit(0)
-  }
-  // Exiting any other way still deletes this session's uploads (a crash leaves them to the sweep).
-  process.on('exit', () => uploads.dispose())
-  process.on('SIGINT', () => void shutdown())
-  process.on('SIGTERM', () => void shutdown())
 }
 
 void main()

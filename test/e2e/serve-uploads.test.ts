@@ -43,6 +43,25 @@ describe('upload folders across server lifetimes', () => {
     expect(existsSync(left)).toBe(false)
     expect(sessions()).toEqual([expect.stringMatching(new RegExp(`^${second.process.pid}-`))])
     await second.stop()
+    // a clean shutdown, not the default action of a signal that beat its handler
+    expect({ code: second.process.exitCode, signal: second.process.signalCode }).toEqual({
+      code: 0,
+      signal: null,
+    })
     expect(sessions()).toEqual([])
+  })
+
+  it('a server stopped the moment it prints its URL still shuts down cleanly and removes its uploads', async () => {
+    // The handlers used to be installed just after the URL line: a SIGTERM sent on reading it
+    // killed the server before cleanup (22 of 40 under load), leaving its folder for the sweep.
+    for (let i = 0; i < 8; i++) {
+      const server = await startServer({ env: { TMPDIR: tmp } })
+      await server.stop()
+      expect({ code: server.process.exitCode, signal: server.process.signalCode }).toEqual({
+        code: 0,
+        signal: null,
+      })
+      expect(sessions()).toEqual([])
+    }
   })
 })
