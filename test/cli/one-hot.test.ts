@@ -4,7 +4,7 @@
  * a linear model that reads the one-hot columns learns it, one that does not cannot. Then
  * `predict` encodes another file with the stored categories, whatever order its labels come in.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -12,6 +12,7 @@ import { makeBacktest } from '../../src/cli/commands/backtest'
 import { inspect } from '../../src/cli/commands/inspect'
 import { makePredict } from '../../src/cli/commands/predict'
 import { makeTrain } from '../../src/cli/commands/train'
+import { runCli } from '../../src/cli/index'
 import { EngineHost } from '../../src/core/engine/host'
 import { seededRandom } from '../../src/shared/windows/random'
 import { tsxWorker } from '../core/engine/helpers'
@@ -124,6 +125,30 @@ describe('--one-hot', () => {
     const at = n.columns.indexOf('weather=rain')
     expect([n.center[at], n.scale[at]]).toEqual([0, 1])
     expect(manifest.inference.inputShape).toEqual([3, 5])
+  })
+
+  it('refuses a one-hot input name the file already has, naming both columns, before training', async () => {
+    // The same file with a numeric column literally named "weather=rain" (not even a feature).
+    const lines = readFileSync(data.csv, 'utf8').trim().split('\n')
+    const clash = join(dir, 'clash.csv')
+    writeFileSync(
+      clash,
+      [`${lines[0]},weather=rain`, ...lines.slice(1).map((l, r) => `${l},${r % 7}`)].join('\n') +
+        '\n',
+    )
+    const sink = captureIO()
+    const out = join(dir, 'clash-run')
+    // runCli: the exit code and the words the command line prints.
+    const code = await runCli(
+      ['train', clash, ...RUN_FLAGS, '--one-hot', 'weather', '--out', out],
+      sink,
+    )
+    expect(code).toBe(1)
+    expect(sink.err().trim().split('\n').pop()).toBe(
+      'One-hot: column "weather" would add an input named "weather=rain", and clash.csv already has a column named "weather=rain", so two inputs would share one name. Rename the column "weather=rain" in the file (for example to "weather_rain"), or untick "weather" under Text columns in the Experiment view (or leave it out of --one-hot).',
+    )
+    expect(sink.out()).not.toContain('epoch')
+    expect(existsSync(join(out, 'model'))).toBe(false)
   })
 
   it('backtest folds read the one-hot columns too (0/1 in every fold)', async () => {

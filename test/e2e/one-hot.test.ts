@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { screenshot, type Browser, type Server } from './helpers/app'
 import { closeApp, openApp } from './helpers/session'
-import { setNumber } from './helpers/flows'
+import { dropFile, setNumber } from './helpers/flows'
 
 let server: Server
 let browser: Browser
@@ -106,5 +106,31 @@ describe('one-hot encoding of a text column', () => {
     await page.getByTestId('sequence-length').waitFor()
     const weather = page.getByTestId('one-hot').getByLabel('weather (one-hot, 4 categories)')
     await expect.poll(() => weather.isChecked()).toBe(true)
+  })
+
+  it('a file that already has a column named weather=rain: ticking weather names both and Start stays off', async () => {
+    const { page } = browser
+    // The same days with a numeric column literally named "weather=rain" (a rain gauge, say).
+    const lines = ['date,weather,weather=rain,temp']
+    for (let r = 0; r < 200; r++) {
+      const day = new Date(Date.UTC(2020, 0, 1 + r)).toISOString().slice(0, 10)
+      lines.push(`${day},${LABELS[r % 4]},${(r % 9) / 2},${(10 + Math.sin(r / 9)).toFixed(2)}`)
+    }
+    const clash = join(dir, 'clash.csv')
+    writeFileSync(clash, lines.join('\n') + '\n')
+    await page.getByTestId('nav-data').click()
+    await dropFile(page, clash)
+    await expect.poll(() => page.getByTestId('header-dataset').innerText()).toContain('clash.csv')
+    await page.getByTestId('nav-experiment').click()
+    await page.getByTestId('sequence-length').waitFor()
+    await page.getByTestId('one-hot').getByLabel('weather (one-hot, 4 categories)').check()
+    const error = page.getByTestId('experiment-error')
+    await expect
+      .poll(() => error.innerText())
+      .toBe(
+        'One-hot: column "weather" would add an input named "weather=rain", and clash.csv already has a column named "weather=rain", so two inputs would share one name. Rename the column "weather=rain" in the file (for example to "weather_rain"), or untick "weather" under Text columns in the Experiment view (or leave it out of --one-hot).',
+      )
+    expect(await page.getByTestId('start-training').isDisabled()).toBe(true)
+    await screenshot(page, 'one-hot-name-clash')
   })
 })

@@ -6,7 +6,12 @@
 import { SeqcastError } from '../errors'
 import type { RunConfig } from '../experiment'
 import { calendarOf, inputColumnNames, learnsLevels, transformOf } from '../features/inputs'
-import { oneHotEligibility, type OneHotSetting } from '../features/one-hot'
+import {
+  oneHotEligibility,
+  oneHotNames,
+  oneHotSetting,
+  type OneHotSetting,
+} from '../features/one-hot'
 import type { Dataset, TextColumn } from '../series/dataset'
 import { isRecurrent, type ModelSpec } from '../models/spec'
 import { summarizeModel } from '../models/summary'
@@ -61,11 +66,12 @@ export function checkSpec(spec: ModelSpec, options: SpecShape): void {
 /**
  * One-hot columns (features/one-hot.ts): each must be a text column of the dataset, listed once,
  * with 2 … MAX_CATEGORIES distinct values (`oneHotEligibility`, the reason the Data and
- * Experiment views show). Returns the columns, in the setting's order.
+ * Experiment views show), and no two inputs may share a name (`checkOneHotNames`). Returns the
+ * columns, in the setting's order.
  */
 export function checkOneHotColumns(dataset: Dataset, settings: OneHotSetting[]): TextColumn[] {
   const seen = new Set<string>()
-  return settings.map(({ column: name }) => {
+  const columns = settings.map(({ column: name }) => {
     const fix = `Untick it under Text columns in the Experiment view (or leave it out of --one-hot).`
     if (seen.has(name)) {
       throw new SeqcastError('config', `One-hot: column "${name}" is listed twice. Keep it once.`, {
@@ -99,6 +105,44 @@ export function checkOneHotColumns(dataset: Dataset, settings: OneHotSetting[]):
       )
     }
     return column
+  })
+  checkOneHotNames(dataset, settings, columns)
+  return columns
+}
+
+/**
+ * The 0/1 inputs are named `column=label`: a file that also has a column of that very name (a
+ * numeric `weather=rain` next to a `weather` label), or two text columns whose names and labels
+ * join to the same name, would give two inputs one name, and every list of inputs, the saved
+ * normalization and a later `predict` would read the wrong one. Refused rather than renamed: a
+ * name Seqcast invented (`weather=rain (2)`) would not match the file the next time.
+ * Categories not yet fixed are checked with every label of the column, since any of them may
+ * become an input once the training rows are known.
+ */
+function checkOneHotNames(dataset: Dataset, settings: OneHotSetting[], columns: TextColumn[]) {
+  const fix = `or untick "%s" under Text columns in the Experiment view (or leave it out of --one-hot).`
+  const made = new Map<string, string>()
+  settings.forEach((s, i) => {
+    const categories = s.categories.length > 0 ? s.categories : oneHotSetting(columns[i]).categories
+    for (const input of oneHotNames({ column: s.column, categories })) {
+      const clash = dataset.columns.find((c) => c.name === input)
+      if (clash) {
+        throw new SeqcastError(
+          'column',
+          `One-hot: column "${s.column}" would add an input named "${input}", and ${dataset.name} already has a column named "${input}", so two inputs would share one name. Rename the column "${input}" in the file (for example to "${input.replace(/=/g, '_')}"), ${fix.replace('%s', s.column)}`,
+          { file: dataset.name, column: input, setting: 'oneHot', columns: [s.column, input] },
+        )
+      }
+      const other = made.get(input)
+      if (other !== undefined) {
+        throw new SeqcastError(
+          'column',
+          `One-hot: columns "${other}" and "${s.column}" of ${dataset.name} would both add an input named "${input}". Rename one of them in the file, ${fix.replace('%s', s.column)}`,
+          { file: dataset.name, column: s.column, setting: 'oneHot', columns: [other, s.column] },
+        )
+      }
+      made.set(input, s.column)
+    }
   })
 }
 
