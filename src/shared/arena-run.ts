@@ -60,8 +60,28 @@ export function modelTraining(
     : training
 }
 
-/** One step of a comparison, per model: it starts, finishes an epoch, is done or skipped. */
-export type ArenaProgress = {
+/**
+ * One step of a comparison: first its baselines (they need no fit), then per model: it starts,
+ * finishes an epoch, is done or skipped.
+ */
+export type ArenaProgress = ArenaBaselines | ArenaModelProgress
+
+/**
+ * The naive and seasonal-naive rows of the board and the split they are evaluated on, sent
+ * before any model trains, so that a comparison cancelled or reloaded half-way keeps them.
+ */
+export interface ArenaBaselines {
+  jobId: string
+  phase: 'baselines'
+  /** Not a model of the set (lets a listener read `model` on any event). */
+  model?: undefined
+  board: ArenaBoardEntry[]
+  sampleCounts: ArenaResponse['sampleCounts']
+  seasonRows: number | null
+}
+
+/** One step of one model of the set. */
+export type ArenaModelProgress = {
   jobId: string
   model: string
   /** 0-based place of the model in the set, of `of`. */

@@ -21,6 +21,7 @@ import type { ArenaProgress } from '../../src/shared/arena-run'
 import type { Events } from '../../src/shared/ipc/contract'
 import type { Browser, Server } from './helpers/app'
 import type { EventTap } from './helpers/events'
+import { formatNumber } from '../../src/shared/format/number'
 import { setNumber } from './helpers/flows'
 import { closeApp, openApp } from './helpers/session'
 
@@ -28,6 +29,8 @@ let server: Server
 let browser: Browser
 let tap: EventTap
 let dir: string
+/** The sunspots column of the file the test opens, row by row. */
+let sunspots: number[]
 
 beforeAll(async () => {
   // 600 rows: enough for each backtest fold of a window model to fit on the rows before it.
@@ -35,6 +38,7 @@ beforeAll(async () => {
   const CSV = join(dir, 'sunspots_600.csv')
   const lines = readFileSync(resolve('resources/data/sunspots_monthly.csv'), 'utf8').split('\n')
   writeFileSync(CSV, lines.slice(0, 601).join('\n') + '\n')
+  sunspots = lines.slice(1, 601).map((l) => Number(l.split(',').pop()))
   ;({ server, browser, tap } = await openApp({ file: CSV, tap: true }))
 })
 
@@ -77,7 +81,7 @@ function storedRun(
 }
 
 describe('reloading in the middle of an action', () => {
-  it('a comparison reloaded after 2 of its 3 models is kept as interrupted, the 2 openable', async () => {
+  it('a comparison reloaded after 2 of its 3 models is kept as interrupted with its baselines, the 2 openable', async () => {
     const { page } = browser
     await page.getByTestId('nav-experiment').click()
     await page.getByTestId('sequence-length').waitFor()
@@ -121,7 +125,17 @@ describe('reloading in the middle of an action', () => {
     const models = await board
       .locator('tbody tr')
       .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-model')))
-    expect([...models].sort()).toEqual(['ets', 'theta'])
+    // The baselines need no training: saved before any model trained, they are on the board too.
+    expect([...models].sort()).toEqual(['ets', 'naive', 'seasonal-naive', 'theta'])
+    // Naive's validation MAE, counted by hand from the file: 600 rows split 0.5 / 0.25, so the
+    // validation windows read rows 300…449; L = 12 and delay 12 put the target one row after
+    // the window's last row, starts 300…438 (139 windows), targets rows 312…450.
+    let sum = 0
+    for (let r = 312; r <= 450; r++) sum += Math.abs(sunspots[r] - sunspots[r - 1])
+    const naive = await board.locator('tr[data-model="naive"] td').allInnerTexts()
+    expect(naive[1]).toBe('naive\nNaive')
+    // rank, name, kind, then the validation MAE (4 significant digits, as the board writes it).
+    expect(naive[3]).toBe(formatNumber(sum / 139))
     // The best of the two opens in Results as a run: its forecasts, and its model to export.
     await row.getByTestId('arena-open').click()
     const results = page.getByTestId('leaderboard')

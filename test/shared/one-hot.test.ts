@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { checkOneHotColumns } from '../../src/shared/checks/run'
 import type { ExperimentConfig } from '../../src/shared/experiment'
 import { prepareExperiment } from '../../src/shared/prepare'
+import { NO_TRANSFORM } from '../../src/shared/transforms/spec'
 import type { Dataset, NumericColumn, TextColumn } from '../../src/shared/series/dataset'
 import {
   MAX_CATEGORIES,
@@ -94,7 +95,7 @@ describe('one-hot input names that the file already has', () => {
     split: { train: 0.5, val: 0.25 },
     normalization: 'zscore',
     seasonRows: null,
-    transform: 'none',
+    transform: NO_TRANSFORM,
     calendar: 'none',
     oneHot: [{ column: 'weather', categories: [] }],
   }

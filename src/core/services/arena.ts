@@ -52,6 +52,11 @@ export interface ArenaOptions {
   onModelStart?(model: string, index: number, of: number): void
   onModelSkipped?(model: string, reason: string, index: number, of: number): void
   onModelEnd?(entry: ArenaEntry, index: number, of: number): void
+  /**
+   * The naive and seasonal-naive entries, once the experiment is prepared and before any model
+   * trains: they need no fit, so a board kept after a cancel or a reload still has them.
+   */
+  onBaselines?(entries: ArenaEntry[], prepared: PreparedExperiment): void
   onEpoch?(model: string, record: EpochRecord): void
   /** A statistical model starts its next estimation step (on the engine worker). */
   onStep?(model: string, step: StatStep): void
@@ -194,6 +199,8 @@ export async function runArena(
       { setting: 'split' },
     )
   }
+  const baselines = baselineEntries(prepared)
+  options.onBaselines?.(baselines, prepared)
   const entries: ArenaEntry[] = []
   const skipped: ArenaResult['skipped'] = []
   const n = options.models.length
@@ -267,7 +274,7 @@ export async function runArena(
   const members = ensembleMembers(entries, options.ensembleSize ?? ENSEMBLE_SIZE)
   if (members.length > 0)
     entries.push(ensembleEntry(prepared, members, options.intervals ?? DEFAULT_INTERVALS))
-  entries.push(...baselineEntries(prepared))
+  entries.push(...baselines)
   return {
     board: rankBoard(entries),
     skipped,

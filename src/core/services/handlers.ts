@@ -15,9 +15,9 @@ import type { BacktestConfig, BacktestOptions, BacktestResult } from './backtest
 import { DEFAULT_INTERVALS } from '../../shared/forecast/intervals'
 import { statisticalSeasons } from '../../shared/models/statistical'
 import { importCsvFile } from './import-file'
-import type { ArenaOptions, ArenaResult } from './arena'
+import type { ArenaEntry, ArenaOptions, ArenaResult } from './arena'
 import { arenaModels } from '../../shared/arena'
-import { arenaTraining, type ArenaResponse } from '../../shared/arena-run'
+import { arenaTraining, type ArenaBoardEntry, type ArenaResponse } from '../../shared/arena-run'
 import type { ExperimentConfig } from '../../shared/experiment'
 import { analyzeTimeAxis } from '../../shared/series/time-axis'
 import { RunManager, type TrainFn } from './runs'
@@ -270,6 +270,14 @@ async function runArenaJob(
     intervals,
     signal,
     keepOnCancel: true,
+    onBaselines: (entries, prepared) =>
+      deps.broadcast('arena:progress', {
+        jobId,
+        phase: 'baselines',
+        board: entries.map(boardEntry),
+        sampleCounts: prepared.sampleCounts,
+        seasonRows: prepared.config.seasonRows,
+      }),
     onModelStart: (model, i, n) =>
       deps.broadcast('arena:progress', { ...at(model, i, n), phase: 'start' }),
     onEpoch: (model, r) => {
@@ -295,25 +303,30 @@ async function runArenaJob(
       deps.broadcast('arena:progress', { ...at(model, i, n), phase: 'skipped', reason }),
   })
   return {
-    board: arena.board.map((e) => ({
-      model: e.model,
-      family: e.family,
-      name: e.name,
-      val: e.val,
-      test: e.test,
-      seconds: e.seconds,
-      result: e.result,
-      // A model's forecasts travel once, inside its result.
-      forecasts: e.result ? null : e.evaluation.forecasts,
-      future: e.result ? null : e.evaluation.future,
-      ...(e.members ? { members: e.members } : {}),
-    })),
+    board: arena.board.map(boardEntry),
     skipped: arena.skipped,
     models,
     cancelled: arena.cancelled,
     sampleCounts: arena.prepared.sampleCounts,
     seasonRows: arena.prepared.config.seasonRows,
     seconds: arena.seconds,
+  }
+}
+
+/** A board entry as it crosses to the app. */
+function boardEntry(e: ArenaEntry): ArenaBoardEntry {
+  return {
+    model: e.model,
+    family: e.family,
+    name: e.name,
+    val: e.val,
+    test: e.test,
+    seconds: e.seconds,
+    result: e.result,
+    // A model's forecasts travel once, inside its result.
+    forecasts: e.result ? null : e.evaluation.forecasts,
+    future: e.result ? null : e.evaluation.future,
+    ...(e.members ? { members: e.members } : {}),
   }
 }
 

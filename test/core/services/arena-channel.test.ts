@@ -109,9 +109,14 @@ describe('arena:run', () => {
     }
 
     const steps = mine('arena-1').map((e) =>
-      e.phase === 'epoch' ? `${e.model} epoch ${e.epoch}/${e.epochs}` : `${e.model} ${e.phase}`,
+      e.phase === 'baselines'
+        ? 'baselines'
+        : e.phase === 'epoch'
+          ? `${e.model} epoch ${e.epoch}/${e.epochs}`
+          : `${e.model} ${e.phase}`,
     )
     expect(steps).toEqual([
+      'baselines',
       'theta start',
       ...steps.filter((s) => s.startsWith('theta epoch')),
       'theta done',
@@ -120,9 +125,15 @@ describe('arena:run', () => {
       'linear epoch 2/2',
       'linear done',
     ])
-    expect(mine('arena-1').map((e) => [e.index, e.of])[steps.indexOf('linear done')]).toEqual([
-      1, 2,
-    ])
+    const linearDone = mine('arena-1')[steps.indexOf('linear done')]
+    expect(linearDone.phase !== 'baselines' && [linearDone.index, linearDone.of]).toEqual([1, 2])
+    // The baselines come first, before any model trains, as the answer ranks them (a board kept
+    // after a cancel or a reload has them): naive alone, as season 1 means none.
+    const first = mine('arena-1')[0]
+    if (first.phase !== 'baselines') throw new Error('no baselines event first')
+    expect(first.board.map((e) => [e.model, e.val!.mae])).toEqual([['naive', naive.val!.mae]])
+    expect(first.sampleCounts).toEqual(arena.sampleCounts)
+    expect(first.seasonRows).toBeNull()
     // Each 'done' event carries the model's whole run (the app saves it at once, so a reload
     // keeps it): the same package and forecasts as the answer's board.
     for (const entry of [theta, linear]) {
@@ -155,6 +166,7 @@ describe('arena:run', () => {
     expect(arena.board.map((e) => e.model).sort()).toEqual(['naive', 'theta'])
     expect(mine('arena-2').some((e) => e.model === 'dense')).toBe(false)
     expect(mine('arena-2').some((e) => e.model === 'linear' && e.phase === 'done')).toBe(false)
+    expect(mine('arena-2')[0].phase).toBe('baselines')
   }, 180_000)
 
   it('refuses an unknown model set, a preset that does not exist and no epochs', async () => {

@@ -4,8 +4,9 @@
  * Cancel keeps the models that finished. The comparison is saved as it runs: an `arenas` row
  * marked 'running' at the start, and each model, the moment it finishes, as a finished run of
  * `runs` (its model, forecasts and history) with its row on the partial board, so Results,
- * Forecast and the exports take it as any run. The answer then completes the board (ensemble,
- * baselines) and the status. A window reloaded or closed half-way leaves the row 'running'
+ * Forecast and the exports take it as any run. The baselines (naive, seasonal naive) come
+ * before any model and are saved on the board at once. The answer then completes the board
+ * (ensemble) and the status. A window reloaded or closed half-way leaves the row 'running'
  * with the models that finished; `markInterruptedJobs` (at start-up) marks it 'interrupted'.
  * State lives outside the view, so leaving the Experiment view does not lose the progress.
  */
@@ -224,6 +225,34 @@ export async function saveFinishedModel(
   )
 }
 
+/**
+ * The baselines of a running comparison (sent before any model trains): their rows on the
+ * board, and the split and season they were evaluated on. A comparison cancelled or reloaded
+ * before its answer keeps them, as they needed no training. Nothing is written once the
+ * comparison is no longer running.
+ */
+export async function saveBaselines(
+  arenaId: string,
+  p: Extract<ArenaProgress, { phase: 'baselines' }>,
+  d: SeqcastDB = db(),
+): Promise<void> {
+  await write('the baselines of the comparison', () =>
+    d.transaction('rw', d.arenas, async () => {
+      const arena = await d.arenas.get(arenaId)
+      if (!arena || arena.status !== 'running') return
+      const models = new Set(p.board.map((e) => e.model))
+      arena.board = rankBoard([
+        ...arena.board.filter((r) => !models.has(r.model)),
+        ...p.board.map((e) => boardRow(e, null)),
+      ])
+      arena.sampleCounts = p.sampleCounts
+      arena.seasonRows = p.seasonRows
+      arena.updatedAt = Date.now()
+      await d.arenas.put(arena)
+    }),
+  )
+}
+
 /** The row of a comparison that starts: no model yet, marked running. */
 async function saveStarted(
   arenaId: string,
@@ -296,7 +325,8 @@ async function saveStopped(arenaId: string): Promise<void> {
     d.transaction('rw', d.arenas, async () => {
       const arena = await d.arenas.get(arenaId)
       if (!arena || arena.status !== 'running') return
-      if (arena.board.length === 0) await d.arenas.delete(arenaId)
+      // Baselines alone are no comparison: kept only with a model that finished.
+      if (!arena.board.some((r) => r.runId)) await d.arenas.delete(arenaId)
       else await d.arenas.put({ ...arena, status: 'interrupted', updatedAt: Date.now() })
     }),
   )
@@ -317,7 +347,11 @@ function create() {
 
   function onProgress(p: ArenaProgress, request: CompareRequest): void {
     if (p.jobId !== jobId.value) return
-    if (p.phase === 'start') update(p.model, { status: 'running', startedAt: Date.now() })
+    if (p.phase === 'baselines') {
+      saves = saves
+        .then(() => saveBaselines(p.jobId, p))
+        .catch((e) => void notices.error(e, 'Could not save the baselines of the comparison'))
+    } else if (p.phase === 'start') update(p.model, { status: 'running', startedAt: Date.now() })
     else if (p.phase === 'epoch')
       update(p.model, { epoch: p.epoch, epochs: p.epochs, valMae: p.valMae })
     else if (p.phase === 'done') {
