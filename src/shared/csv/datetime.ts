@@ -5,7 +5,8 @@
  * Text formats (the date part, optionally followed by ` ` or `T`, `HH:MM[:SS[.fff]]` and a zone
  * `Z` / `±hh[:mm]`):
  *   yyyy-mm-dd (ISO 8601), yyyy/mm/dd, yyyy.mm.dd, dd.mm.yyyy (Jena), dd/mm/yyyy, dd-mm-yyyy,
- *   mm/dd/yyyy, mm-dd-yyyy, yyyy-mm and yyyy/mm (monthly).
+ *   mm/dd/yyyy, mm-dd-yyyy, yyyy-mm and yyyy/mm (monthly), and mm-dd / mm/dd with a time and
+ *   no year (NOAA's hourly normals: `01-01T01:00:00`), read in YEARLESS_YEAR.
  * dd/mm and mm/dd are told apart by a day above 12; when every value fits both, the order that
  * keeps the sample sorted wins, and mm/dd/yyyy is kept (with an `ambiguous-date` issue) on a tie.
  * Numeric formats (decided on the whole parsed column): unix seconds, unix milliseconds, decimal
@@ -21,7 +22,15 @@ import {
 } from '../series/calendar'
 import { DOT, MINUS, NINE, PLUS, SPACE, ZERO } from './bytes'
 
-export type DateOrder = 'ymd' | 'dmy' | 'mdy' | 'ym'
+export type DateOrder = 'ymd' | 'dmy' | 'mdy' | 'ym' | 'md'
+
+/**
+ * The year a month-day time without a year (NOAA's hourly normals: `01-01T01:00:00`) is read
+ * in: a year without a February 29, so 8,760 hourly rows have no gap at the end of February.
+ * It is never shown or exported (src/shared/format/time.ts writes such times as "Jan 1 01:00")
+ * and it gives no weekday (src/shared/features/calendar.ts).
+ */
+export const YEARLESS_YEAR = 2001
 
 export interface DateSpec {
   order: DateOrder
@@ -84,7 +93,8 @@ export function parseDateAt(
     q++
     n++
   }
-  if (order === 'ymd' || order === 'ym' ? n !== 4 : n < 1 || n > 2) return -1
+  if (order === 'ymd' || order === 'ym' ? n !== 4 : order === 'md' ? n !== 2 : n < 1 || n > 2)
+    return -1
   if (q >= end || buf[q] !== sep) return -1
   q++
   n = 0
@@ -93,7 +103,7 @@ export function parseDateAt(
     q++
     n++
   }
-  if (n === 0) return -1
+  if (n === 0 || (order === 'md' && n !== 2)) return -1
   let y: number
   let m: number
   let d: number
@@ -101,6 +111,10 @@ export function parseDateAt(
     y = a
     m = b
     d = 1
+  } else if (order === 'md') {
+    y = YEARLESS_YEAR
+    m = a
+    d = b
   } else {
     if (q >= end || buf[q] !== sep) return -1
     q++
@@ -221,8 +235,16 @@ export function parseDateAt(
       }
     }
   }
+  // Month and day alone ("12-05") are as likely a range or a score as a date: read without a
+  // year only with a clock time, as the hourly normals write it.
+  if (order === 'md' && shape.timeSep === 0) return -1
   dateOut.value = t
   return q
+}
+
+/** True for the format label of month-day times without a year ('mm-ddTHH:MM:SS', …). */
+export function isYearlessFormat(format: string): boolean {
+  return /^mm[-/]dd(?![-/])/.test(format)
 }
 
 /** The format name of a spec and a value shape, e.g. 'dd.mm.yyyy HH:MM:SS' or 'yyyy-mm'. */
@@ -235,7 +257,9 @@ export function formatLabel(spec: DateSpec, s: DateShape): string {
         ? `dd${sep}mm${sep}yyyy`
         : spec.order === 'mdy'
           ? `mm${sep}dd${sep}yyyy`
-          : `yyyy${sep}mm`
+          : spec.order === 'md'
+            ? `mm${sep}dd`
+            : `yyyy${sep}mm`
   if (s.timeSep === 0) return date
   let label = `${date}${s.timeSep === T_UPPER ? 'T' : ' '}HH:MM`
   if (s.seconds) label += ':SS'
@@ -256,6 +280,8 @@ const CANDIDATES: DateSpec[] = [
   { order: 'dmy', sep: MINUS },
   { order: 'ym', sep: MINUS },
   { order: 'ym', sep: SLASH },
+  { order: 'md', sep: MINUS },
+  { order: 'md', sep: SLASH },
 ]
 
 export interface DetectedDate {

@@ -5,6 +5,7 @@ import { formatTime, timePrecision } from '../series/calendar'
 import { formatTimestamp, timeStyleOf } from '../format/time'
 import type { TimeAxisReport } from '../series/time-axis'
 import { groupDigits } from './bytes'
+import { isYearlessFormat } from './datetime'
 import { formatNumber } from '../format'
 
 export type IssueCode =
@@ -267,10 +268,13 @@ export function formatReport(report: ImportReport): string {
     if (c.kind === 'datetime') {
       const precision = displayPrecision(c.format ?? '', [c.min, c.max])
       const show = (x: number): string =>
-        c.format === 'decimal-year'
+        c.format === 'decimal-year' || isYearlessFormat(c.format ?? '')
           ? formatTimestamp(
               x,
-              timeStyleOf({ format: c.format, values: [c.min, c.max] }, report.timeAxis?.cadence),
+              timeStyleOf(
+                { format: c.format ?? '', values: [c.min, c.max] },
+                report.timeAxis?.cadence,
+              ),
             )
           : formatTime(x, precision)
       min = Number.isFinite(c.min) ? show(c.min) : '–'
@@ -305,7 +309,7 @@ export function formatReport(report: ImportReport): string {
     const step = t.cadence && t.cadence.months === 0 ? t.cadence.ms : undefined
     const precision = displayPrecision(t.format, [t.start, t.end], step)
     const show = (x: number): string =>
-      t.format === 'decimal-year'
+      t.format === 'decimal-year' || isYearlessFormat(t.format)
         ? formatTimestamp(x, timeStyleOf({ format: t.format, values: [t.start, t.end] }, t.cadence))
         : formatTime(x, precision)
     lines.push(`Time axis "${t.column}" (${t.format}): ${show(t.start)} … ${show(t.end)}`)

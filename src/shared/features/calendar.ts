@@ -34,7 +34,7 @@ export const CALENDAR_FEATURES: readonly CalendarFeature[] = ['hour', 'dow', 'do
 /** `auto` chooses by cadence and span (`chooseCalendarFeatures`); `none`; or an explicit list. */
 export type CalendarSetting = 'auto' | 'none' | CalendarFeature[]
 
-type Cadence = Pick<TimeCadence, 'ms' | 'months' | 'monthEnd' | 'label' | 'perYear'>
+type Cadence = Pick<TimeCadence, 'ms' | 'months' | 'monthEnd' | 'label' | 'perYear' | 'yearless'>
 
 const YEAR_DAYS = 365
 const PERIOD_MS: Record<CalendarFeature, number> = {
@@ -158,6 +158,9 @@ export function chooseCalendarFeatures(
         // R's 260-a-year "trading days" sit 1.4 days apart on the clock: their weekday and
         // hour say nothing about the trading day
         skipped.push(`${LABEL[f]} (time in decimal years: rows fall at fractions of a year)`)
+      } else if (cadence.yearless && f === 'dow') {
+        // The stand-in year the times were read in would invent the weekday.
+        skipped.push(`${LABEL[f]} (the times have no year, so no weekday)`)
       } else if (!(spanMs >= PERIOD_MS[f])) {
         skipped.push(`${LABEL[f]} (the training rows span less than a ${CYCLE[f]})`)
       } else {
@@ -179,6 +182,14 @@ export function chooseCalendarFeatures(
       `Calendar features: expected a time column with a regular cadence, received none. ` +
         `Choose the time column in the Data view, or use --calendar none.`,
       { setting: 'calendar' },
+    )
+  }
+  if (cadence.yearless && setting.includes('dow')) {
+    const others = setting.filter((g) => g !== 'dow')
+    throw new SeqcastError(
+      'config',
+      `Calendar features: "dow" (${LABEL.dow}) needs dates with a year, and the time column has month, day and hour only (no weekday). Remove it (--calendar ${others.length > 0 ? others.join(',') : 'none'}) or use --calendar auto.`,
+      { setting: 'calendar', feature: 'dow' },
     )
   }
   for (const f of setting) {

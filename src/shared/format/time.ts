@@ -1,9 +1,10 @@
 /**
  * Timestamps at the precision the data has: a date for daily data ("2013-09-15"), the month for
  * monthly data ("2013-09"), minutes or seconds only where the data has them, and the decimal
- * year where the file wrote its time that way ("1991.4962"). Exports write what a spreadsheet
- * reads back: dates without a clock for date-only data, ISO 8601 otherwise, and decimal years as
- * decimal years.
+ * year where the file wrote its time that way ("1991.4962"), and month, day and clock without
+ * an invented year where the file had none ("Jan 1 01:00"). Exports write what a spreadsheet
+ * reads back: dates without a clock for date-only data, ISO 8601 otherwise, decimal years as
+ * decimal years and year-less times as written ("01-01T01:00:00").
  */
 import {
   MS_PER_DAY,
@@ -12,12 +13,21 @@ import {
   formatTime,
   timePrecision,
 } from '../series/calendar'
+import { YEARLESS_YEAR, isYearlessFormat } from '../csv/datetime'
 import { NO_VALUE } from './number'
 
 export type TimePrecision = 'year' | 'month' | 'day' | 'minute' | 'second' | 'ms'
 
 export type TimeStyle =
-  { kind: 'calendar'; precision: TimePrecision } | { kind: 'decimal-year'; decimals: number }
+  | { kind: 'calendar'; precision: TimePrecision }
+  | { kind: 'decimal-year'; decimals: number }
+  /** Month-day times without a year (read in a stand-in year, which is never written). */
+  | { kind: 'time-of-year'; precision: TimePrecision }
+
+/** The end of the stand-in year of year-less times: "12-31T24:00:00" in NOAA's hourly normals. */
+const YEAR_END = daysFromCivil(YEARLESS_YEAR + 1, 1, 1) * MS_PER_DAY
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 
 /** Without a known time column: full date and minutes. */
 export const DEFAULT_TIME_STYLE: TimeStyle = { kind: 'calendar', precision: 'minute' }
@@ -41,6 +51,7 @@ export function timeStyleOf(
 ): TimeStyle {
   if (!column) return DEFAULT_TIME_STYLE
   const precision = timePrecision(column.values)
+  if (isYearlessFormat(column.format)) return { kind: 'time-of-year', precision }
   // Monthly decimal years (1749.083) are read as month starts: shown as months.
   if (column.format === 'decimal-year' && precision !== 'month' && precision !== 'year') {
     const perYear = cadence?.perYear && cadence.perYear > 0 ? cadence.perYear : 365
@@ -54,6 +65,7 @@ export function timeStyleOf(
 export function formatTimestamp(t: number | null | undefined, style: TimeStyle): string {
   if (t === null || t === undefined || !Number.isFinite(t)) return NO_VALUE
   if (style.kind === 'decimal-year') return msToDecimalYear(t).toFixed(style.decimals)
+  if (style.kind === 'time-of-year') return timeOfYear(Math.round(t), style.precision)
   // Whole milliseconds: decimal-year conversions leave fractions that would print as ".692.1875".
   return formatTime(Math.round(t), style.precision)
 }
@@ -71,7 +83,24 @@ export function formatTimeRange(start: number, end: number, style: TimeStyle): s
 export function exportTimestamp(t: number | null | undefined, style: TimeStyle): string {
   if (t === null || t === undefined || !Number.isFinite(t)) return ''
   if (style.kind === 'decimal-year') return String(Number(msToDecimalYear(t).toPrecision(15)))
+  // As the file wrote it: month-day and time, no year ("01-01T01:00:00").
+  if (style.kind === 'time-of-year') {
+    const r = Math.round(t)
+    return r === YEAR_END ? '12-31T24:00:00' : formatTime(r, 'second').slice(5).replace(' ', 'T')
+  }
   const p = style.precision
   if (p === 'year' || p === 'month' || p === 'day') return formatTime(Math.round(t), 'day')
   return new Date(Math.round(t)).toISOString()
+}
+
+/** "Jan 1 01:00" (seconds only where the data has them): month-day time, no year. */
+function timeOfYear(t: number, precision: TimePrecision): string {
+  // The midnight that ends the year, as NOAA writes it (hours 01…24), not the stand-in's Jan 1.
+  if (t === YEAR_END)
+    return precision === 'second' || precision === 'ms' ? 'Dec 31 24:00:00' : 'Dec 31 24:00'
+  const c = civilFromMs(t)
+  const date = `${MONTHS[c.month - 1]} ${c.day}`
+  if (precision === 'year' || precision === 'month' || precision === 'day') return date
+  const clock = formatTime(t, precision).slice(11)
+  return `${date} ${clock}`
 }

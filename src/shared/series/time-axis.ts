@@ -24,6 +24,7 @@ import { msToDecimalYear } from '../format/time'
 import {
   detectDateFormat,
   detectNumericTime,
+  isYearlessFormat,
   numericToTime,
   parseDateText,
   type NumericTimeFormat,
@@ -45,6 +46,11 @@ export interface TimeCadence {
    * such a cadence is a fraction of a year, whose length in ms changes with leap years.
    */
   perYear?: number
+  /**
+   * Times of the year without a year (NOAA's hourly normals, `01-01T01:00:00`): read in a
+   * stand-in year, so they have no weekday.
+   */
+  yearless?: boolean
 }
 
 export interface TimeGap {
@@ -322,6 +328,7 @@ export function analyzeTimes(
     monthEnd: false,
     label: cadenceLabel(step),
     share: stepCount / positive,
+    ...(isYearlessFormat(format) ? { yearless: true } : {}),
   }
   for (let k = 1; k < n; k++) {
     const d = times[order[k]] - times[order[k - 1]]

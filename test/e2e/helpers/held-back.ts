@@ -10,7 +10,8 @@
  *   LD2011_2014.txt.csv   UCI ElectricityLoadDiagrams: `;`, decimal commas, quoted header with
  *                         an empty first name, 15-minute rows, 20 of its 370 meters (14 days)
  *   hourly-normals.csv    NOAA hourly normals: station id and name (text), latitude/longitude/
- *                         elevation (constant), hourly temperature and dew point (one year)
+ *                         elevation (constant), hourly temperature and dew point (one year of
+ *                         8,760 hours written without a year: 01-01T01:00:00 … 12-31T24:00:00)
  *
  * Tests call `heldBackFiles(dir)`; a person walking the app by hand runs
  * `node --import tsx test/e2e/helpers/held-back.ts /tmp/audit/files`.
@@ -115,7 +116,13 @@ export function hourlyNormals(): string {
     const season = Math.cos((2 * Math.PI * (h / 24 - 200)) / 365)
     const daily = Math.sin((2 * Math.PI * (t.getUTCHours() - 9)) / 24)
     const temp = 52 + 12 * season + 6 * daily + (u() - 0.5)
-    const when = t.toISOString().slice(0, 19)
+    // NOAA writes month-day and hour without a year, hours 01…24: "01-01T01:00:00", …,
+    // "01-01T24:00:00" (midnight ending the day), …, "12-31T24:00:00".
+    const end = new Date(t.getTime() - 3_600_000)
+    const when =
+      t.getUTCHours() === 0
+        ? `${end.toISOString().slice(5, 10)}T24:00:00`
+        : t.toISOString().slice(5, 19)
     lines.push(
       [
         '"USW00024233"',
