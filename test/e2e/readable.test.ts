@@ -1,7 +1,7 @@
 /**
  * What a person reads, on file shapes the shipped samples do not have (issue 12): time written
  * as decimal years (R's EuStockMarkets layout), a constant column, a text column, date-only
- * daily data, and a PDF renamed .csv. Every check is on the text shown, against values known
+ * daily data, hourly times without a year (NOAA's hourly normals), and a PDF renamed .csv. Every check is on the text shown, against values known
  * from how the files were written; and no view shows raw millisecond durations, ISO timestamps,
  * NaN / undefined / Infinity, or numbers with seven or more decimals.
  */
@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { screenshot, type Browser, type Server } from './helpers/app'
 import { dropFile, notice } from './helpers/flows'
 import { readableText } from './helpers/readable'
+import { HELD_BACK, euStock, seattleWeather, walk } from './helpers/held-back'
 import { closeApp, openApp } from './helpers/session'
 
 let server: Server
@@ -19,36 +20,23 @@ let browser: Browser
 let dir: string
 const files: Record<string, string> = {}
 
-/** A small deterministic random walk (no Math.random: the same file every run). */
-function walk(n: number, seed: number, start: number): number[] {
-  let s = seed
-  let v = start
-  return Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2 ** 31
-    v += (s / 2 ** 31 - 0.5) * 4
-    return Math.round(v * 100) / 100
-  })
-}
-
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'seqcast-e2e-readable-'))
-  // 1,860 trading days from 1991.49615384615, 260 a year, time written as R writes it.
-  const dax = walk(1860, 7, 1600)
+  // R's EuStockMarkets (1,860 trading days from 1991.49615384615, 260 a year, time written as
+  // R writes it), with a text label and a constant column added to each row.
   const labels = ['calm', 'rally', 'slump']
-  const eu = ['"time","DAX","label","const"']
-  for (let i = 0; i < 1860; i++)
-    eu.push(`${1991.49615384615 + i / 260},${dax[i]},${labels[i % 3]},5`)
+  const eu = euStock()
+    .trimEnd()
+    .split('\n')
+    .map((line, i) => (i === 0 ? `${line},"label","const"` : `${line},${labels[(i - 1) % 3]},5`))
   files.eu = join(dir, 'eustock.csv')
   writeFileSync(files.eu, eu.join('\n') + '\n')
-  // 400 days of date-only data from 2013-09-15.
-  const temp = walk(400, 3, 15)
-  const daily = ['date,temp_max,weather']
-  for (let i = 0; i < 400; i++) {
-    const d = new Date(Date.UTC(2013, 8, 15 + i)).toISOString().slice(0, 10)
-    daily.push(`${d},${temp[i]},${i % 5 === 0 ? 'rain' : 'sun'}`)
-  }
-  files.daily = join(dir, 'seattle-daily.csv')
-  writeFileSync(files.daily, daily.join('\n') + '\n')
+  // Seattle's daily weather: 1,461 date-only days from 2012-01-01, a text weather label.
+  files.daily = join(dir, 'seattle-weather.csv')
+  writeFileSync(files.daily, seattleWeather())
+  // NOAA's hourly normals: one year of hours written without a year ("01-01T01:00:00").
+  files.normals = join(dir, HELD_BACK.normals.name)
+  writeFileSync(files.normals, HELD_BACK.normals.text())
   // A small PDF (no NUL byte) renamed .csv.
   files.pdf = join(dir, 'report.csv')
   writeFileSync(
@@ -128,14 +116,14 @@ describe('readable on unfamiliar files', () => {
     await dropFile(page, files.daily)
     await expect
       .poll(() => page.getByTestId('header-dataset').innerText())
-      .toContain('seattle-daily.csv')
+      .toContain('seattle-weather.csv')
     await page.getByTestId('column-table').waitFor()
     const text = await readableText(page)
-    expect(text).not.toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d/) // no "2013-09-15 00:00"
-    // 2013-09-15 + 399 days = 2014-10-19.
-    expect(await page.locator('#time-hint').innerText()).toMatch(/^2013-09-15 … 2014-10-19, /)
+    expect(text).not.toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d/) // no "2012-01-01 00:00"
+    // 2012-01-01 + 1,460 days (2012 a leap year) = 2015-12-31.
+    expect(await page.locator('#time-hint').innerText()).toMatch(/^2012-01-01 … 2015-12-31, /)
     const date = await page.locator('tr[data-column="date"] td').allInnerTexts()
-    expect(date.slice(4, 6)).toEqual(['2013-09-15', '2014-10-19'])
+    expect(date.slice(4, 6)).toEqual(['2012-01-01', '2015-12-31'])
     expect(text).toContain('1 day')
   })
 
@@ -144,7 +132,7 @@ describe('readable on unfamiliar files', () => {
     await dropFile(page, files.pdf)
     const text = await notice(page, 'Could not import report.csv')
     expect(text).toContain('report.csv is a PDF document, not CSV text.')
-    expect(await page.getByTestId('header-dataset').innerText()).toContain('seattle-daily.csv')
+    expect(await page.getByTestId('header-dataset').innerText()).toContain('seattle-weather.csv')
     await screenshot(page, 'readable-pdf')
   })
 
@@ -157,72 +145,59 @@ describe('readable on unfamiliar files', () => {
       .toBe(0)
   })
 
+  it('hourly normals without a year: times of the year, hourly, "Jan 1 01:00", no weekday', async () => {
+    const { page } = browser
+    await dropFile(page, files.normals)
+    await expect
+      .poll(() => page.getByTestId('header-dataset').innerText(), { timeout: 60_000 })
+      .toContain('hourly-normals.csv')
+    await page.getByTestId('column-table').waitFor()
+    const text = await readableText(page)
+    expect(await page.getByLabel('Time column').inputValue()).toBe('DATE')
+    // 8,760 hours from "01-01T01:00:00" to "12-31T24:00:00", one an hour: no invented year.
+    expect(await page.locator('#time-hint').innerText()).toBe(
+      'Jan 1 01:00 … Dec 31 24:00, sorted, 0 duplicated timestamps, 0 gaps',
+    )
+    expect(text).toContain('1 h')
+    expect(text).not.toMatch(/20\d\d/)
+    const date = await page.locator('tr[data-column="DATE"] td').allInnerTexts()
+    expect(date.slice(4, 6)).toEqual(['Jan 1 01:00', 'Dec 31 24:00'])
+    expect(date[9]).toBe('mm-ddTHH:MM:SS, no year: times of the year (no weekday)')
+    await screenshot(page, 'readable-yearless-data')
+    // The Experiment's calendar inputs: hour of day, but no weekday of a year the file never had.
+    await page.getByTestId('nav-experiment').click()
+    const calendar = page.getByTestId('window-calendar')
+    await calendar.waitFor()
+    await readableText(page)
+    expect(await calendar.innerText()).toMatch(/^Each window row also reads cal:hour_sin, /)
+    expect(await calendar.innerText()).not.toContain('cal:dow')
+    await screenshot(page, 'readable-yearless-experiment')
+    await page.getByTestId('nav-data').click()
+  })
+
   it('raised no page error', () => {
     expect(browser.errors.filter((e) => /pageerror|Content Security Policy/i.test(e))).toEqual([])
   })
 })
 
 /**
- * The goal check on the held-back shapes (issue 12, "Must show"): files made here in the layout
- * of the five files tried by hand, each through Data, Explore and Experiment, with no raw ms
- * durations, raw ISO timestamps, NaN / undefined / Infinity, ≥ 7 decimals or page errors.
+ * The goal check on the held-back shapes (issue 12, "Must show"): files in the layout of the
+ * five files tried by hand (helpers/held-back.ts) and R's monthly co2, each through Data,
+ * Explore and Experiment, with no raw ms durations, raw ISO timestamps, NaN / undefined /
+ * Infinity, ≥ 7 decimals or page errors.
  */
 describe('held-back shapes through Data, Explore and Experiment', () => {
+  // The five layouts (helpers/held-back.ts), and R's own co2: monthly, time as decimal years
+  // (1959, 1959.08333333333, …) rather than NOAA's year, month and mid-month decimal date.
   const shapes: { name: string; text: () => string }[] = [
+    ...Object.values(HELD_BACK),
     {
-      // R's co2: monthly, time as decimal years (1959, 1959.08333333333, …)
       name: 'co2-monthly.csv',
       text: () => {
         const co2 = walk(468, 11, 315)
         const lines = ['"time","co2"']
         for (let i = 0; i < 468; i++)
           lines.push(`${Number((1959 + i / 12).toPrecision(15))},${co2[i]}`)
-        return lines.join('\n') + '\n'
-      },
-    },
-    {
-      // daily weather with a text label (Seattle-like, with precipitation and wind)
-      name: 'weather-daily.csv',
-      text: () => {
-        const t = walk(730, 5, 12)
-        const kinds = ['drizzle', 'rain', 'sun', 'snow', 'fog']
-        const lines = ['date,precipitation,temp_max,temp_min,wind,weather']
-        for (let i = 0; i < 730; i++) {
-          const d = new Date(Date.UTC(2012, 0, 1 + i)).toISOString().slice(0, 10)
-          lines.push(
-            `${d},${(i * 7) % 13 === 0 ? 4.3 : 0},${t[i]},${Math.round((t[i] - 6) * 10) / 10},${2 + (i % 5) * 0.7},${kinds[(i * 3) % 5]}`,
-          )
-        }
-        return lines.join('\n') + '\n'
-      },
-    },
-    {
-      // UCI ElectricityLoadDiagrams layout: `;`, decimal commas, a quoted empty first header,
-      // 15-minute rows, a first meter that is constant 0
-      name: 'LD2011_2014-like.txt.csv',
-      text: () => {
-        const a = walk(1500, 9, 40)
-        const b = walk(1500, 13, 200)
-        const lines = ['"";"MT_001";"MT_002";"MT_003"']
-        for (let i = 0; i < 1500; i++) {
-          const d = new Date(Date.UTC(2011, 0, 1, 0, 15 * (i + 1)))
-          const when = d.toISOString().slice(0, 19).replace('T', ' ')
-          const f = (x: number) => String(Math.abs(x) + 0.5213).replace('.', ',')
-          lines.push(`"${when}";0;${f(a[i])};${f(b[i])}`)
-        }
-        return lines.join('\n') + '\n'
-      },
-    },
-    {
-      // hourly weather normals: one (leap-free) year of hours, a station id and flags
-      name: 'hourly-normals.csv',
-      text: () => {
-        const t = walk(24 * 120, 17, 40)
-        const lines = ['STATION,DATE,HLY-TEMP-NORMAL,HLY-DEWP-NORMAL,HLY-TEMP-FLAG']
-        for (let i = 0; i < 24 * 120; i++) {
-          const d = new Date(Date.UTC(2010, 0, 1, i)).toISOString().slice(0, 19)
-          lines.push(`USW00094728,${d},${t[i]},${Math.round((t[i] - 8) * 10) / 10},C`)
-        }
         return lines.join('\n') + '\n'
       },
     },
