@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path'
 import type { Page } from 'playwright-core'
 import type { ArenaProgress } from '../../src/shared/arena-run'
 import type { Events } from '../../src/shared/ipc/contract'
-import type { Browser, Server } from './helpers/app'
+import { screenshot, type Browser, type Server } from './helpers/app'
 import type { EventTap } from './helpers/events'
 import { formatNumber } from '../../src/shared/format/number'
 import { setNumber } from './helpers/flows'
@@ -136,6 +136,8 @@ describe('reloading in the middle of an action', () => {
     expect(naive[1]).toBe('naive\nNaive')
     // rank, name, kind, then the validation MAE (4 significant digits, as the board writes it).
     expect(naive[3]).toBe(formatNumber(sum / 139))
+    await board.scrollIntoViewIfNeeded()
+    await screenshot(page, 'persist-interrupted-board')
     // The best of the two opens in Results as a run: its forecasts, and its model to export.
     await row.getByTestId('arena-open').click()
     const results = page.getByTestId('leaderboard')
