@@ -14,7 +14,7 @@ import type { Column, TextColumn } from '../series/dataset'
 import { datetimeFromText } from '../series/time-axis'
 import { groupDigits } from './bytes'
 import { K_NUM, K_TEXT, type ColumnStore } from './column-store'
-import { detectNumericTime, numericToTime } from './datetime'
+import { detectNumericTime, isYearlessFormat, numericToTime } from './datetime'
 import { where, type ImportIssue } from './report'
 
 export interface BuiltColumn {
@@ -61,11 +61,18 @@ export function buildColumn(
     }
     if (textRows.length > 0) {
       const first = categories[textCodes[0]]
-      const fix = `Correct those cells to the ${ctx.dateLabel} format, or remove the rows.`
+      const more = textRows.length > 1 ? ` (and ${groupDigits(textRows.length - 1)} more)` : ''
+      // Times without a year are read in a year of 365 days: a leap day has no place in it.
+      const leapDay = isYearlessFormat(ctx.dateLabel) && /^02[-/]29(?!\d)/.test(first.trim())
+      const fix = leapDay
+        ? 'Remove the February 29 rows (or add a year to every time).'
+        : `Correct those cells to the ${ctx.dateLabel} format, or remove the rows.`
       issues.push({
         code: 'bad-datetime',
         severity: 'warning',
-        message: `${where(file, firstTextLine, name)}: expected a datetime like the rest of the column (${ctx.dateLabel}), received "${first}"${textRows.length > 1 ? ` (and ${groupDigits(textRows.length - 1)} more)` : ''}; Seqcast reads ${textRows.length === 1 ? 'it' : 'them'} as missing. ${fix}`,
+        message: leapDay
+          ? `${where(file, firstTextLine, name)}: "${first}"${more} is February 29 in times without a year, which Seqcast reads as a year of 365 days; Seqcast reads ${textRows.length === 1 ? 'it' : 'them'} as missing. ${fix}`
+          : `${where(file, firstTextLine, name)}: expected a datetime like the rest of the column (${ctx.dateLabel}), received "${first}"${more}; Seqcast reads ${textRows.length === 1 ? 'it' : 'them'} as missing. ${fix}`,
         file,
         row: firstTextLine,
         column: name,

@@ -83,6 +83,20 @@ describe('month-day times without a year', () => {
     expect(text).not.toMatch(/2001|2002/)
   })
 
+  it('a leap day has no place in the 365-day year: its rows are missing, and the message says why', () => {
+    const lines = ['DATE,t']
+    for (let d = 0; d < 366; d++) {
+      const day = new Date(Date.UTC(2000, 0, 1 + d)).toISOString().slice(5, 10)
+      for (let h = 1; h <= 24; h++) lines.push(`${day}T${String(h).padStart(2, '0')}:00:00,${h}`)
+    }
+    const { dataset, report } = parse(lines.join('\n') + '\n', { fileName: 'leap.csv' })
+    expect(dataset.timeColumn).toBe('DATE')
+    // Jan (31) + Feb 1–28 days of 24 rows before, plus the header: line 1 + 59·24 + 1 = 1,418.
+    expect(report.issues.map((i) => i.message)).toContain(
+      'leap.csv, line 1,418, column "DATE": "02-29T01:00:00" (and 23 more) is February 29 in times without a year, which Seqcast reads as a year of 365 days; Seqcast reads them as missing. Remove the February 29 rows (or add a year to every time).',
+    )
+  })
+
   it('gives hour of day but no weekday: the stand-in year would invent it', () => {
     const cadence = analyzeTimeAxis(parse(normals()).dataset)!.cadence!
     const auto = chooseCalendarFeatures('auto', cadence, 300 * DAY)
