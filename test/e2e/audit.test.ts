@@ -9,13 +9,13 @@
  * the Forecast view offering the model's own dataset, every Library action reachable.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { screenshot, type Browser, type Server } from './helpers/app'
 import { closeApp, openApp } from './helpers/session'
-import { dropFile, notice, runAction, setNumber } from './helpers/flows'
+import { download as downloadTo, dropFile, notice, runAction, setNumber } from './helpers/flows'
 import { heldBackFiles, type HeldBack } from './helpers/held-back'
 import { expectReadable, readableText } from './helpers/readable'
 
@@ -41,12 +41,7 @@ async function open(page: Page, path: string, name: string): Promise<void> {
   await page.getByTestId('column-table').waitFor()
 }
 
-async function download(page: Page, testId: string): Promise<{ name: string; text: string }> {
-  const [d] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()])
-  const path = join(dir, `${Date.now()}-download`)
-  await d.saveAs(path)
-  return { name: d.suggestedFilename(), text: readFileSync(path, 'utf8') }
-}
+const download = (page: Page, testId: string) => downloadTo(page, testId, dir)
 
 const chip = (page: Page) => page.getByTestId('run-status-chip').innerText()
 

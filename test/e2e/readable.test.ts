@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { screenshot, type Browser, type Server } from './helpers/app'
-import { dropFile, notice } from './helpers/flows'
+import { download, dropFile, notice, setNumber } from './helpers/flows'
 import { readableText } from './helpers/readable'
 import { HELD_BACK, euStock, seattleWeather, walk } from './helpers/held-back'
 import { closeApp, openApp } from './helpers/session'
@@ -172,6 +172,34 @@ describe('readable on unfamiliar files', () => {
     expect(await calendar.innerText()).toMatch(/^Each window row also reads cal:hour_sin, /)
     expect(await calendar.innerText()).not.toContain('cal:dow')
     await screenshot(page, 'readable-yearless-experiment')
+  })
+
+  it('a run on year-less hours: Results without an invented year, forecasts.csv as NOAA writes times', async () => {
+    const { page } = browser
+    await page.getByLabel('Target', { exact: true }).selectOption('HLY-TEMP-NORMAL')
+    await page.getByRole('button', { name: 'Target only' }).click()
+    await page.getByLabel('Preset').selectOption('linear')
+    await setNumber(page, 'Sequence length', 24)
+    await setNumber(page, 'Delay', 24)
+    await setNumber(page, 'Epochs', 1)
+    await expect.poll(() => page.getByTestId('start-training').isDisabled()).toBe(false)
+    await page.getByTestId('start-training').click()
+    await page.getByTestId('run-status').waitFor()
+    await expect
+      .poll(() => page.getByTestId('run-status-chip').innerText(), { timeout: 120_000 })
+      .toBe('done')
+    await page.getByTestId('see-results').click()
+    await expect
+      .poll(() => page.getByTestId('forecast-chart').getAttribute('data-rendered'))
+      .not.toBeNull()
+    expect(await readableText(page, 'Results')).not.toMatch(/20\d\d-\d\d-\d\d|\b200[12]\b/)
+    await screenshot(page, 'readable-yearless-results')
+    const csv = await download(page, 'export-forecasts', dir)
+    const rows = csv.text.trim().split('\n').slice(1)
+    // Month-day and hour as the file wrote them, never the stand-in year.
+    expect(csv.text).not.toMatch(/200[12]-/)
+    for (const row of [rows[0], rows[rows.length - 1]])
+      expect(row.split(',')[0]).toMatch(/^\d\d-\d\dT\d\d:00:00$/)
     await page.getByTestId('nav-data').click()
   })
 

@@ -1,6 +1,6 @@
 /** Steps the e2e tests share: opening files the two ways a person does, reading numbers off the UI. */
 import { readFileSync } from 'node:fs'
-import { basename } from 'node:path'
+import { basename, join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 
 /** Opens a file with the header's Open CSV… button and the browser's file chooser. */
@@ -64,4 +64,16 @@ export async function runAction(
     .getByRole('group', { name: /^More actions for run/ })
     .getByRole('button', { name, exact })
     .click()
+}
+
+/** Clicks the button `testId` and saves what it downloads into `dir`: its name and text. */
+export async function download(
+  page: Page,
+  testId: string,
+  dir: string,
+): Promise<{ name: string; text: string }> {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()])
+  const path = join(dir, `${Date.now()}-download`)
+  await d.saveAs(path)
+  return { name: d.suggestedFilename(), text: readFileSync(path, 'utf8') }
 }
