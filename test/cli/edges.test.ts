@@ -326,6 +326,42 @@ describe('a stateful model: train → predict', () => {
   })
 })
 
+describe('times without a year (NOAA hourly normals)', () => {
+  it('train writes forecasts.csv times as the file wrote them and picks no weekday feature', async () => {
+    // 60 days of hours written "01-01T01:00:00" … "03-01T24:00:00" (hours 01…24, no year).
+    const lines = ['DATE,y']
+    for (let h = 1; h <= 60 * 24; h++) {
+      const day = new Date(Date.UTC(2001, 0, 1 + Math.floor((h - 1) / 24))).toISOString()
+      const hour = String(((h - 1) % 24) + 1).padStart(2, '0')
+      lines.push(
+        `${day.slice(5, 10)}T${hour}:00:00,${(10 + 5 * Math.sin((2 * Math.PI * h) / 24)).toFixed(3)}`,
+      )
+    }
+    const normals = join(dir, 'normals.csv')
+    writeFileSync(normals, lines.join('\n') + '\n')
+    const out = join(dir, 'normals-run')
+    const io = sink()
+    const args = ['--target', 'y', '--features', 'y', '--sequence-length', '24', '--delay', '24']
+    args.push('--model', 'linear', '--epochs', '1', '--seed', '1', '--json', '--out', out)
+    expect(await makeTrain({ host })([normals, ...args], io)).toBe(0)
+    const summary = JSON.parse(io.out().trim().split('\n').pop()!)
+    // 30 days of training rows would otherwise give the day of week (the span covers a week).
+    expect(summary.choices).toContain(
+      "Calendar features: hour of day, as sin/cos of the window rows' and the target's time; not day of week (the times have no year, so no weekday), day of year (the training rows span less than a year), month (day of year covers it).",
+    )
+    const csv = readFileSync(join(out, 'forecasts.csv'), 'utf8').trim().split('\n')
+    const first = csv[1].split(',')
+    // The first validation window starts at row 720 (half of 1,440) and its target is 24 rows
+    // later: row 744, hour 745 of the file, Feb 1 01:00. Its origin, the window's last row 743, is
+    // the midnight after Jan 31: the next day's 00:00.
+    expect([first[0], first[1], first[2]]).toEqual(['02-01T01:00:00', 'val', '744'])
+    expect(first[9]).toBe('02-01T00:00:00')
+    expect(csv.join('\n')).not.toMatch(/200[12]-/)
+    const future = csv.filter((l) => l.split(',')[1] === 'future')
+    expect(future.map((l) => l.split(',')[0])).toEqual(['03-02T01:00:00'])
+  })
+})
+
 describe('outputs are written atomically', () => {
   it('no temporary file is left next to the outputs', () => {
     for (const folder of [join(dir, 'fill-run'), join(dir, 'fill-run', 'model'), join(dir, 'h3')]) {

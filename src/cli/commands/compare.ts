@@ -10,6 +10,8 @@
 import { join, resolve } from 'node:path'
 import { arenaModels, DEFAULT_MODEL_SET, percentBetter, SLOW_PRESET_IDS } from '../../shared/arena'
 import { forecastsCsv, originsOf, type ForecastOrigins } from '../../shared/forecast-csv'
+import type { TimeStyle } from '../../shared/format/time'
+import { datasetTimeStyle } from '../../shared/series/time-axis'
 import type { Metrics } from '../../shared/metrics'
 import { timeValues } from '../../shared/series/dataset'
 import { ARENA_TRAINING } from '../../shared/arena-run'
@@ -145,6 +147,7 @@ async function writeBest(
   arena: ArenaResult,
   dir: string,
   origins: ForecastOrigins,
+  style: TimeStyle,
 ): Promise<string[]> {
   const [best] = arena.board
   const files: string[] = []
@@ -159,7 +162,7 @@ async function writeBest(
   const forecastsPath = join(dir, 'forecasts.csv')
   await writeText(
     forecastsPath,
-    forecastsCsv(best.evaluation.forecasts, best.evaluation.future, undefined, origins),
+    forecastsCsv(best.evaluation.forecasts, best.evaluation.future, style, origins),
   )
   files.push(forecastsPath)
   const metricsPath = join(dir, 'metrics.json')
@@ -322,6 +325,7 @@ export function makeCompare(deps: CompareDeps = {}): Command {
       arena,
       join(out, 'best'),
       originsOf(experiment.window, timeValues(dataset)),
+      datasetTimeStyle(dataset),
     )
     const leaderboard = {
       ...result,

@@ -42,6 +42,7 @@ import { EXIT, progressBar, type Command } from '../io'
 import { loadCsv } from '../load'
 import { repairOptions } from '../repair-args'
 import { forecastsCsv, originsOf } from '../../shared/forecast-csv'
+import { datasetTimeStyle } from '../../shared/series/time-axis'
 import { metricsJson, writeText } from './predict'
 import { intervalOptions, intervalsFromArgs, runIntervalsJson } from '../interval-args'
 import { methodName } from '../../shared/forecast/intervals'
@@ -396,7 +397,7 @@ export function makeTrain(deps: TrainDeps = {}): Command {
       forecastsCsv(
         result.forecasts,
         result.future,
-        undefined,
+        datasetTimeStyle(dataset),
         originsOf(config.experiment.window, timeValues(dataset)),
       ),
     )

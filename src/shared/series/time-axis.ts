@@ -20,7 +20,7 @@ import {
 } from './calendar'
 import type { Column, Dataset, DatetimeColumn } from './dataset'
 import { MS_PER_YEAR, formatDuration, yearFractionLabel } from '../format/duration'
-import { msToDecimalYear } from '../format/time'
+import { DEFAULT_TIME_STYLE, msToDecimalYear, timeStyleOf, type TimeStyle } from '../format/time'
 import {
   detectDateFormat,
   detectNumericTime,
@@ -130,6 +130,20 @@ export function timeColumnOf(dataset: Dataset): DatetimeColumn | null {
   if (dataset.timeColumn === null) return null
   const col = dataset.columns.find((c) => c.name === dataset.timeColumn)
   return col && col.kind === 'datetime' ? col : null
+}
+
+/**
+ * How the dataset's times are written on screen and in exports (src/shared/format/time.ts): in
+ * its time column's style (decimal years with their cadence's decimals, times without a year as
+ * such), or dates and minutes without a time column.
+ */
+export function datasetTimeStyle(dataset: Dataset): TimeStyle {
+  const column = timeColumnOf(dataset)
+  if (!column) return DEFAULT_TIME_STYLE
+  return timeStyleOf(
+    column,
+    column.format === 'decimal-year' ? analyzeTimeAxis(dataset)?.cadence : null,
+  )
 }
 
 export function analyzeTimeAxis(dataset: Dataset): TimeAxisReport | null {

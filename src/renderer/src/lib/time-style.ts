@@ -1,14 +1,14 @@
 /**
- * How a dataset's timestamps are written on screen and in exports (src/shared/format/time):
- * read once per dataset object, since the cadence needs a pass over the time column.
+ * How a dataset's timestamps are written on screen and in exports (`datasetTimeStyle` of
+ * src/shared/series/time-axis): read once per dataset object, since the cadence needs a pass over
+ * the time column.
  */
 import type { Dataset } from '@shared/series/dataset'
-import { analyzeTimeAxis, timeColumnOf } from '@shared/series/time-axis'
+import { datasetTimeStyle as styleOf } from '@shared/series/time-axis'
 import {
   DEFAULT_TIME_STYLE,
   formatTimestamp,
   msToDecimalYear,
-  timeStyleOf,
   type TimeStyle,
 } from '@shared/format'
 
@@ -18,13 +18,7 @@ export function datasetTimeStyle(dataset: Dataset | null | undefined): TimeStyle
   if (!dataset) return DEFAULT_TIME_STYLE
   const known = cache.get(dataset)
   if (known) return known
-  const column = timeColumnOf(dataset)
-  const style = column
-    ? timeStyleOf(
-        column,
-        column.format === 'decimal-year' ? analyzeTimeAxis(dataset)?.cadence : null,
-      )
-    : DEFAULT_TIME_STYLE
+  const style = styleOf(dataset)
   cache.set(dataset, style)
   return style
 }
