@@ -359,6 +359,16 @@ describe('times without a year (NOAA hourly normals)', () => {
     expect(csv.join('\n')).not.toMatch(/200[12]-/)
     const future = csv.filter((l) => l.split(',')[1] === 'future')
     expect(future.map((l) => l.split(',')[0])).toEqual(['03-02T01:00:00'])
+    // predict with the model on the same file writes its times the same way.
+    const predicted = join(dir, 'normals-predict.csv')
+    expect(
+      await makePredict({ host })([join(out, 'model'), normals, '--out', predicted], sink()),
+    ).toBe(0)
+    const again = readFileSync(predicted, 'utf8').trim().split('\n')
+    // Its first window starts at row 0; its target, row 24, is the file's hour 25: Jan 2 01:00.
+    expect(again[1].split(',')[0]).toBe('01-02T01:00:00')
+    expect(again[again.length - 1].split(',')[0]).toBe('03-02T01:00:00')
+    expect(again.join('\n')).not.toMatch(/200[12]-/)
   })
 })
 

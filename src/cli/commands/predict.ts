@@ -6,6 +6,7 @@
 import { resolve } from 'node:path'
 import type { Metrics } from '../../shared/metrics'
 import { forecastSetCsv, originsOf } from '../../shared/forecast-csv'
+import { datasetTimeStyle } from '../../shared/series/time-axis'
 import { timeValues } from '../../shared/series/dataset'
 import { storedMethodText } from '../../shared/forecast/intervals'
 import { levelPercent } from '../../shared/intervals'
@@ -89,7 +90,7 @@ export function makePredict(deps: { host?: EngineHost } = {}): Command {
       out,
       forecastSetCsv(
         set,
-        undefined,
+        datasetTimeStyle(dataset),
         originsOf(pkg.manifest.experiment.window, timeValues(dataset)),
       ),
     )
