@@ -203,6 +203,30 @@ describe('readable on unfamiliar files', () => {
     await page.getByTestId('nav-data').click()
   })
 
+  it('daily normals written "01-01" (no year, no clock): a label, and the Data view says why', async () => {
+    const { page } = browser
+    const days = Array.from({ length: 365 }, (_, d) =>
+      new Date(Date.UTC(2001, 0, 1 + d)).toISOString().slice(5, 10),
+    )
+    const path = join(dir, 'daily-normals.csv')
+    writeFileSync(
+      path,
+      ['DATE,DLY-TMAX-NORMAL', ...days.map((d, i) => `${d},${40 + (i % 30)}`)].join('\n') + '\n',
+    )
+    await dropFile(page, path)
+    await expect
+      .poll(() => page.getByTestId('header-dataset').innerText())
+      .toContain('daily-normals.csv')
+    await page.getByTestId('column-table').waitFor()
+    await readableText(page)
+    const date = await page.locator('tr[data-column="DATE"] td').allInnerTexts()
+    expect(date[9]).toBe(
+      'Month and day without a year or a clock time ("01-01"): read as labels, not times, since such a pair may as well be a range or a score. Add a year (or an hour, as in "01-01T01:00") to every value to use the column as the time axis. ' +
+        'Text, not numbers: not a target or a feature, and not one-hot: 365 distinct values, more than 12: too many to one-hot encode (an identifier or free text?).',
+    )
+    await screenshot(page, 'readable-month-day-labels')
+  })
+
   it('raised no page error', () => {
     expect(browser.errors.filter((e) => /pageerror|Content Security Policy/i.test(e))).toEqual([])
   })

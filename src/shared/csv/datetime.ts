@@ -242,6 +242,21 @@ export function parseDateAt(
   return q
 }
 
+/**
+ * Why a text column of month-day labels without a clock time ("01-01", "12/31": NOAA's daily
+ * normals) is not read as time, or null when its labels are not that: what the Data view says.
+ */
+export function monthDayLabelNote(categories: readonly string[]): string | null {
+  if (categories.length === 0) return null
+  let fits = 0
+  for (const c of categories) {
+    const m = /^(\d\d)([-/])(\d\d)$/.exec(c.trim())
+    if (m && +m[1] >= 1 && +m[1] <= 12 && +m[3] >= 1 && +m[3] <= daysInMonth(2000, +m[1])) fits++
+  }
+  if (fits < Math.ceil(categories.length * 0.9)) return null
+  return `Month and day without a year or a clock time ("${categories[0]}"): read as labels, not times, since such a pair may as well be a range or a score. Add a year (or an hour, as in "01-01T01:00") to every value to use the column as the time axis.`
+}
+
 /** True for the format label of month-day times without a year ('mm-ddTHH:MM:SS', …). */
 export function isYearlessFormat(format: string): boolean {
   return /^mm[-/]dd(?![-/])/.test(format)

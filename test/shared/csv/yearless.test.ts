@@ -6,7 +6,11 @@
  * as likely a range or a score.
  */
 import { describe, expect, it } from 'vitest'
-import { detectDateFormat, parseDateText } from '../../../src/shared/csv/datetime'
+import {
+  detectDateFormat,
+  monthDayLabelNote,
+  parseDateText,
+} from '../../../src/shared/csv/datetime'
 import { formatReport } from '../../../src/shared/csv/report'
 import { chooseCalendarFeatures } from '../../../src/shared/features/calendar'
 import { exportTimestamp, formatTimestamp, timeStyleOf } from '../../../src/shared/format/time'
@@ -95,6 +99,22 @@ describe('month-day times without a year', () => {
     expect(report.issues.map((i) => i.message)).toContain(
       'leap.csv, line 1,418, column "DATE": "02-29T01:00:00" (and 23 more) is February 29 in times without a year, which Seqcast reads as a year of 365 days; Seqcast reads them as missing. Remove the February 29 rows (or add a year to every time).',
     )
+  })
+
+  it('month-day labels without a clock time stay text, with the reason the Data view gives', () => {
+    const days = Array.from({ length: 365 }, (_, d) =>
+      new Date(Date.UTC(2001, 0, 1 + d)).toISOString().slice(5, 10),
+    )
+    const { dataset } = parse(['DATE,t', ...days.map((d, i) => `${d},${i}`)].join('\n') + '\n')
+    const column = dataset.columns.find((c) => c.name === 'DATE')!
+    expect(column.kind).toBe('text')
+    if (column.kind !== 'text') return
+    expect(monthDayLabelNote(column.categories)).toBe(
+      'Month and day without a year or a clock time ("01-01"): read as labels, not times, since such a pair may as well be a range or a score. Add a year (or an hour, as in "01-01T01:00") to every value to use the column as the time axis.',
+    )
+    // Not for other labels, nor for month-day pairs that are no dates ("13-40").
+    expect(monthDayLabelNote(['sun', 'rain'])).toBeNull()
+    expect(monthDayLabelNote(['13-40', '00-12'])).toBeNull()
   })
 
   it('gives hour of day but no weekday: the stand-in year would invent it', () => {
