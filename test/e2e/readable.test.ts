@@ -163,6 +163,7 @@ describe('readable on unfamiliar files', () => {
     const date = await page.locator('tr[data-column="DATE"] td').allInnerTexts()
     expect(date.slice(4, 6)).toEqual(['Jan 1 01:00', 'Dec 31 24:00'])
     expect(date[9]).toBe('mm-ddTHH:MM:SS, no year: times of the year (no weekday)')
+    await page.locator('tr[data-column="DATE"]').scrollIntoViewIfNeeded()
     await screenshot(page, 'readable-yearless-data')
     // The Experiment's calendar inputs: hour of day, but no weekday of a year the file never had.
     await page.getByTestId('nav-experiment').click()
@@ -213,6 +214,7 @@ describe('readable on unfamiliar files', () => {
       path,
       ['DATE,DLY-TMAX-NORMAL', ...days.map((d, i) => `${d},${40 + (i % 30)}`)].join('\n') + '\n',
     )
+    await page.getByTestId('nav-data').click()
     await dropFile(page, path)
     await expect
       .poll(() => page.getByTestId('header-dataset').innerText())
@@ -224,6 +226,7 @@ describe('readable on unfamiliar files', () => {
       'Month and day without a year or a clock time ("01-01"): read as labels, not times, since such a pair may as well be a range or a score. Add a year (or an hour, as in "01-01T01:00") to every value to use the column as the time axis. ' +
         'Text, not numbers: not a target or a feature, and not one-hot: 365 distinct values, more than 12: too many to one-hot encode (an identifier or free text?).',
     )
+    await page.locator('tr[data-column="DATE"]').scrollIntoViewIfNeeded()
     await screenshot(page, 'readable-month-day-labels')
   })
 
