@@ -125,23 +125,3 @@ export function syncDecimalYearTicks(chart: EChartsType): void {
 function sameValues(a: number[], b: number[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i])
 }
-
-/**
- * The tick labels of the chart's x axes whose labels are shown, left to right ("1991.5|1991.6");
- * EChart.vue writes them on its element, so tests read the axis a person reads off the canvas.
- */
-export function xAxisLabels(chart: EChartsType): string[] {
-  if (chart.isDisposed()) return []
-  const model = (chart as unknown as { getModel(): ModelLike | null }).getModel()
-  const out: string[] = []
-  model?.eachComponent('xAxis', (axisModel) => {
-    const axis = axisModel.axis as (AxisModelLike['axis'] & ViewLabels) | undefined
-    if (!axis || axisModel.get(['axisLabel', 'show']) === false || !axis.getViewLabels) return
-    for (const l of axis.getViewLabels()) out.push(l.formattedLabel)
-  })
-  return out
-}
-
-interface ViewLabels {
-  getViewLabels?(): { formattedLabel: string }[]
-}
