@@ -537,8 +537,10 @@ export function predictionOption(
   step: number,
   level: number | null = null,
   timeStyle: TimeStyle | null = null,
+  /** Each window's forecast origin: a multi-step forecast's tooltip names it, as in Results. */
+  origins: ForecastOrigins | null = null,
 ): ChartOption {
-  return actualVsPredictedOption(name, { val: forecast }, step, [], level, timeStyle)
+  return actualVsPredictedOption(name, { val: forecast }, step, [], level, timeStyle, null, origins)
 }
 
 /**
