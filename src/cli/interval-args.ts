@@ -87,7 +87,12 @@ export function runIntervalsJson(i: RunIntervals | null) {
     ...Object.fromEntries(
       Object.entries(i.coverage).map(([split, c]) => [
         split,
-        { coverage: finite(c.coverage), width: finite(c.width), n: c.n },
+        {
+          coverage: finite(c.coverage),
+          width: finite(c.width),
+          n: c.n,
+          unbounded: c.unbounded ?? null,
+        },
       ]),
     ),
     note: i.note,
@@ -103,5 +108,6 @@ export function forecastIntervalsJson(i: ForecastIntervals | null | undefined) {
     coverage: i.coverage ? finite(i.coverage.coverage) : null,
     width: i.coverage ? finite(i.coverage.width) : null,
     n: i.coverage?.n ?? 0,
+    unbounded: i.coverage?.unbounded ?? null,
   }
 }

@@ -40,8 +40,8 @@ let metrics: {
     method: string
     radius: number[]
     futureRadius: number[]
-    val: { coverage: number; width: number; n: number }
-    test: { coverage: number; width: number; n: number }
+    val: { coverage: number; width: number; n: number; unbounded: number }
+    test: { coverage: number; width: number; n: number; unbounded: number }
   }
   samples: { val: number; test: number }
 }
@@ -83,11 +83,20 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-/** Share of rows whose actual lies in [lower, upper], and their mean width: by hand from the CSV. */
+/**
+ * Share of rows whose actual lies in [lower, upper], the mean width of the bounded ones and the
+ * count of unbounded ones (`inf` in the CSV): by hand from the CSV.
+ */
 function coverageOf(rows: ForecastCsvRow[]) {
   const inside = rows.filter((r) => r.actual! >= r.lower! && r.actual! <= r.upper!).length
-  const width = rows.reduce((s, r) => s + (r.upper! - r.lower!), 0) / rows.length
-  return { coverage: inside / rows.length, width, n: rows.length }
+  const bounded = rows.filter((r) => Number.isFinite(r.upper! - r.lower!))
+  const width = bounded.reduce((s, r) => s + (r.upper! - r.lower!), 0) / bounded.length
+  return {
+    coverage: inside / rows.length,
+    width,
+    n: rows.length,
+    unbounded: rows.length - bounded.length,
+  }
 }
 
 describe('train --interval', () => {
@@ -103,6 +112,7 @@ describe('train --interval', () => {
       expect(iv[split].n).toBe(hand.n)
       expect(iv[split].coverage).toBeCloseTo(hand.coverage, 12)
       expect(iv[split].width).toBeCloseTo(hand.width, 9)
+      expect(iv[split].unbounded).toBe(hand.unbounded)
     }
     // Calibrated on the validation residuals: at least 80 % of them are covered.
     expect(iv.val.coverage).toBeGreaterThanOrEqual(0.8)

@@ -261,6 +261,21 @@ describe('the tooltip of a multi-step run', () => {
     expect(html).toContain('<b>20.64</b>')
   })
 
+  it('the Forecast view’s chart of a model’s forecast names the origin the same way', () => {
+    // predictionOption draws the forecast of a whole file as its one (validation-like) split.
+    const option = predictionOption('LSTM(16)', test, 0, null, style, origins)
+    const { formatter } = option.tooltip as Tooltip
+    // Step 1 of the first window: target row 20, made at row 20 − 1 = 19.
+    const html = formatter!([
+      { seriesId: 'actual:val', seriesName: 'actual', dataIndex: 0, value: [T0 + 20 * STEP, 20] },
+    ])
+    expect(html).toContain('>2016-07-10 18:10<') // T0 + 20 × 10 min
+    expect(html).toContain('step 1 of the forecast made at 2016-07-10 18:00') // T0 + 19 × 10 min
+    expect(predictionOption('LSTM(16)', test, 0, null, style).tooltip).not.toHaveProperty(
+      'formatter',
+    )
+  })
+
   it('one-step runs and runs without origins keep the plain tooltip', () => {
     const one = forecast([20, 21], 1, false)
     const plain = actualVsPredictedOption('run', { test: one }, 0, [], null, style, null, origins)

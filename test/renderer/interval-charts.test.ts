@@ -34,9 +34,21 @@ describe('bands on the actual vs predicted chart', () => {
     expect(band.map((s) => s.stack)).toEqual(['band-val', 'band-val'])
     // Stacked whatever the signs: a band below zero must not restart its width at 0.
     expect(band.map((s) => (s as { stackStrategy?: string }).stackStrategy)).toEqual(['all', 'all'])
-    // [x, y] pairs: rows 10, 11, 12; the unbounded third interval is a gap (NaN).
-    expect(Array.from(band[0].data as ArrayLike<number>)).toEqual([10, 0.5, 11, 1, 12, NaN])
-    expect(Array.from(band[1].data as ArrayLike<number>)).toEqual([10, 2, 11, 2, 12, NaN])
+    // [x, y] pairs: rows 10, 11, 12. The unbounded third interval runs off the plot: to the
+    // finite extent of the split (0.5 … 3) padded by a tenth of it, 0.25 … 3.25 (width 3).
+    expect(Array.from(band[0].data as ArrayLike<number>)).toEqual([10, 0.5, 11, 1, 12, 0.25])
+    expect(Array.from(band[1].data as ArrayLike<number>)).toEqual([10, 2, 11, 2, 12, 3])
+    // A missing bound is still a gap.
+    const missing = {
+      ...val,
+      lower: Float64Array.of(0.5, NaN, 1),
+      upper: Float64Array.of(2.5, 3, 4),
+    }
+    const gap = actualVsPredictedOption('run', { val: missing }, 0, [], 0.8)
+      .series as unknown as Series[]
+    expect(
+      Array.from(gap.filter((s) => s.name === '80 % interval')[0].data as ArrayLike<number>),
+    ).toEqual([10, 0.5, 11, NaN, 12, 1])
   })
 
   it('no level or no bands: no band series', () => {
@@ -51,9 +63,13 @@ describe('bands on the actual vs predicted chart', () => {
   })
 
   it('the coverage sentence counts the actuals inside their bands', () => {
-    // 1 ∈ [0.5, 2.5], 2 ∈ [1, 3], 3 ∈ (−∞, ∞): 3 of 3; mean width ∞.
+    // 1 ∈ [0.5, 2.5], 2 ∈ [1, 3], 3 ∈ (−∞, ∞): 3 of 3; the two bounded widths are 2 and 2.
     expect(coverageText(val, 0.8)).toBe(
-      '80 % interval (split conformal): covers 100.0 % of 3 targets, mean width ∞',
+      '80 % interval (split conformal): covers 100.0 % of 3 targets, mean width 2 where bounded (1 of 3 unbounded)',
+    )
+    const none = { ...val, lower: Float64Array.of(-Infinity, -Infinity, -Infinity) }
+    expect(coverageText(none, 0.8)).toBe(
+      '80 % interval (split conformal): covers 100.0 % of 3 targets, every interval unbounded',
     )
     const narrow = {
       ...val,
@@ -70,14 +86,14 @@ describe('bands on the actual vs predicted chart', () => {
   it('per split: validation bands are split conformal, calibrated there, whatever adapts on test', () => {
     // ACI adapts along the test split only; the validation band is the split conformal one.
     expect(splitCoverageText(val, 'val', 0.8, 'aci')).toBe(
-      '80 % interval (split conformal): covers 100.0 % of 3 targets, mean width ∞ (calibrated on these windows)',
+      '80 % interval (split conformal): covers 100.0 % of 3 targets, mean width 2 where bounded (1 of 3 unbounded) (calibrated on these windows)',
     )
     expect(splitCoverageText(val, 'test', 0.8, 'aci')).toBe(
-      '80 % interval (adaptive conformal): covers 100.0 % of 3 targets, mean width ∞',
+      '80 % interval (adaptive conformal): covers 100.0 % of 3 targets, mean width 2 where bounded (1 of 3 unbounded)',
     )
     // A model's own interval is not calibrated on the validation windows.
     expect(splitCoverageText(val, 'val', 0.8, 'model')).toBe(
-      '80 % interval (model-based, from its forecast variance): covers 100.0 % of 3 targets, mean width ∞',
+      '80 % interval (model-based, from its forecast variance): covers 100.0 % of 3 targets, mean width 2 where bounded (1 of 3 unbounded)',
     )
   })
 })

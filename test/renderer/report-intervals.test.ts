@@ -161,14 +161,20 @@ describe('report intervals', () => {
     expect(Math.min(...xs(1))).toBeCloseTo(64 + (10 / 22) * 680, 1)
   })
 
-  it('an unbounded interval breaks the band into the finite runs', () => {
+  it('an unbounded side runs to where Y puts ±∞ (the frame); a missing bound breaks the band', () => {
     const X = (v: number) => v.toFixed(1)
-    const Y = (v: number) => v.toFixed(1)
+    // the report's Y clamps ±∞ to the frame, here 10 and −10
+    const Y = (v: number) => (v === Infinity ? 10 : v === -Infinity ? -10 : v).toFixed(1)
     const pts = [0, 1, 2, 3, 4].map((x) => ({ x, lower: x - 1, upper: x + 1 }))
     pts[2] = { x: 2, lower: -Infinity, upper: Infinity }
-    const svg = bandSvg(pts, X, Y, '#000')
-    expect(svg.match(/<polygon/g)).toHaveLength(2)
-    expect(svg).not.toContain('Infinity')
+    const one = bandSvg(pts, X, Y, '#000')
+    expect(one.match(/<polygon/g)).toHaveLength(1)
+    // top 0,1 1,2 2,10 3,4 4,5 then the bottom back: 4,3 3,2 2,-10 1,0 0,-1
+    expect(one).toContain(
+      'points="0.0,1.0 1.0,2.0 2.0,10.0 3.0,4.0 4.0,5.0 4.0,3.0 3.0,2.0 2.0,-10.0 1.0,0.0 0.0,-1.0"',
+    )
+    pts[2] = { x: 2, lower: NaN, upper: 3 }
+    expect(bandSvg(pts, X, Y, '#000').match(/<polygon/g)).toHaveLength(2)
     expect(bandSvg([], X, Y, '#000')).toBe('')
   })
 

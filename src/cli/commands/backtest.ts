@@ -109,9 +109,14 @@ function fileJson(result: BacktestResult, settings: Record<string, unknown>) {
     folds: base.folds.map((f, k) => ({
       ...f,
       width: finite(result.report.folds[k].width),
+      unbounded: result.report.folds[k].unbounded ?? null,
       radius: result.radius[k] ?? null,
     })),
-    overall: { ...base.overall, width: finite(result.report.overall.width) },
+    overall: {
+      ...base.overall,
+      width: finite(result.report.overall.width),
+      unbounded: result.report.overall.unbounded ?? null,
+    },
   }
 }
 

@@ -8,7 +8,7 @@ import type { Metrics } from '../../shared/metrics'
 import { forecastSetCsv, originsOf } from '../../shared/forecast-csv'
 import { datasetTimeStyle } from '../../shared/series/time-axis'
 import { timeValues } from '../../shared/series/dataset'
-import { storedMethodText } from '../../shared/forecast/intervals'
+import { storedMethodText, widthPhrase } from '../../shared/forecast/intervals'
 import { levelPercent } from '../../shared/intervals'
 import type { ForecastSet } from '../../shared/run'
 import { EngineHost } from '../../core/engine/host'
@@ -138,7 +138,7 @@ export function makePredict(deps: { host?: EngineHost } = {}): Command {
       lines.push(
         `${levelPercent(set.intervals.level)} intervals: ${storedMethodText(set.intervals.method)}` +
           (c
-            ? `: coverage ${(c.coverage * 100).toFixed(1)} %, mean width ${c.width.toFixed(4)}.`
+            ? `: coverage ${(c.coverage * 100).toFixed(1)} %, ${widthPhrase(c, (x) => x.toFixed(4))}.`
             : '.'),
       )
     }

@@ -45,7 +45,7 @@ import { forecastsCsv, originsOf } from '../../shared/forecast-csv'
 import { datasetTimeStyle } from '../../shared/series/time-axis'
 import { metricsJson, writeText } from './predict'
 import { intervalOptions, intervalsFromArgs, runIntervalsJson } from '../interval-args'
-import { methodName } from '../../shared/forecast/intervals'
+import { methodName, widthPhrase } from '../../shared/forecast/intervals'
 import { levelPercent } from '../../shared/intervals'
 
 const BACKENDS = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const
@@ -336,7 +336,7 @@ function metricsTable(result: RunResult): string[] {
           .filter((s) => iv.coverage[s])
           .map(
             (s) =>
-              `${s} coverage ${pct(iv.coverage[s]!.coverage)}, mean width ${fmt(iv.coverage[s]!.width)}`,
+              `${s} coverage ${pct(iv.coverage[s]!.coverage)}, ${widthPhrase(iv.coverage[s]!, (x) => fmt(x))}`,
           )
           .join('; '),
     )

@@ -30,8 +30,10 @@ export interface BacktestScore {
   baselines: BacktestBaselines
   /** Share of targets inside the intervals; null without intervals. */
   coverage: number | null
-  /** Mean interval width in data units; null without intervals. */
+  /** Mean width of the bounded intervals in data units; null without intervals. */
   width: number | null
+  /** Intervals with an infinite bound, counted apart from the width (absent in older saves). */
+  unbounded?: number
 }
 
 export interface BacktestFold extends BacktestScore {
@@ -89,6 +91,7 @@ export function backtestReport(
       },
       coverage: bands ? bands.coverage : null,
       width: bands ? bands.meanWidth : null,
+      ...(bands ? { unbounded: bands.unbounded } : {}),
     }
   }
   const parts: Scored[] = plans.map((plan, i) => {

@@ -47,6 +47,22 @@ export function methodName(method: IntervalMethod): string {
       : 'split conformal'
 }
 
+/**
+ * "mean width 10.37", "mean width 10.37 where bounded (57 of 17,257 unbounded)" or "every
+ * interval unbounded", with `num` formatting the width the way the caller prints numbers. Runs
+ * saved before the unbounded count hold a width of ∞ when some interval was unbounded.
+ */
+export function widthPhrase(
+  c: { width: number | null; n: number; unbounded?: number },
+  num: (x: number) => string,
+): string {
+  const u = c.unbounded ?? 0
+  if (c.width === null || !Number.isFinite(c.width))
+    return u > 0 && u === c.n ? 'every interval unbounded' : 'mean width unbounded'
+  if (u === 0) return `mean width ${num(c.width)}`
+  return `mean width ${num(c.width)} where bounded (${u.toLocaleString('en-US')} of ${c.n.toLocaleString('en-US')} unbounded)`
+}
+
 export interface IntervalSettings {
   /** Nominal coverage, strictly between 0 and 1 (0.9 = 90 %). */
   level: number
@@ -74,10 +90,15 @@ export const STORED_LEVELS: readonly number[] = [0.5, 0.8, 0.9, 0.95, 0.99]
 export interface SplitCoverage {
   /** Share of actuals inside their interval, 0 … 1 (NaN without pairs). */
   coverage: number
-  /** Mean upper − lower in data units (∞ when some interval is unbounded). */
+  /**
+   * Mean upper − lower in data units over the bounded intervals (NaN when none is; runs saved
+   * before `unbounded` existed hold ∞ when some interval was unbounded).
+   */
   width: number
   /** Values that entered. */
   n: number
+  /** Of the n, intervals with an infinite bound (absent in runs saved before it). */
+  unbounded?: number
 }
 
 /** Half-widths per horizon step at one level; null where unbounded (too few residuals). */
@@ -161,7 +182,7 @@ export function runIntervals(
     const f = split === 'val' ? dataVal : dataTest
     if (!b || !f) continue
     const c = intervalCoverage(f.actual, b.lower, b.upper)
-    coverage[split] = { coverage: c.coverage, width: c.meanWidth, n: c.n }
+    coverage[split] = { coverage: c.coverage, width: c.meanWidth, n: c.n, unbounded: c.unbounded }
   }
   const levels = [...new Set([...STORED_LEVELS, settings.level])].sort((a, b) => a - b)
   // ACI's final state at each level: what a forecast after the last test actual would get.
@@ -222,7 +243,7 @@ function modelIntervals(
     const f = split === 'val' ? val : test
     if (!b || !f) continue
     const c = intervalCoverage(f.actual, b.lower, b.upper)
-    coverage[split] = { coverage: c.coverage, width: c.meanWidth, n: c.n }
+    coverage[split] = { coverage: c.coverage, width: c.meanWidth, n: c.n, unbounded: c.unbounded }
   }
   const levels = [...new Set([...STORED_LEVELS, settings.level])].sort((a, b) => a - b)
   return {
@@ -349,7 +370,10 @@ export function withStoredLevel<
       level: c.level,
       method: c.method,
       radius: c.radius,
-      coverage: cov.n > 0 ? { coverage: cov.coverage, width: cov.meanWidth, n: cov.n } : null,
+      coverage:
+        cov.n > 0
+          ? { coverage: cov.coverage, width: cov.meanWidth, n: cov.n, unbounded: cov.unbounded }
+          : null,
     },
   }
 }

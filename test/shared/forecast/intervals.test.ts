@@ -14,6 +14,7 @@ import {
   DEFAULT_INTERVALS,
   runIntervals,
   STORED_LEVELS,
+  widthPhrase,
   withStoredLevel,
   type IntervalSettings,
 } from '../../../src/shared/forecast/intervals'
@@ -86,7 +87,7 @@ describe('split conformal intervals of a run', () => {
     expect(Array.from(f.lower!)).toEqual([-0.5, -16.5, 1.5, -8])
     expect(Array.from(f.upper!)).toEqual([15.5, -0.5, 17.5, 8])
     // Actual 0 is inside [−0.5, 15.5] and [−8, 8] only: 2 of 4; every width is 16.
-    expect(out.intervals!.coverage.test).toEqual({ coverage: 0.5, width: 16, n: 4 })
+    expect(out.intervals!.coverage.test).toEqual({ coverage: 0.5, width: 16, n: 4, unbounded: 0 })
     // Validation: residuals 1…9 against half-width 8 → 8 of 9 covered.
     expect(out.intervals!.coverage.val!.coverage).toBeCloseTo(8 / 9, 12)
     expect(out.forecasts.val!.lower![0]).toBe(-9)
@@ -97,7 +98,8 @@ describe('split conformal intervals of a run', () => {
     const out = evaluate(target, [0, 5], [9, 13], { val: val.slice(0, 5), test }, 0.9)
     expect(out.intervals!.radius).toEqual([null])
     expect(out.forecasts.test!.upper![0]).toBe(Infinity)
-    expect(out.intervals!.coverage.test!.width).toBe(Infinity)
+    expect(out.intervals!.coverage.test).toMatchObject({ n: 4, unbounded: 4 })
+    expect(out.intervals!.coverage.test!.width).toBeNaN()
     expect(out.intervals!.note).toMatch(/at least 9 validation windows, received 5/)
   })
 
@@ -178,7 +180,12 @@ describe('the default intervals: 90 % adaptive conformal', () => {
     const f = out.forecasts.test!
     expect(Array.from(f.upper!)).toEqual([16.5, 0.5, 18.5, 9.5])
     expect(Array.from(f.lower!)).toEqual([-1.5, -17.5, 0.5, -9.5])
-    expect(out.intervals!.coverage.test).toEqual({ coverage: 0.75, width: 18.25, n: 4 })
+    expect(out.intervals!.coverage.test).toEqual({
+      coverage: 0.75,
+      width: 18.25,
+      n: 4,
+      unbounded: 0,
+    })
     expect(out.intervals!.futureRadius).toEqual([9.5])
     // The validation bands stay split conformal: rank 9 of 9 → 9.
     expect(out.intervals!.radius).toEqual([9])
@@ -315,5 +322,19 @@ describe('coverage on i.i.d. noise of a known distribution', () => {
     expect(Math.abs(covered / total - 0.9)).toBeLessThan(0.02)
     // The 91st of 100 |Z| (rank ⌈101 · 0.9⌉) sits near the 95th percentile of Z, 1.6449.
     expect(Math.abs(radius - 1.6449)).toBeLessThan(0.1)
+  })
+})
+
+describe('widthPhrase', () => {
+  const num = (x: number) => x.toFixed(2)
+  it('names the mean width, the unbounded count apart, or that every interval is unbounded', () => {
+    expect(widthPhrase({ width: 10.2, n: 100, unbounded: 0 }, num)).toBe('mean width 10.20')
+    expect(widthPhrase({ width: 10.2, n: 17257, unbounded: 57 }, num)).toBe(
+      'mean width 10.20 where bounded (57 of 17,257 unbounded)',
+    )
+    expect(widthPhrase({ width: NaN, n: 4, unbounded: 4 }, num)).toBe('every interval unbounded')
+    // a run saved before the count: ∞ when some interval was unbounded
+    expect(widthPhrase({ width: Infinity, n: 4 }, num)).toBe('mean width unbounded')
+    expect(widthPhrase({ width: 3, n: 4 }, num)).toBe('mean width 3.00')
   })
 })

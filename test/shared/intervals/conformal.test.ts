@@ -103,10 +103,20 @@ describe('coverage and width', () => {
     expect(r.n).toBe(3)
     expect(r.coverage).toBe(2 / 3)
     expect(r.meanWidth).toBe(3.5 / 3)
+    expect(r.unbounded).toBe(0)
+    // An unbounded interval covers and is counted apart from the mean width.
     expect(intervalCoverage([1], [-Infinity], [Infinity])).toEqual({
       coverage: 1,
-      meanWidth: Infinity,
+      meanWidth: NaN,
       n: 1,
+      unbounded: 1,
+    })
+    // 5 ∉ [0, 1] (width 1); 5 ∈ [3, ∞); 5 ∈ [4, 8] (width 4): 2 of 3, mean width 2.5 of the two
+    expect(intervalCoverage([5, 5, 5], [0, 3, 4], [1, Infinity, 8])).toEqual({
+      coverage: 2 / 3,
+      meanWidth: 2.5,
+      n: 3,
+      unbounded: 1,
     })
   })
 })

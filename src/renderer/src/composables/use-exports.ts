@@ -8,7 +8,6 @@ import { SeqcastError } from '@shared/errors'
 import { getClient } from '../api'
 import {
   db,
-  loadDataset,
   modelPackage,
   type ArenaRecord,
   type ArenaRow,
@@ -23,6 +22,7 @@ import { datasetTimeStyle } from '../lib/time-style'
 import type { TimeStyle } from '@shared/format'
 import { useNotices } from './use-notices'
 import { useWorkspace } from './use-workspace'
+import { datasetById } from './dataset-by-id'
 
 export function safeFileName(name: string): string {
   const printable = [...name].map((ch) => (ch.charCodeAt(0) < 32 ? '_' : ch)).join('')
@@ -67,12 +67,7 @@ export function useExports() {
     window: Parameters<typeof originsOf>[0] | undefined,
   ): Promise<ForecastOrigins | undefined> {
     if (!window) return undefined
-    let dataset = workspace.record.value?.id === datasetId ? workspace.dataset.value : null
-    if (!dataset)
-      dataset = await loadDataset(datasetId).then(
-        (d) => d.dataset,
-        () => null,
-      )
+    const dataset = await datasetById(datasetId)
     return dataset ? originsOf(window, timeValues(dataset)) : undefined
   }
 

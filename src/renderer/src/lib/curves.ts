@@ -13,6 +13,11 @@ export function curvesOption(
     history
       .filter((e) => typeof e[key] === 'number' && Number.isFinite(e[key] as number))
       .map((e) => [e.epoch, e[key] as number])
+  const valMae = pts('valMae')
+  // The naive line sits just under the axis top when no epoch's MAE is above it (the axis ends
+  // 5 % over it): there its label goes under the line, else above, so it never leaves the plot
+  // for the axis name over the right corner.
+  const naiveOnTop = naiveValMae !== null && valMae.every(([, v]) => v <= (naiveValMae as number))
   return {
     animation: false,
     grid: { left: 60, right: 70, top: 40, bottom: 40 },
@@ -87,7 +92,7 @@ export function curvesOption(
         type: 'line',
         name: 'val MAE',
         yAxisIndex: 1,
-        data: pts('valMae'),
+        data: valMae,
         symbolSize: 6,
         itemStyle: { color: '#059669' },
         lineStyle: { type: 'dashed' },
@@ -99,8 +104,12 @@ export function curvesOption(
                 lineStyle: { color: '#d97706', width: 2 },
                 label: {
                   formatter: `naive val MAE ${metric(naiveValMae)}`,
-                  position: 'insideEndTop',
+                  // Inside the plot at its right end (never past the canvas edge), on a light
+                  // backing so the curves crossing it there do not cut through the letters.
+                  position: naiveOnTop ? 'insideEndBottom' : 'insideEndTop',
                   color: '#b45309',
+                  backgroundColor: 'rgba(255, 255, 255, 0.85)',
+                  padding: [1, 3],
                 },
                 data: [{ yAxis: naiveValMae }],
               }

@@ -21,8 +21,9 @@ export function bandValues(points: readonly BandPoint[]): number[] {
 }
 
 /**
- * A closed polygon from lower to upper along x, in runs of finite points (an unbounded interval
- * breaks the band rather than stretching it to the chart's edge).
+ * A closed polygon from lower to upper along x, in runs of points with both bounds (a missing
+ * bound breaks the band). An unbounded side is placed where `Y` puts ±∞: the report's Y clamps
+ * it to the frame, so the band runs off the plot as "any value" should, not into a gap.
  */
 export function bandSvg(
   points: readonly BandPoint[],
@@ -32,7 +33,7 @@ export function bandSvg(
 ): string {
   const runs: BandPoint[][] = [[]]
   for (const p of points) {
-    if (Number.isFinite(p.lower) && Number.isFinite(p.upper)) runs[runs.length - 1].push(p)
+    if (!Number.isNaN(p.lower) && !Number.isNaN(p.upper)) runs[runs.length - 1].push(p)
     else if (runs[runs.length - 1].length > 0) runs.push([])
   }
   return runs
@@ -55,7 +56,13 @@ export function intervalsSection(intervals: RunIntervals | null | undefined): st
       const c = intervals.coverage[split]
       if (!c) return ''
       const cov = Number.isFinite(c.coverage) ? `${(c.coverage * 100).toFixed(1)} %` : '—'
-      const width = Number.isFinite(c.width) ? metric(c.width) : 'unbounded'
+      // Unbounded intervals are counted apart: their ∞ would hide the width of the others.
+      const u = c.unbounded ?? 0
+      const width = !Number.isFinite(c.width)
+        ? 'unbounded'
+        : u > 0
+          ? `${metric(c.width)} (${formatCount(u)} unbounded)`
+          : metric(c.width)
       return `<tr><th>${SPLIT_LABEL[split]}</th><td>${cov}</td><td>${width}</td><td>${formatCount(c.n)}</td></tr>`
     })
     .join('')

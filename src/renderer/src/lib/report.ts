@@ -179,6 +179,8 @@ export function forecastSvg(
     (pad.l + ((v - x0) / (x1 - x0 || 1)) * (width - pad.l - pad.r)).toFixed(1)
   const Y = (v: number) =>
     (pad.t + (1 - (v - lo) / (hi - lo)) * (height - pad.t - pad.b)).toFixed(1)
+  // An unbounded side of a band or an error bar runs to the frame.
+  const yClamped = (v: number) => (v === Infinity ? Y(hi) : v === -Infinity ? Y(lo) : Y(v))
   const line = (data: { x: number; y: number }[], color: string) => {
     const p = data.filter((d) => Number.isFinite(d.y)).map((d) => `${X(d.x)},${Y(d.y)}`)
     return p.length
@@ -204,8 +206,6 @@ export function forecastSvg(
     (band.length || futureBand.length
       ? `<text x="${pad.l + 400}" y="${pad.t - 8}" font-size="11" fill="#2563eb" fill-opacity="0.6">■ ${esc(bandLabel ?? 'interval')}</text>`
       : '')
-  // An unbounded side of an error bar runs to the frame, as the band stops at it.
-  const yClamped = (v: number) => (v === Infinity ? Y(hi) : v === -Infinity ? Y(lo) : Y(v))
   const futureMarks = markers
     ? fut
         .map((p, i) => {
@@ -230,8 +230,8 @@ export function forecastSvg(
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="Forecast">` +
     `<rect x="${pad.l}" y="${pad.t}" width="${width - pad.l - pad.r}" height="${height - pad.t - pad.b}" fill="none" stroke="#e2e8f0"/>` +
-    bandSvg(band, X, Y, '#2563eb') +
-    (markers ? '' : bandSvg(futureBand, X, Y, '#2563eb')) +
+    bandSvg(band, X, yClamped, '#2563eb') +
+    (markers ? '' : bandSvg(futureBand, X, yClamped, '#2563eb')) +
     line(
       pts.map((p) => ({ x: p.x, y: p.actual })),
       '#334155',

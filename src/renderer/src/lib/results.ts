@@ -7,10 +7,11 @@ import { AXIS_STYLE, PALETTE, type ChartOption } from '../charts/echarts'
 import { firstRows, histogram, valueRows, type ForecastSplit } from './forecasts'
 import { originOf, type ForecastOrigins } from '@shared/forecast-csv'
 import { intervalCoverage, levelPercent } from '@shared/intervals'
-import { methodName, type IntervalMethod } from '@shared/forecast/intervals'
+import { methodName, widthPhrase, type IntervalMethod } from '@shared/forecast/intervals'
 import type { TimeStyle } from '@shared/format'
 import { count, escapeHtml, formatStyled, metric, numberStyle, percent } from './format'
 import { pointLabel, timeAxisText } from './time-style'
+import { finiteExtent } from '@shared/series/extent'
 
 /** The x axis of a chart over time (or rows), its labels in the dataset's time style. */
 function xAxisOf(time: boolean, style: TimeStyle | null): Record<string, unknown> {
@@ -51,6 +52,7 @@ export function stepSeries(
     const rows = valueRows(f)
     const times = f.timestamps && f.timestamps.length === f.predicted.length ? f.timestamps : null
     const out = new Float64Array(n * 2)
+    const edge = pick === 'lower' || pick === 'width' ? bandEdge(f) : null
     for (let k = 0; k < n; k++) {
       const i = k * H + h
       out[2 * k] = times ? times[i] : rows[i]
@@ -61,7 +63,7 @@ export function stepSeries(
             ? f.predicted[i]
             : pick === 'residual'
               ? f.actual[i] - f.predicted[i]
-              : bandValue(f, i, pick)
+              : bandValue(f, i, pick, edge)
     }
     // A NaN point between splits breaks the line instead of joining the last validation
     // window to the first test window across the rows in between.
@@ -80,13 +82,40 @@ export function stepSeries(
 
 /**
  * The band as ECharts stacks it: the lower bound, then upper − lower on top of it. An unbounded
- * (±∞) or missing bound is NaN: a gap, since no finite band can be drawn.
+ * side (±∞) reaches `edge`, a little past everything else the split draws: the band runs off
+ * the plot, which is what "any value" looks like, where a gap would read as "no uncertainty".
+ * A missing bound is NaN: a gap.
  */
-function bandValue(f: Forecast, i: number, pick: 'lower' | 'width'): number {
-  const lo = f.lower?.[i] ?? NaN
-  const hi = f.upper?.[i] ?? NaN
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return NaN
+function bandValue(
+  f: Forecast,
+  i: number,
+  pick: 'lower' | 'width',
+  edge: { min: number; max: number } | null,
+): number {
+  let lo = f.lower?.[i] ?? NaN
+  let hi = f.upper?.[i] ?? NaN
+  if (Number.isNaN(lo) || Number.isNaN(hi) || !edge) return NaN
+  if (lo === -Infinity) lo = edge.min
+  if (hi === Infinity) hi = edge.max
   return pick === 'lower' ? lo : hi - lo
+}
+
+/** Where an unbounded band side is drawn: the split's finite extent padded by a tenth. */
+export function bandEdge(f: {
+  actual: ArrayLike<number>
+  predicted: ArrayLike<number>
+  lower?: ArrayLike<number>
+  upper?: ArrayLike<number>
+}): { min: number; max: number } | null {
+  const e = finiteExtent(
+    (function* () {
+      for (const a of [f.actual, f.predicted, f.lower ?? [], f.upper ?? []])
+        for (let i = 0; i < a.length; i++) yield a[i]
+    })(),
+  )
+  if (!e) return null
+  const pad = (e.max - e.min) * 0.1 || Math.abs(e.max) * 0.1 || 1
+  return { min: e.min - pad, max: e.max + pad }
 }
 
 /** "90 % interval": the legend name of a band at `level`. */
@@ -415,9 +444,16 @@ export function futureOption(
   // The interval of each step as a vertical bar from lower to upper, NaN between steps.
   const whiskers: [number, number][] = []
   if (level !== null && future.lower && future.upper) {
+    // An unbounded side runs to the edge of what the chart draws, as the Results band does.
+    const edge = bandEdge({
+      actual: history.map((p) => p[1]),
+      predicted: future.predicted,
+      lower: future.lower,
+      upper: future.upper,
+    })
     forecast.forEach(([x], i) => {
-      const lo = future.lower![i]
-      const hi = future.upper![i]
+      const lo = future.lower![i] === -Infinity ? (edge?.min ?? NaN) : future.lower![i]
+      const hi = future.upper![i] === Infinity ? (edge?.max ?? NaN) : future.upper![i]
       if (Number.isFinite(lo) && Number.isFinite(hi)) whiskers.push([x, lo], [x, hi], [NaN, NaN])
     })
   }
@@ -501,8 +537,10 @@ export function predictionOption(
   step: number,
   level: number | null = null,
   timeStyle: TimeStyle | null = null,
+  /** Each window's forecast origin: a multi-step forecast's tooltip names it, as in Results. */
+  origins: ForecastOrigins | null = null,
 ): ChartOption {
-  return actualVsPredictedOption(name, { val: forecast }, step, [], level, timeStyle)
+  return actualVsPredictedOption(name, { val: forecast }, step, [], level, timeStyle, null, origins)
 }
 
 /**
@@ -517,7 +555,8 @@ export function coverageText(
   if (!f?.lower || !f.upper) return null
   const c = intervalCoverage(f.actual, f.lower, f.upper)
   if (c.n === 0) return null
-  return `${intervalName(level)} (${methodName(method)}): covers ${percent(c.coverage * 100)} of ${c.n.toLocaleString('en-US')} targets, mean width ${metric(c.meanWidth)}`
+  const width = widthPhrase({ width: c.meanWidth, n: c.n, unbounded: c.unbounded }, metric)
+  return `${intervalName(level)} (${methodName(method)}): covers ${percent(c.coverage * 100)} of ${c.n.toLocaleString('en-US')} targets, ${width}`
 }
 
 /**

@@ -5,12 +5,8 @@
  */
 import type { Dataset } from '@shared/series/dataset'
 import { datasetTimeStyle as styleOf } from '@shared/series/time-axis'
-import {
-  DEFAULT_TIME_STYLE,
-  formatTimestamp,
-  msToDecimalYear,
-  type TimeStyle,
-} from '@shared/format'
+import { DEFAULT_TIME_STYLE, formatTimestamp, type TimeStyle } from '@shared/format'
+import { decimalYearLabel } from '../charts/decimal-year-axis'
 
 const cache = new WeakMap<Dataset, TimeStyle>()
 
@@ -31,11 +27,12 @@ export function pointLabel(x: number, style: TimeStyle | null): string {
 
 /**
  * Axis labels for a time axis in decimal years (ECharts would print calendar dates); undefined
- * keeps ECharts' own calendar labels.
+ * keeps ECharts' own calendar labels. The label marks the axis for round decimal-year ticks of
+ * one precision (charts/decimal-year-axis), which EChart.vue sets after each render.
  */
 export function timeAxisLabel(style: TimeStyle | null): ((v: number) => string) | undefined {
   if (!style || style.kind !== 'decimal-year') return undefined
-  return (v: number) => String(Number(msToDecimalYear(v).toFixed(2)))
+  return decimalYearLabel(2)
 }
 
 /**
