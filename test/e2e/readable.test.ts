@@ -274,6 +274,32 @@ describe('held-back shapes through Data, Explore and Experiment', () => {
       await page.getByTestId('nav-explore').click()
       await page.getByTestId('explore-chart').waitFor()
       await readableText(page)
+      // The x-axis ticks as drawn (EChart.vue writes them): a year-less file's ticks are month
+      // days and clock times, never the stand-in year its times are read in.
+      const ticks = await expect
+        .poll(
+          async () => (await page.getByTestId('explore-chart').getAttribute('data-x-labels')) ?? '',
+          {
+            timeout: 20_000,
+          },
+        )
+        .not.toBe('')
+        .then(async () =>
+          (await page.getByTestId('explore-chart').getAttribute('data-x-labels'))!.split('|'),
+        )
+      expect(ticks.filter((t) => /NaN|undefined|Infinity/.test(t))).toEqual([])
+      // No label cut by the canvas edge or drawn over another (EChart.vue's data-unreadable).
+      expect(await page.getByTestId('explore-chart').getAttribute('data-unreadable')).toBe('')
+      if (shape.name === 'hourly-normals.csv') {
+        expect(ticks.filter((t) => /\b(19|20)\d\d\b/.test(t))).toEqual([])
+        expect(
+          ticks.some((t) => /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d+/.test(t)),
+        ).toBe(true)
+        // The station's constant latitude, longitude and elevation are not plotted by default.
+        const plotted = await page.getByTestId('explore-chart').getAttribute('data-series')
+        expect(plotted).toContain('HLY-TEMP-NORMAL')
+        expect(plotted).not.toMatch(/LATITUDE|LONGITUDE|ELEVATION/)
+      }
       await screenshot(page, `held-back-${shape.name}-explore`)
       await page.getByTestId('nav-experiment').click()
       await page.getByTestId('window-description').waitFor()

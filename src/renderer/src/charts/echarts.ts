@@ -84,6 +84,16 @@ export const AXIS_STYLE = {
   splitLine: { lineStyle: { color: '#e2e8f0' } },
 } as const
 
+/**
+ * The x axis' labels: AXIS_STYLE's, with the first and last kept inside the plot (a tick at the
+ * data's end, e.g. a year-less file's "Dec 31 24:00", was centred on the edge and cut).
+ */
+export const X_AXIS_LABEL = {
+  ...AXIS_STYLE.axisLabel,
+  alignMinLabel: 'left',
+  alignMaxLabel: 'right',
+} as const
+
 /** Interleaved [x0, y0, x1, y1, …] for a series (ECharts reads typed arrays without copying into objects). */
 export function interleave(
   x: ArrayLike<number> | null,

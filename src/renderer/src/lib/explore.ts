@@ -12,7 +12,7 @@
  */
 import { timeValues, type Dataset } from '@shared/series/dataset'
 import type { TimeStyle } from '@shared/format'
-import { PALETTE, AXIS_STYLE, interleave, type ChartOption } from '../charts/echarts'
+import { PALETTE, AXIS_STYLE, X_AXIS_LABEL, interleave, type ChartOption } from '../charts/echarts'
 import { buildLevels, isAscending, visibleSlice, type Level } from './pyramid'
 import { escapeHtml, formatNumber } from './format'
 import { datasetTimeStyle, pointLabel, timeAxisLabel } from './time-style'
@@ -161,7 +161,7 @@ export class ExploreData {
         min: this.extent[0],
         max: this.extent[1],
         axisLabel: {
-          ...AXIS_STYLE.axisLabel,
+          ...X_AXIS_LABEL,
           show: i === n - 1,
           formatter: timeAxisLabel(this.timeStyle),
         },

@@ -3,7 +3,7 @@
  * runs overlaid), residuals over time and as a histogram, and the future forecast after the data.
  */
 import type { Forecast, FutureForecast } from '@shared/run'
-import { AXIS_STYLE, PALETTE, type ChartOption } from '../charts/echarts'
+import { AXIS_STYLE, PALETTE, X_AXIS_LABEL, type ChartOption } from '../charts/echarts'
 import { firstRows, histogram, valueRows, type ForecastSplit } from './forecasts'
 import { originOf, type ForecastOrigins } from '@shared/forecast-csv'
 import { intervalCoverage, levelPercent } from '@shared/intervals'
@@ -22,7 +22,7 @@ function xAxisOf(time: boolean, style: TimeStyle | null): Record<string, unknown
     min: 'dataMin',
     max: 'dataMax',
     ...AXIS_STYLE,
-    axisLabel: { ...AXIS_STYLE.axisLabel, ...label },
+    axisLabel: { ...X_AXIS_LABEL, ...label },
     axisPointer: text.axisPointer,
     splitLine: { show: false },
   }

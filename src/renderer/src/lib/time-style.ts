@@ -31,13 +31,25 @@ export function pointLabel(x: number, style: TimeStyle | null): string {
  * one precision (charts/decimal-year-axis), which EChart.vue sets after each render.
  */
 export function timeAxisLabel(style: TimeStyle | null): ((v: number) => string) | undefined {
+  if (style?.kind === 'time-of-year') return timeOfYearLabel
   if (!style || style.kind !== 'decimal-year') return undefined
   return decimalYearLabel(2)
 }
 
+const DAY_MS = 86_400_000
+
 /**
- * The x-axis settings that write times in the dataset's style: tick labels (decimal years only;
- * ECharts' calendar ticks already fit) and the pointer label, which is also the axis tooltip's
+ * A tick of a year-less axis (NOAA normals' "01-01T01:00:00"): "Jan 5" at midnight, "Jan 5 06:00"
+ * otherwise. ECharts' calendar labels would print the stand-in year the times are read in.
+ */
+function timeOfYearLabel(v: number): string {
+  const midnight = ((v % DAY_MS) + DAY_MS) % DAY_MS === 0
+  return formatTimestamp(v, { kind: 'time-of-year', precision: midnight ? 'day' : 'minute' })
+}
+
+/**
+ * The x-axis settings that write times in the dataset's style: tick labels (decimal years and
+ * year-less times; ECharts' calendar ticks fit the rest) and the pointer label, which is also the axis tooltip's
  * heading (ECharts would print "2013-09-15 00:00" for daily data).
  */
 export function timeAxisText(style: TimeStyle | null, time: boolean): Record<string, unknown> {

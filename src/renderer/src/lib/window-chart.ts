@@ -3,7 +3,7 @@
  * target column around it, the rows the window reads, the span it covers, and its target row.
  */
 import type { TimeStyle } from '@shared/format'
-import { AXIS_STYLE, type ChartOption } from '../charts/echarts'
+import { AXIS_STYLE, X_AXIS_LABEL, type ChartOption } from '../charts/echarts'
 import type { SampleRows } from './experiment'
 import { escapeHtml, formatNumber } from './format'
 import { pointLabel, timeAxisLabel } from './time-style'
@@ -71,7 +71,7 @@ export function windowChartOption(
       min: x(sample.from),
       max: x(sample.to),
       ...AXIS_STYLE,
-      axisLabel: { ...AXIS_STYLE.axisLabel, formatter: timeAxisLabel(style) },
+      axisLabel: { ...X_AXIS_LABEL, formatter: timeAxisLabel(style) },
       splitLine: { show: false },
     },
     yAxis: {
