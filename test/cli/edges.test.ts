@@ -361,9 +361,12 @@ describe('times without a year (NOAA hourly normals)', () => {
     expect(future.map((l) => l.split(',')[0])).toEqual(['03-02T01:00:00'])
     // predict with the model on the same file writes its times the same way.
     const predicted = join(dir, 'normals-predict.csv')
+    const pio = sink()
     expect(
-      await makePredict({ host })([join(out, 'model'), normals, '--out', predicted], sink()),
+      await makePredict({ host })([join(out, 'model'), normals, '--out', predicted, '--json'], pio),
     ).toBe(0)
+    // its JSON summary writes the future's times as the CSV does
+    expect(JSON.parse(pio.out().trim().split('\n').pop()!).future.times).toEqual(['03-02T01:00:00'])
     const again = readFileSync(predicted, 'utf8').trim().split('\n')
     // Its first window starts at row 0; its target, row 24, is the file's hour 25: Jan 2 01:00.
     expect(again[1].split(',')[0]).toBe('01-02T01:00:00')

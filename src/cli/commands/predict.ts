@@ -7,6 +7,7 @@ import { resolve } from 'node:path'
 import type { Metrics } from '../../shared/metrics'
 import { forecastSetCsv, originsOf } from '../../shared/forecast-csv'
 import { datasetTimeStyle } from '../../shared/series/time-axis'
+import { exportTimestamp } from '../../shared/format'
 import { timeValues } from '../../shared/series/dataset'
 import { storedMethodText, widthPhrase } from '../../shared/forecast/intervals'
 import { levelPercent } from '../../shared/intervals'
@@ -86,13 +87,10 @@ export function makePredict(deps: { host?: EngineHost } = {}): Command {
     } finally {
       if (!deps.host) await host.dispose()
     }
+    const style = datasetTimeStyle(dataset)
     await writeText(
       out,
-      forecastSetCsv(
-        set,
-        datasetTimeStyle(dataset),
-        originsOf(pkg.manifest.experiment.window, timeValues(dataset)),
-      ),
+      forecastSetCsv(set, style, originsOf(pkg.manifest.experiment.window, timeValues(dataset))),
     )
     const summary = {
       model: pkg.manifest.name,
@@ -108,8 +106,10 @@ export function makePredict(deps: { host?: EngineHost } = {}): Command {
       future: set.future
         ? {
             rows: Array.from(set.future.rowIndex),
+            // Written as forecasts.csv writes them: a date for date-only data, the decimal
+            // year or the year-less time as the file had it.
             times: set.future.timestamps
-              ? Array.from(set.future.timestamps, (t) => new Date(t).toISOString())
+              ? Array.from(set.future.timestamps, (t) => exportTimestamp(t, style))
               : null,
             predicted: Array.from(set.future.predicted),
             ...(set.future.lower && set.future.upper
