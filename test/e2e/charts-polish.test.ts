@@ -170,6 +170,11 @@ describe('charts on a decimal-year file and a multi-step run', () => {
     // One row is 1/260 year; each time is rounded to 4 decimals.
     expect(Math.abs(target - made - 1 / 260)).toBeLessThanOrEqual(1e-4 + 1e-9)
     expectReadable(tip, 'the Forecast tooltip')
+    // The window's actual, prediction and band, all of them, whichever point ECharts snapped to
+    // (with every window on screen it used to offer the predicted point alone).
+    expect(tip).toMatch(/\nactual\s+[\d,.]+\n/)
+    expect(tip).toMatch(/\npredicted: LSTM\(16\) → DAX\s+[\d,.]+\n/)
+    expect(tip).toMatch(/\n90 % interval\s+[\d,.]+ … [\d,.]+$/)
     await screenshot(page, 'charts-forecast')
     const future = page.getByTestId('prediction-future-chart')
     const labels = await axisLabels(future)

@@ -271,16 +271,27 @@ describe('the tooltip of a multi-step run', () => {
     ])
     expect(html).toContain('>2016-07-10 18:10<') // T0 + 20 × 10 min
     expect(html).toContain('step 1 of the forecast made at 2016-07-10 18:00') // T0 + 19 × 10 min
-    expect(predictionOption('LSTM(16)', test, 0, null, style).tooltip).not.toHaveProperty(
-      'formatter',
-    )
+    // without origins the tooltip names no origin
+    const plain = (predictionOption('LSTM(16)', test, 0, null, style).tooltip as Tooltip).formatter!
+    expect(
+      plain([
+        { seriesId: 'actual:val', seriesName: 'actual', dataIndex: 0, value: [T0 + 20 * STEP, 20] },
+      ]),
+    ).not.toContain('forecast made at')
   })
 
-  it('one-step runs and runs without origins keep the plain tooltip', () => {
+  it('one-step runs and runs without origins name no origin', () => {
     const one = forecast([20, 21], 1, false)
+    const params = (x: number) => [
+      { seriesId: 'actual:test', seriesName: 'actual', dataIndex: 0, value: [x, 20] },
+    ]
     const plain = actualVsPredictedOption('run', { test: one }, 0, [], null, style, null, origins)
-    expect((plain.tooltip as Tooltip).formatter).toBeUndefined()
+    expect((plain.tooltip as Tooltip).formatter!(params(T0 + 20 * STEP))).not.toContain(
+      'forecast made at',
+    )
     const none = actualVsPredictedOption('run', { test }, 1, [], null, style, null, null)
-    expect((none.tooltip as Tooltip).formatter).toBeUndefined()
+    expect((none.tooltip as Tooltip).formatter!(params(T0 + 21 * STEP))).not.toContain(
+      'forecast made at',
+    )
   })
 })

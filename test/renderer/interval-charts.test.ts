@@ -172,3 +172,34 @@ describe('a forecast of a file at another stored level', () => {
     )
   })
 })
+
+describe('the actual vs predicted tooltip', () => {
+  const tooltipOf = (option: ReturnType<typeof actualVsPredictedOption>) =>
+    (option.tooltip as { formatter: (p: unknown) => string }).formatter
+  const text = (html: string) =>
+    html
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+
+  it('reads actual, prediction and band of the hovered window from the run, whichever series ECharts offers', () => {
+    const format = tooltipOf(actualVsPredictedOption('run', { val }, 0, [], 0.8))
+    // ECharts offered only the predicted point of row 11 (its sampled actual lay elsewhere).
+    const only = [
+      { seriesId: 'predicted:val', seriesName: 'predicted: run', dataIndex: 1, value: [11, 2] },
+    ]
+    expect(text(format(only))).toBe('row 11 actual 2 predicted: run 2 80 % interval 1 … 3')
+    // Row 12's interval is unbounded on both sides.
+    const last = [{ seriesId: 'actual:val', seriesName: 'actual', dataIndex: 2, value: [12, 3] }]
+    expect(text(format(last))).toBe('row 12 actual 3 predicted: run 2 80 % interval −∞ … ∞')
+  })
+
+  it('lists an overlaid run by its own point', () => {
+    const format = tooltipOf(actualVsPredictedOption('run', { val }, 0, [], null))
+    const params = [
+      { seriesId: 'actual:val', seriesName: 'actual', dataIndex: 0, value: [10, 1] },
+      { seriesName: 'predicted: other', dataIndex: 0, value: [10, 1.25] },
+    ]
+    expect(text(format(params))).toBe('row 10 actual 1 predicted: run 1.5 predicted: other 1.25')
+  })
+})

@@ -258,9 +258,14 @@ export function actualVsPredictedOption(
       trigger: 'axis',
       confine: true,
       valueFormatter: (v: unknown) => metric(v as number),
-      ...(multiStep && origins
-        ? { formatter: originTooltip(splits, step, origins, time ? timeStyle : null) }
-        : {}),
+      formatter: forecastTooltip(
+        splits,
+        step,
+        multiStep ? origins : null,
+        time ? timeStyle : null,
+        level,
+        name,
+      ),
     },
     xAxis: { ...xAxisOf(time, timeStyle), name: time ? undefined : 'row' },
     yAxis: { type: 'value', scale: true, ...AXIS_STYLE },
@@ -294,37 +299,88 @@ interface TooltipParam {
 }
 
 /**
- * The axis tooltip of a multi-step run: the target's time, then "step 3 of the forecast made at
- * 2015-02-26" (the window's origin), then each series' value.
+ * The axis tooltip of the actual vs predicted chart: the target's time, "step 3 of the forecast
+ * made at 2015-02-26" for a multi-step run (the window's origin), then the window's actual,
+ * prediction and interval read from the run's own arrays, then each overlaid run's value.
+ * ECharts' own list keeps only the series whose sampled point lies nearest the pointer, so with
+ * every window on screen (LTTB keeps different points per series) the actual went missing.
  */
-export function originTooltip(
+export function forecastTooltip(
   splits: Partial<Record<ForecastSplit, Forecast>>,
   step: number,
-  origins: ForecastOrigins,
+  origins: ForecastOrigins | null,
   style: TimeStyle | null,
+  level: number | null,
+  name: string,
 ): (params: unknown) => string {
+  // x of step h of each window, per split, ascending (as stepSeries draws them).
+  const xs = new Map<ForecastSplit, Float64Array>()
+  for (const s of SPLIT_ORDER) {
+    if (s === 'train' || !splits[s]) continue
+    const d = stepSeries(splits, step, 'actual', [s])
+    xs.set(
+      s,
+      d.filter((_, i) => i % 2 === 0),
+    )
+  }
+  const find = (x: number): { split: ForecastSplit; k: number } | null => {
+    for (const [split, a] of xs) {
+      let lo = 0
+      let hi = a.length - 1
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1
+        if (a[mid] === x) return { split, k: mid }
+        if (a[mid] < x) lo = mid + 1
+        else hi = mid - 1
+      }
+    }
+    return null
+  }
+  const dot = (color: string) =>
+    `<span style="display:inline-block;margin-right:5px;border-radius:5px;width:10px;height:10px;background:${color}"></span>`
+  const row = (label: string, value: string) =>
+    `<div style="display:flex;justify-content:space-between;gap:16px"><span>${label}</span><b>${escapeHtml(value)}</b></div>`
   return (params) => {
     const list = (Array.isArray(params) ? params : [params]) as TooltipParam[]
     const shown = list.filter((p) => Array.isArray(p.value) && Number.isFinite(p.value[1]))
     if (!shown.length) return ''
-    const lines = [`<div>${escapeHtml(pointLabel(shown[0].value[0], style))}</div>`]
     const own = shown.find((p) => /^(actual|predicted):(val|test)$/.test(p.seriesId ?? ''))
-    const f = own ? splits[own.seriesId!.split(':')[1] as ForecastSplit] : undefined
-    if (own && f) {
-      const first = firstRows(f)[own.dataIndex]
-      const o = first === undefined ? null : originOf(first, origins)
+    const x = (own ?? shown[0]).value[0]
+    const lines = [`<div>${escapeHtml(pointLabel(x, style))}</div>`]
+    const at = find(x)
+    const f = at ? splits[at.split] : undefined
+    if (at && f) {
+      const h = Math.min(step, f.horizon - 1)
+      const i = at.k * f.horizon + h
+      const o = origins ? originOf(firstRows(f)[at.k], origins) : null
       if (o) {
-        const at = o.time === null ? `row ${count(o.row)}` : pointLabel(o.time, style)
-        const h = Math.min(step, f.horizon - 1) + 1
+        const made = o.time === null ? `row ${count(o.row)}` : pointLabel(o.time, style)
         lines.push(
-          `<div style="color:#64748b">step ${h} of the forecast made at ${escapeHtml(at)}</div>`,
+          `<div style="color:#64748b">step ${h + 1} of the forecast made at ${escapeHtml(made)}</div>`,
         )
       }
-    }
-    for (const p of shown)
+      if (Number.isFinite(f.actual[i]))
+        lines.push(row(`${dot('#64748b')}actual`, metric(f.actual[i])))
       lines.push(
-        `<div style="display:flex;justify-content:space-between;gap:16px"><span>${p.marker ?? ''}${escapeHtml(p.seriesName ?? '')}</span><b>${escapeHtml(metric(p.value[1]))}</b></div>`,
+        row(`${dot(PALETTE[0])}${escapeHtml(`predicted: ${name}`)}`, metric(f.predicted[i])),
       )
+      const lo = f.lower?.[i]
+      const hi = f.upper?.[i]
+      if (
+        level !== null &&
+        lo !== undefined &&
+        hi !== undefined &&
+        !Number.isNaN(lo) &&
+        !Number.isNaN(hi)
+      )
+        lines.push(row(`${dot(BAND_COLOR)}${intervalName(level)}`, `${metric(lo)} … ${metric(hi)}`))
+    }
+    // Other runs overlaid (and the run's own points when the window was not found).
+    for (const p of shown) {
+      if (at && /^(actual|predicted):(val|test)$/.test(p.seriesId ?? '')) continue
+      if (level !== null && p.seriesName === intervalName(level)) continue
+      lines.push(row(`${p.marker ?? ''}${escapeHtml(p.seriesName ?? '')}`, metric(p.value[1])))
+    }
     return lines.join('')
   }
 }
