@@ -9,6 +9,7 @@ import {
   coverageText,
   futureOption,
   splitCoverageText,
+  unboundedAreas,
 } from '../../src/renderer/src/lib/results'
 import { withStoredLevel } from '../../src/shared/forecast/intervals'
 import type { Forecast, ForecastSet, FutureForecast } from '../../src/shared/run'
@@ -34,10 +35,14 @@ describe('bands on the actual vs predicted chart', () => {
     expect(band.map((s) => s.stack)).toEqual(['band-val', 'band-val'])
     // Stacked whatever the signs: a band below zero must not restart its width at 0.
     expect(band.map((s) => (s as { stackStrategy?: string }).stackStrategy)).toEqual(['all', 'all'])
-    // [x, y] pairs: rows 10, 11, 12. The unbounded third interval runs off the plot: to the
-    // finite extent of the split (0.5 … 3) padded by a tenth of it, 0.25 … 3.25 (width 3).
-    expect(Array.from(band[0].data as ArrayLike<number>)).toEqual([10, 0.5, 11, 1, 12, 0.25])
-    expect(Array.from(band[1].data as ArrayLike<number>)).toEqual([10, 2, 11, 2, 12, 3])
+    // [x, y] pairs: rows 10, 11, 12. The unbounded third interval is no point of the stacked
+    // band; it is a full-height area from the window before it (row 11) to its own (row 12), so
+    // it reads as "any value" without stretching the y axis.
+    expect(Array.from(band[0].data as ArrayLike<number>)).toEqual([10, 0.5, 11, 1, 12, NaN])
+    expect(Array.from(band[1].data as ArrayLike<number>)).toEqual([10, 2, 11, 2, 12, NaN])
+    const area = (band[0] as { markArea?: { data: { xAxis: number }[][] } }).markArea
+    expect(area?.data).toEqual([[{ xAxis: 11 }, { xAxis: 12 }]])
+    expect((band[1] as { markArea?: unknown }).markArea).toBeUndefined()
     // A missing bound is still a gap.
     const missing = {
       ...val,
@@ -201,5 +206,34 @@ describe('the actual vs predicted tooltip', () => {
       { seriesName: 'predicted: other', dataIndex: 0, value: [10, 1.25] },
     ]
     expect(text(format(params))).toBe('row 10 actual 1 predicted: run 1.5 predicted: other 1.25')
+  })
+})
+
+describe('unbounded stretches of a band', () => {
+  const f = (lower: number[], upper: number[], horizon = 1): Forecast => ({
+    horizon,
+    rowIndex: Int32Array.from({ length: lower.length }, (_, i) => 100 + i),
+    timestamps: null,
+    actual: new Float64Array(lower.length),
+    predicted: new Float64Array(lower.length),
+    lower: Float64Array.from(lower),
+    upper: Float64Array.from(upper),
+  })
+  it('each run of unbounded windows, widened to the windows either side', () => {
+    const I = Infinity
+    // windows at rows 100…106; 102–103 and 106 unbounded (106 is the last: no window after it)
+    const runs = unboundedAreas(f([0, 0, -I, -I, 0, 0, -I], [1, 1, I, I, 1, 1, I]), 0)
+    expect(runs).toEqual([
+      [101, 104],
+      [105, 106],
+    ])
+    expect(unboundedAreas(f([0, 0], [1, 1]), 0)).toEqual([])
+  })
+  it('per horizon step: step 2 of each window', () => {
+    const I = Infinity
+    // two windows of 2 steps, rows 100,101 and 102,103; only step 2 of window 2 is unbounded
+    const two = f([0, 0, 0, -I], [1, 1, 1, I], 2)
+    expect(unboundedAreas(two, 0)).toEqual([])
+    expect(unboundedAreas(two, 1)).toEqual([[101, 103]])
   })
 })

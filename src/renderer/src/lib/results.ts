@@ -52,7 +52,6 @@ export function stepSeries(
     const rows = valueRows(f)
     const times = f.timestamps && f.timestamps.length === f.predicted.length ? f.timestamps : null
     const out = new Float64Array(n * 2)
-    const edge = pick === 'lower' || pick === 'width' ? bandEdge(f) : null
     for (let k = 0; k < n; k++) {
       const i = k * H + h
       out[2 * k] = times ? times[i] : rows[i]
@@ -63,7 +62,7 @@ export function stepSeries(
             ? f.predicted[i]
             : pick === 'residual'
               ? f.actual[i] - f.predicted[i]
-              : bandValue(f, i, pick, edge)
+              : bandValue(f, i, pick)
     }
     // A NaN point between splits breaks the line instead of joining the last validation
     // window to the first test window across the rows in between.
@@ -82,22 +81,41 @@ export function stepSeries(
 
 /**
  * The band as ECharts stacks it: the lower bound, then upper − lower on top of it. An unbounded
- * side (±∞) reaches `edge`, a little past everything else the split draws: the band runs off
- * the plot, which is what "any value" looks like, where a gap would read as "no uncertainty".
- * A missing bound is NaN: a gap.
+ * (±∞) or missing bound is NaN here: unbounded stretches are drawn apart, as full-height areas
+ * (`unboundedAreas`), so they neither read as "no uncertainty" nor stretch the y axis.
  */
-function bandValue(
-  f: Forecast,
-  i: number,
-  pick: 'lower' | 'width',
-  edge: { min: number; max: number } | null,
-): number {
-  let lo = f.lower?.[i] ?? NaN
-  let hi = f.upper?.[i] ?? NaN
-  if (Number.isNaN(lo) || Number.isNaN(hi) || !edge) return NaN
-  if (lo === -Infinity) lo = edge.min
-  if (hi === Infinity) hi = edge.max
+function bandValue(f: Forecast, i: number, pick: 'lower' | 'width'): number {
+  const lo = f.lower?.[i] ?? NaN
+  const hi = f.upper?.[i] ?? NaN
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return NaN
   return pick === 'lower' ? lo : hi - lo
+}
+
+/**
+ * The x ranges where step h's interval is unbounded, each widened to its neighbouring windows
+ * so that it meets the band on both sides (a lone unbounded window is a visible strip).
+ */
+export function unboundedAreas(f: Forecast, step: number): [number, number][] {
+  if (!f.lower || !f.upper) return []
+  const H = f.horizon
+  const h = Math.min(step, H - 1)
+  const n = Math.floor(f.predicted.length / H)
+  const times = f.timestamps && f.timestamps.length === f.predicted.length ? f.timestamps : null
+  const rows = times ? null : valueRows(f)
+  const x = (k: number) => (times ? times[k * H + h] : rows![k * H + h])
+  const open = (k: number) => {
+    const i = k * H + h
+    return Math.abs(f.lower![i]) === Infinity || Math.abs(f.upper![i]) === Infinity
+  }
+  const out: [number, number][] = []
+  for (let k = 0; k < n; k++) {
+    if (!open(k)) continue
+    let end = k
+    while (end + 1 < n && open(end + 1)) end++
+    out.push([x(Math.max(0, k - 1)), x(Math.min(n - 1, end + 1))])
+    k = end
+  }
+  return out
 }
 
 /** Where an unbounded band side is drawn: the split's finite extent padded by a tenth. */
@@ -155,12 +173,29 @@ function bandSeries(
         lineStyle: { width: 0, opacity: 0 },
         itemStyle: { color: BAND_COLOR },
         ...(part === 'width' ? { areaStyle: { color: BAND_COLOR } } : {}),
+        ...(part === 'lower' ? unboundedMarks(splits[s]!, step) : {}),
         tooltip: { show: false },
         emphasis: { disabled: true },
         silent: true,
         progressive: 0,
       })),
     )
+}
+
+/** Full-height areas over the unbounded stretches of a split's band (none: no markArea). */
+function unboundedMarks(f: Forecast, step: number) {
+  const areas = unboundedAreas(f, step)
+  if (!areas.length) return {}
+  return {
+    markArea: {
+      silent: true,
+      itemStyle: { color: BAND_COLOR },
+      label: { show: false },
+      data: areas.map(
+        ([from, to]) => [{ xAxis: from }, { xAxis: to }] as [{ xAxis: number }, { xAxis: number }],
+      ),
+    },
+  }
 }
 
 function hasTime(splits: Partial<Record<ForecastSplit, Forecast>>): boolean {
