@@ -30,7 +30,12 @@ function trending(n = N, bump = 0, from = n): Dataset {
   const values = new Float64Array(n)
   for (let t = 0; t < n; t++)
     values[t] = Number((50 + 2 * t + 5 * Math.sin(t / 3) + (t >= from ? bump : 0)).toFixed(2))
-  return { name: 'trend.csv', rowCount: n, columns: [{ name: 'y', kind: 'numeric', values }] }
+  return {
+    name: 'trend.csv',
+    rowCount: n,
+    columns: [{ name: 'y', kind: 'numeric', values }],
+    timeColumn: null,
+  }
 }
 
 const change = { kind: 'change' as const, log: false, seasonRows: null }
