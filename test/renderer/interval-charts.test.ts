@@ -51,6 +51,26 @@ describe('bands on the actual vs predicted chart', () => {
     ).toEqual([10, 0.5, 11, NaN, 12, 1])
   })
 
+  it('an unbounded side reaches the frame: the y axis ends at the data’s extent, not a round number above it', () => {
+    type Axis = {
+      min?: (v: { min: number }) => number
+      max?: (v: { max: number }) => number
+      axisLabel?: { showMaxLabel?: boolean }
+    }
+    const axis = actualVsPredictedOption('run', { val }, 0, [], 0.8).yAxis as unknown as Axis
+    // ECharts hands the callbacks the extent of what is drawn, here the band's edges 0.25 … 3.25.
+    expect(axis.min!({ min: 0.25 })).toBe(0.25)
+    expect(axis.max!({ max: 3.25 })).toBe(3.25)
+    expect(axis.axisLabel!.showMaxLabel).toBe(false)
+    // Bounded bands (and no bands) keep the rounded axis.
+    const bounded = { ...val, lower: Float64Array.of(0.5, 1, 1), upper: Float64Array.of(2.5, 3, 3) }
+    for (const option of [
+      actualVsPredictedOption('run', { val: bounded }, 0, [], 0.8),
+      actualVsPredictedOption('run', { val }, 0, []),
+    ])
+      expect((option.yAxis as unknown as Axis).max).toBeUndefined()
+  })
+
   it('no level or no bands: no band series', () => {
     const plain = { ...val, lower: undefined, upper: undefined }
     for (const option of [

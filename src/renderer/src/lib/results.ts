@@ -118,6 +118,30 @@ export function bandEdge(f: {
   return { min: e.min - pad, max: e.max + pad }
 }
 
+/** Whether some interval of the forecast has an unbounded side. */
+function isUnbounded(
+  f: { lower?: ArrayLike<number>; upper?: ArrayLike<number> } | null | undefined,
+): boolean {
+  const inf = (a: ArrayLike<number> | undefined) => {
+    if (a)
+      for (let i = 0; i < a.length; i++) if (a[i] === Infinity || a[i] === -Infinity) return true
+    return false
+  }
+  return inf(f?.lower) || inf(f?.upper)
+}
+
+/**
+ * The y axis of a chart whose band reaches `bandEdge`: it ends at the data's extent (the edge)
+ * instead of the next round number, so an unbounded side runs into the frame. Rounded up, the
+ * axis left room above the edge and the band read as a finite interval ending there (up to 500
+ * on an axis to 600). The odd end values get no label; the round ticks inside keep theirs.
+ */
+const FRAME_AT_EDGE = {
+  min: (v: { min: number }) => v.min,
+  max: (v: { max: number }) => v.max,
+  axisLabel: { ...AXIS_STYLE.axisLabel, showMinLabel: false, showMaxLabel: false },
+}
+
 /** "90 % interval": the legend name of a band at `level`. */
 export function intervalName(level: number): string {
   return `${levelPercent(level)} interval`
@@ -263,7 +287,12 @@ export function actualVsPredictedOption(
         : {}),
     },
     xAxis: { ...xAxisOf(time, timeStyle), name: time ? undefined : 'row' },
-    yAxis: { type: 'value', scale: true, ...AXIS_STYLE },
+    yAxis: {
+      type: 'value',
+      scale: true,
+      ...AXIS_STYLE,
+      ...(level !== null && shown.some((s) => isUnbounded(splits[s])) ? FRAME_AT_EDGE : {}),
+    },
     dataZoom: [
       { type: 'inside', filterMode: 'filter' },
       { type: 'slider', filterMode: 'filter', bottom: 14, height: 22, showDataShadow: false },
@@ -470,6 +499,7 @@ export function futureOption(
       name: target.name,
       nameTextStyle: { align: 'left' },
       ...AXIS_STYLE,
+      ...(whiskers.length && isUnbounded(future) ? FRAME_AT_EDGE : {}),
     },
     series: [
       {
