@@ -4,12 +4,12 @@
  */
 import type { Forecast, FutureForecast } from '@shared/run'
 import { AXIS_STYLE, PALETTE, type ChartOption } from '../charts/echarts'
-import { firstRows, histogram, valueRows, type ForecastSplit } from './forecasts'
+import { firstRows, niceHistogram, valueRows, type ForecastSplit } from './forecasts'
 import { originOf, type ForecastOrigins } from '@shared/forecast-csv'
 import { intervalCoverage, levelPercent } from '@shared/intervals'
 import { methodName, widthPhrase, type IntervalMethod } from '@shared/forecast/intervals'
 import type { TimeStyle } from '@shared/format'
-import { count, escapeHtml, formatStyled, metric, numberStyle, percent } from './format'
+import { count, escapeHtml, metric, percent } from './format'
 import { pointLabel, timeAxisText } from './time-style'
 import { finiteExtent } from '@shared/series/extent'
 
@@ -411,29 +411,39 @@ export function histogramOption(
   const xy = stepSeries(splits, step, 'residual')
   const values = new Float64Array(xy.length / 2)
   for (let i = 0; i < values.length; i++) values[i] = xy[2 * i + 1]
-  const { edges, counts } = histogram(values, 40)
-  const centers = counts.map((_, i) => (edges[i] + edges[i + 1]) / 2)
+  const { edges, counts } = niceHistogram(values)
+  const width = edges.length > 1 ? edges[1] - edges[0] : 1
   return {
     animation: false,
     grid: { left: 56, right: 20, top: 36, bottom: 40 },
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: unknown) => {
+        const i = (p as { dataIndex: number }).dataIndex
+        return `${metric(edges[i])} … ${metric(edges[i + 1])}: ${counts[i].toLocaleString('en-US')} windows`
+      },
+    },
+    // A value axis with bars on the bin centres: its ticks are round numbers at their true
+    // place (category labels were bin centres such as "-11, -7, -2, 2, 6").
     xAxis: {
-      type: 'category',
-      // One style for every bin: "-9.8, -5.0, -0.3", not "-9.76, -5.04, -0.327".
-      data: centers.map((c) => formatStyled(c, numberStyle(centers, 2))),
+      type: 'value',
+      min: edges[0],
+      max: edges[edges.length - 1],
       name: 'residual',
       nameLocation: 'middle',
       nameGap: 26,
       ...AXIS_STYLE,
-      axisLabel: { ...AXIS_STYLE.axisLabel, interval: 7 },
+      // The outer edges are the bins' ends (-11 next to -5): only the round ticks are labelled.
+      axisLabel: { ...AXIS_STYLE.axisLabel, showMinLabel: false, showMaxLabel: false },
+      splitLine: { show: false },
     },
-    yAxis: { type: 'value', name: 'windows', ...AXIS_STYLE },
+    yAxis: { type: 'value', name: 'windows', minInterval: 1, ...AXIS_STYLE },
     series: [
       {
         type: 'bar',
         name: 'windows',
-        data: counts,
-        barCategoryGap: '8%',
+        data: counts.map((c, i) => [edges[i] + width / 2, c]),
+        barWidth: '92%',
         itemStyle: { color: '#2563eb' },
       },
     ],
