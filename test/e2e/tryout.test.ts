@@ -10,7 +10,7 @@
  *   against the 78 there are, not "no calendar season for this time axis".
  * - ETS on it: the Train view shows a fit, not "0 / 10 epoch" and empty curves, no notice titled
  *   "stopped early", and Results gives it no window-model advice or Transform line.
- * - An LSTM on it (transform auto → change), backtested over 4 folds in Results: every fold's MAE
+ * - An LSTM on it (transform auto → change, with the reason, not "(as set)"), backtested over 4 folds in Results: every fold's MAE
  *   stays within twice naive's on the same windows (folds trained on the levels whatever the
  *   transform said, at 4–8 × naive); the Backtest button sits level with the inputs.
  */
@@ -139,7 +139,12 @@ describe('a new analyst’s files', () => {
     await waitForRun(page)
     await page.getByTestId('see-results').click()
     await page.getByTestId('metrics').waitFor()
-    expect(await page.locator('main').innerText()).toContain('Transform: change')
+    // The engine resolved 'auto' and says why; it read "Transform: change (as set)" before.
+    const settings = await page.locator('main').innerText()
+    expect(settings).toMatch(
+      /Change: [\d.]+ % of the validation values lie outside the training range/,
+    )
+    expect(settings).not.toContain('(as set)')
     const panel = page.getByTestId('backtest')
     await panel.scrollIntoViewIfNeeded()
     const folds = panel.getByLabel('Folds', { exact: true })

@@ -437,6 +437,11 @@ function create() {
     record: DatasetRecord
     prepared: PreparedExperiment
     name?: string
+    /**
+     * What the engine is asked to run, 'auto' settings kept (it resolves them, saying why);
+     * `config` (resolved) is what the run record keeps. Absent: `config`.
+     */
+    requested?: RunConfig
   }): Promise<RunRecord> {
     const { config, dataset, record, prepared } = options
     const id = newId('run')
@@ -472,7 +477,11 @@ function create() {
     await putRun(run)
     starting.add(id)
     try {
-      await getClient().invoke('run:start', { runId: id, config, data })
+      await getClient().invoke('run:start', {
+        runId: id,
+        config: options.requested ?? config,
+        data,
+      })
     } catch (e) {
       const info = toErrorInfo(e)
       await updateRun(id, (r) => {
