@@ -84,6 +84,10 @@ afterAll(() => closeApp({ server, browser }, dir))
 describe('a new analyst’s files', () => {
   it('a meter with empty cells: the daily season is found, measured with the gaps interpolated', async () => {
     const { page } = browser
+    // The file's format as read: the decimal comma too (only the CLI's inspect said so).
+    expect(await page.locator('main').innerText()).toContain(
+      'semicolon-separated, decimal comma, utf-8, LF',
+    )
     await expect
       .poll(() => page.getByTestId('data-season-suggestion').innerText())
       .toBe('suggested from the training rows: 96 (day)')
