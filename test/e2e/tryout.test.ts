@@ -114,6 +114,12 @@ describe('a new analyst’s files', () => {
     const { page } = browser
     await page.getByTestId('nav-experiment').click()
     await page.getByTestId('sequence-length').waitFor()
+    // The transform select is as wide as the normalization's (two grid columns), so its
+    // "auto (chosen from the training rows)" is read whole; it showed "auto (chosen from t".
+    const [transform, normalization] = await Promise.all(
+      ['Target transform', 'Normalization'].map((l) => page.getByLabel(l).boundingBox()),
+    )
+    expect(Math.abs(transform!.width - normalization!.width)).toBeLessThanOrEqual(2)
     await page.getByLabel('Preset').selectOption('ets')
     await page.getByTestId('start-training').click()
     await waitForRun(page)
