@@ -137,6 +137,11 @@ describe('a new analyst’s files', () => {
     expect(main).not.toContain('saturating layers')
     expect(main).not.toContain('Transform:')
     expect(await page.getByTestId('notice').filter({ hasText: 'stopped early' }).count()).toBe(0)
+    // The Forecast view says what ETS reads: its own past, not "windows of 9 rows, one every 1".
+    await page.getByTestId('forecast-with-model').click()
+    expect(await page.getByTestId('model-reads').innerText()).toBe(
+      "ETS forecasts “units_sold” from its own past, 1 row after each window's last row (windows of 9 rows, as in its run). Trained on weekly_retail.csv.",
+    )
   })
 
   it('an LSTM learning the change: every backtest fold within twice naive’s MAE', async () => {
