@@ -150,6 +150,28 @@ describe('the future chart', () => {
   })
 })
 
+describe('a one-step future', () => {
+  it('its value label sits on a white ground above the end-of-data line', () => {
+    const future: FutureForecast = {
+      horizon: 1,
+      fromRow: 19,
+      rowIndex: Int32Array.of(20),
+      timestamps: null,
+      predicted: Float64Array.of(1852),
+    }
+    const series = futureOption(future, { name: 'y', values: new Float64Array(20) }, null, 20)
+      .series as unknown as {
+      name: string
+      z?: number
+      label?: { backgroundColor?: string }
+    }[]
+    const point = series.find((s) => s.name === 'forecast')!
+    const history = series.find((s) => s.name === 'history')!
+    expect(point.label!.backgroundColor).toMatch(/^rgba\(255, 255, 255/)
+    expect(point.z!).toBeGreaterThan(history.z ?? 2)
+  })
+})
+
 describe('a forecast of a file at another stored level', () => {
   it('bands = forecast ± the stored half-width of that level, coverage recounted', () => {
     // withStoredLevel reads the model's name and its stored calibration only.

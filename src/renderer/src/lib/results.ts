@@ -534,6 +534,8 @@ export function futureOption(
         // Not joined to the history: the forecast is for rows after a gap (the delay).
         type: H > 1 ? 'line' : 'scatter',
         name: H > 1 ? `forecast (${H} steps)` : 'forecast',
+        // Above the history's end-of-data line, so its value label is not crossed by it.
+        z: 5,
         data: forecast,
         symbol: 'circle',
         symbolSize: 9,
@@ -545,6 +547,9 @@ export function futureOption(
             : {
                 show: true,
                 position: 'top',
+                // On a white ground: the end-of-data line a step to the left ran through it.
+                backgroundColor: 'rgba(255, 255, 255, 0.9)',
+                padding: [1, 3],
                 formatter: (p: unknown) => metric((p as { value: [number, number] }).value[1]),
               },
       },
