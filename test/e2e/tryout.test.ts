@@ -186,5 +186,11 @@ describe('a new analyst’s files', () => {
     }
     await page.locator('main.content').evaluate((el) => el.scrollTo(0, el.scrollHeight))
     await screenshot(page, 'tryout-backtest-lstm')
+    // The Forecast view names the calendar inputs too, which come from the time column.
+    await page.locator('main.content').evaluate((el) => el.scrollTo(0, 0))
+    await page.getByTestId('forecast-with-model').click()
+    expect(await page.getByTestId('model-reads').innerText()).toBe(
+      "Reads 1 column (“units_sold”) plus the day of year of its time column and predicts “units_sold”: windows of 9 rows, one every 1, target 9 rows after the window's first row. Trained on weekly_retail.csv.",
+    )
   })
 })
