@@ -2,6 +2,7 @@
  * The engine's forecasts in the shapes the Results view needs. Pure; the CSV and the row/step
  * layout helpers live in `@shared/forecast-csv` (the same writer as the CLI's forecasts.csv).
  */
+import { multiple, niceStep } from './nice'
 import { firstRows, valueRows } from '@shared/forecast-csv'
 import type { Forecast } from '@shared/run'
 
@@ -102,12 +103,9 @@ export function niceHistogram(values: ArrayLike<number>): { edges: number[]; cou
   }
   if (n === 0) return { edges: [], counts: [] }
   const target = Math.min(40, Math.max(5, Math.ceil(2 * Math.cbrt(n))))
-  const raw = (hi - lo) / target || Math.abs(lo) / 10 || 1
-  const power = 10 ** Math.floor(Math.log10(raw))
-  const width = [1, 2, 2.5, 5, 10].map((m) => m * power).find((w) => w >= raw * (1 - 1e-9))!
+  const width = niceStep((hi - lo) / target || Math.abs(lo) / 10 || 1)
   // Edges as multiples of the width, rounded to its decimals (no 0.30000000000000004).
-  const decimals = Math.max(0, -Math.floor(Math.log10(width)) + 1)
-  const at = (k: number) => Number((k * width).toFixed(decimals))
+  const at = (k: number) => multiple(k, width)
   const first = Math.floor(lo / width)
   const bins = Math.max(1, Math.floor(hi / width) - first + 1)
   const counts = new Array<number>(bins).fill(0)

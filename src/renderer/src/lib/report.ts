@@ -3,6 +3,7 @@
  * training curves as inline SVG (no scripts, no remote content). Pure: unit-tested in node.
  */
 import { statisticalSeasons } from '@shared/models/statistical'
+import { niceTicks } from './nice'
 import { finiteExtent } from '@shared/series/extent'
 import { resolvedInputNames } from '@shared/features/inputs'
 import { formatTargetTransform } from '@shared/transforms/spec'
@@ -65,7 +66,8 @@ export function curvesSvg(
       return `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${pts.join(' ')}"/>${dots}`
     })
     .join('')
-  const ticks = [lo, (lo + hi) / 2, hi]
+  // Round values inside the range, not its odd ends and middle.
+  const ticks = niceTicks(lo, hi)
     .map(
       (v) =>
         `<text x="${pad.l - 6}" y="${y(v) + 4}" text-anchor="end" font-size="11" fill="#475569">${esc(metric(v, 3))}</text>`,
@@ -189,7 +191,7 @@ export function forecastSvg(
       : ''
   }
   const label = (v: number) => (timeStyle ? formatTimestamp(v, timeStyle) : `row ${formatCount(v)}`)
-  const yt = [lo, (lo + hi) / 2, hi]
+  const yt = niceTicks(lo, hi)
     .map(
       (v) =>
         `<text x="${pad.l - 6}" y="${Number(Y(v)) + 4}" text-anchor="end" font-size="11" fill="#475569">${esc(metric(v, 3))}</text>`,
