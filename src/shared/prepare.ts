@@ -137,21 +137,7 @@ export function prepareExperiment(
   const window = config.window
   let learned: Float64Array | null = null
   const learnedRows = () => (learned ??= learnedTargetRows(target, window, transform))
-  if (learnedName !== config.target) {
-    // Normalization of what the model outputs: fitted on the training rows of the learned target
-    // (rows before trainEnd depend only on rows before it).
-    const trainRows = learnedTargetRows(target.subarray(0, trainEnd), window, transform)
-    const values = learnedTrainingValues(trainRows, trainEnd, window)
-    const own = fitNormalization(
-      config.normalization,
-      [{ name: learnedName, values }],
-      values.length,
-    )
-    normalization.columns.push(learnedName)
-    normalization.center.push(own.center[0])
-    normalization.scale.push(own.scale[0])
-    normalization.constant.push(...own.constant)
-  }
+  addLearnedNormalization(normalization, config, transform, target, trainEnd)
   const sampleCounts = Object.fromEntries(
     SPLITS.map((s) => [s, windows.starts[s].length]),
   ) as Record<SplitName, number>
@@ -173,6 +159,31 @@ export function prepareExperiment(
     normalization,
     baselines: baselineReport(target, windows, config.seasonRows),
   }
+}
+
+/**
+ * Adds the normalization of what a window model outputs when it learns a transformed target
+ * (`change`, `seasonal`, log): fitted on the learned values of the rows before `trainEnd` only
+ * (they depend only on rows before it). A run fits it on its training rows, a backtest fold on
+ * the rows before its block, so both turn outputs back into data units the same way. Nothing
+ * is added when the model learns the target's levels (its own column's statistics serve).
+ */
+export function addLearnedNormalization(
+  normalization: NormalizationStats,
+  config: Pick<ExperimentConfig, 'target' | 'window' | 'normalization'>,
+  transform: TargetTransform,
+  target: Float64Array,
+  trainEnd: number,
+): void {
+  const learnedName = learnedTargetName(config.target, transform)
+  if (learnedName === config.target) return
+  const trainRows = learnedTargetRows(target.subarray(0, trainEnd), config.window, transform)
+  const values = learnedTrainingValues(trainRows, trainEnd, config.window)
+  const own = fitNormalization(config.normalization, [{ name: learnedName, values }], values.length)
+  normalization.columns.push(learnedName)
+  normalization.center.push(own.center[0])
+  normalization.scale.push(own.scale[0])
+  normalization.constant.push(...own.constant)
 }
 
 function resolveTransform(

@@ -4,6 +4,7 @@
  * (never number[]); every metric is in the data's units.
  */
 import type { BaselineReport, BaselineName } from './baselines'
+import { formatNumber, formatPercent } from './format/number'
 import type { BackendName, RunConfig } from './experiment'
 import type { IntervalMethod, RunIntervals, SplitCoverage } from './forecast/intervals'
 import type { ModelManifest } from './manifest'
@@ -238,10 +239,11 @@ export function compareWith(
   const better = m < r
   const label = baseline === 'seasonal-naive' ? 'seasonal naive' : baseline
   const text = Number.isNaN(percent)
-    ? `no comparison with ${label} (its MAE is ${r})`
+    ? `no comparison with ${label} (its MAE is ${formatNumber(r)})`
     : m === r
       ? `as good as ${label}`
-      : `${better ? 'better' : 'worse'} than ${label} by ${percent.toFixed(1)} %`
+      : // With the app's percent format: the report read "1552.8 %" where Results read "1,552.8 %".
+        `${better ? 'better' : 'worse'} than ${label} by ${formatPercent(percent / 100)}`
   return { baseline, metric: 'mae', model: m, reference: r, better, percent, text }
 }
 

@@ -7,6 +7,7 @@ import {
   foldErrorOption,
   foldRows,
   hasSeasonal,
+  overallMaeText,
 } from '../../src/renderer/src/lib/backtest'
 
 const m = (mae: number) => ({ mae, rmse: mae, mape: NaN, smape: NaN, mase: NaN, n: 10 })
@@ -132,5 +133,17 @@ describe('backtest table', () => {
       ['model', [2, 3]],
       ['naive', [2.5, 2.5]],
     ])
+  })
+})
+
+describe('a saved backtest’s summary', () => {
+  it('the pooled MAE and naive MAE as the table’s all-folds row shows them', () => {
+    expect(overallMaeText(report)).toBe('MAE 2.500 vs naive 2.500')
+    const large = structuredClone(report)
+    large.overall.metrics = m(12_345.6)
+    large.overall.baselines.naive = m(23_456.7)
+    const all = foldRows(large).at(-1)!
+    expect(overallMaeText(large)).toBe(`MAE ${all.mae} vs naive ${all.naive}`)
+    expect(overallMaeText(large)).not.toMatch(/e\+/)
   })
 })

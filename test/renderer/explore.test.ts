@@ -86,3 +86,19 @@ describe('ExploreData', () => {
     expect(zoomed[zoomed.length - 2]).toBeGreaterThan(to)
   })
 })
+
+describe('explore tooltip', () => {
+  it('lists the columns in the order of their panels, top first, whatever order ECharts hands them', () => {
+    const option = new ExploreData(dataset(100), ['p', 'T']).option(4800)!
+    const format = (option.tooltip as { formatter: (p: unknown) => string }).formatter
+    const html = format([
+      { seriesName: 'T', seriesIndex: 1, marker: '', axisValue: 30 * MIN },
+      { seriesName: 'p', seriesIndex: 0, marker: '', axisValue: 30 * MIN },
+    ])
+    // Row 3 (30 minutes at 10-minute rows): p = sin 3, T = cos 3.
+    expect(html.split('<br>').slice(1)).toEqual([
+      ` p <b>${Number(Math.sin(3).toPrecision(6))}</b>`,
+      ` T <b>${Number(Math.cos(3).toPrecision(6))}</b>`,
+    ])
+  })
+})

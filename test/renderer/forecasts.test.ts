@@ -4,7 +4,7 @@ import type { Forecast, FutureForecast } from '../../src/shared/run'
 import {
   firstRows,
   forecastsCsv,
-  histogram,
+  niceHistogram,
   splitByRows,
   splitByStarts,
   valueRows,
@@ -169,13 +169,24 @@ describe('splitByStarts', () => {
   })
 })
 
-describe('histogram', () => {
-  it('counts finite values into equal bins over their range', () => {
-    const h = histogram([0, 1, 2, 3, 4, NaN, Infinity, 4], 4)
-    expect(h.edges).toEqual([0, 1, 2, 3, 4])
-    expect(h.counts).toEqual([1, 1, 1, 3])
-    expect(histogram([], 3)).toEqual({ edges: [], counts: [] })
-    expect(histogram([5, 5], 2).counts).toEqual([0, 2])
+describe('niceHistogram', () => {
+  it('about 2·n^(1/3) bins (at least 5), 1-2-2.5-5 wide, edges on multiples of the width', () => {
+    // 4 values over 0.3 … 4.9: 5 bins wanted, 0.92 raw width → 1.
+    expect(niceHistogram([0.3, 1.2, 1.7, 4.9, NaN])).toEqual({
+      edges: [0, 1, 2, 3, 4, 5],
+      counts: [1, 2, 0, 0, 1],
+    })
+    expect(niceHistogram([-2.5, -0.1, 0.1, 2.5])).toEqual({
+      edges: [-3, -2, -1, 0, 1, 2, 3],
+      counts: [1, 0, 1, 1, 0, 1],
+    })
+    // Edges written as a person would: 0.3, not 0.30000000000000004.
+    expect(niceHistogram([0.11, 0.37]).edges).toEqual([0.1, 0.2, 0.3, 0.4])
+    // 1,000 values: ⌈2 · 10⌉ = 20 bins wanted over 0 … 999, so 50 wide: 20 bins of 50.
+    const h = niceHistogram(Array.from({ length: 1000 }, (_, i) => i))
+    expect(h.edges[1] - h.edges[0]).toBe(50)
+    expect(h.counts).toEqual(new Array(20).fill(50))
+    expect(niceHistogram([])).toEqual({ edges: [], counts: [] })
   })
 })
 

@@ -56,6 +56,13 @@ describe('bands on the actual vs predicted chart', () => {
     ).toEqual([10, 0.5, 11, NaN, 12, 1])
   })
 
+  it('an unbounded band leaves the y axis rounded (its stretch is a full-height area)', () => {
+    type Axis = { min?: unknown; max?: unknown }
+    const axis = actualVsPredictedOption('run', { val }, 0, [], 0.8).yAxis as unknown as Axis
+    expect(axis.min).toBeUndefined()
+    expect(axis.max).toBeUndefined()
+  })
+
   it('no level or no bands: no band series', () => {
     const plain = { ...val, lower: undefined, upper: undefined }
     for (const option of [
@@ -132,6 +139,28 @@ describe('the future chart', () => {
       [21, 7.5],
       [NaN, NaN],
     ])
+  })
+})
+
+describe('a one-step future', () => {
+  it('its value label sits on a white ground above the end-of-data line', () => {
+    const future: FutureForecast = {
+      horizon: 1,
+      fromRow: 19,
+      rowIndex: Int32Array.of(20),
+      timestamps: null,
+      predicted: Float64Array.of(1852),
+    }
+    const series = futureOption(future, { name: 'y', values: new Float64Array(20) }, null, 20)
+      .series as unknown as {
+      name: string
+      z?: number
+      label?: { backgroundColor?: string }
+    }[]
+    const point = series.find((s) => s.name === 'forecast')!
+    const history = series.find((s) => s.name === 'history')!
+    expect(point.label!.backgroundColor).toMatch(/^rgba\(255, 255, 255/)
+    expect(point.z!).toBeGreaterThan(history.z ?? 2)
   })
 })
 

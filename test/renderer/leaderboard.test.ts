@@ -4,6 +4,7 @@ import type { ArenaRow } from '../../src/renderer/src/db'
 import {
   arenaStatusText,
   bestModel,
+  boardCells,
   boardRows,
   sortBoard,
 } from '../../src/renderer/src/lib/leaderboard'
@@ -60,6 +61,15 @@ describe('leaderboard rows', () => {
     expect(rows.map((r) => r.testVsNaive)).toEqual(['18.2 % better', '20.0 % better', '—', '—'])
     expect(rows[1].val).toEqual({ mae: 8, rmse: 12, smape: 10, mase: 0.8 })
     expect(rows[3].test).toEqual({})
+  })
+
+  it('each metric column in one style: the decimals of its largest value', () => {
+    const rows = boardRows(board)
+    const cells = boardCells(rows)
+    // Validation MAE 7.5, 8, 10, 12.5: 4 significant digits of 12.5 → 2 decimals for all.
+    expect(rows.map((r) => cells.val.mae(r))).toEqual(['7.50', '8.00', '10.00', '12.50'])
+    // Test MAE 9, 8.8, 11 and none (linear has no test result).
+    expect(rows.map((r) => cells.test.mae(r))).toEqual(['9.00', '8.80', '11.00', '—'])
   })
 
   it('sorts by any column, entries without a value last in both directions', () => {

@@ -239,6 +239,35 @@ describe('run report', () => {
     expect(html).toContain('4·(16·(16+6)+16) = 1,472')
     expect(html).toContain('<tr><th>Target transform</th><td>change,log</td></tr>')
   })
+  it('a statistical run: its kind and seasons, no layers, epochs, optimizer or curves', () => {
+    const ets = structuredClone(run)
+    ets.name = 'ETS → a'
+    ets.config.model = {
+      ...ets.config.model,
+      name: 'ETS',
+      statistical: { kind: 'ets', seasons: [52] },
+    }
+    ets.history = []
+    const html = runReportHtml(ets, { ms: 10 * MIN })
+    expect(html).toContain(
+      '<tr><th>Kind</th><td>ETS: forecasts the target from its own past</td></tr><tr><th>Seasons</th><td>52 rows</td></tr>',
+    )
+    expect(html).toContain(`<tr><th>Reads</th><td>${ets.config.experiment.target} alone</td></tr>`)
+    expect(html).toContain('<h2>Fit</h2>')
+    // Before: a layer table error ("layer 0 (the input) outputs a sequence…"), "Epochs 10 (ran
+    // 0, …)", the optimizer, the transform and "No finished epochs" twice.
+    for (const absent of [
+      'Layer',
+      'Epochs',
+      'Optimizer',
+      'Batch size',
+      'Target transform',
+      'Normalization',
+      'No finished epochs',
+      '<h2>Curves</h2>',
+    ])
+      expect(html).not.toContain(absent)
+  })
   it('speaks in names a person reads: no ISO times, no internal setting keys', () => {
     const html = runReportHtml(run, { ms: 10 * MIN })
     expect(html).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/) // no raw ISO start time

@@ -14,7 +14,9 @@
  * Every family uses the same rows: it fits on the fold's `fitRows` and the last `valFraction`
  * (the experiment's validation fraction) of its training rows are held out: window models
  * early-stop on them, and every family calibrates its intervals on their residuals, out of
- * sample. The normalization of window models is fitted on the fold's training rows.
+ * sample. The normalization of window models is fitted on the fold's training rows, and they
+ * learn what a run learns: with a target transform (`change`, `seasonal`, log) the learned rows,
+ * turned back into data units before any score (foldTargetUnits).
  */
 import { randomBytes } from 'node:crypto'
 import { actualTargets } from '../../shared/baselines'
@@ -40,11 +42,22 @@ import {
   type Bands,
 } from '../../shared/intervals'
 import type { ModelSpec } from '../../shared/models/spec'
-import { fitInputNormalization } from '../../shared/features/inputs'
-import { prepareExperiment, type NamedValues } from '../../shared/prepare'
+import {
+  addLearnedNormalization,
+  prepareExperiment,
+  type PreparedExperiment,
+} from '../../shared/prepare'
+import { dataUnitsOf, toDataUnits, type DataUnits } from '../../shared/forecast/data-units'
+import { fitInputNormalization, learnsLevels } from '../../shared/features/inputs'
+import { formatTargetTransform, learnedTargetName } from '../../shared/transforms/spec'
+import { firstTransformableStart, learnedTargetRows } from '../../shared/transforms/target'
 import type { EpochRecord } from '../../shared/run'
 import type { Dataset } from '../../shared/series/dataset'
-import { denormalizeArray, normalizeColumn, normalizedMatrix } from '../../shared/series/normalize'
+import {
+  normalizeColumn,
+  normalizedMatrix,
+  type NormalizationStats,
+} from '../../shared/series/normalize'
 import type { WindowConfig } from '../../shared/windows/config'
 import type { EngineHost } from '../engine/host'
 import type { StatKind } from '../stats'
@@ -145,7 +158,7 @@ export async function backtestRun(
   const target = prepared.target
   const fit = (plan: FoldPlan, starts: Int32Array): Promise<Fitted> =>
     model.family === 'window'
-      ? fitWindowFold(prepared.features, target, prepared.config, model, plan, starts, options)
+      ? fitWindowFold(prepared, model, plan, starts, options)
       : fitStatFold(target, w, model, plan, starts, options)
 
   const forecasts: FoldForecast[] = []
@@ -274,39 +287,88 @@ export async function backtestRun(
 }
 
 /**
+ * What a window model of a fold learns and how its outputs return to data units, as a run's
+ * window model does it (families/window-model.ts): the input and target normalization fitted on
+ * the fold's training rows `[0, trainEnd)` only, and with a target transform (`change`,
+ * `seasonal`, log) the learned rows instead of the levels. Pure.
+ */
+export function foldTargetUnits(
+  prepared: Pick<PreparedExperiment, 'config' | 'features' | 'target' | 'transform'>,
+  trainEnd: number,
+): {
+  normalization: NormalizationStats
+  /** The normalized column the model learns: rows (levels) or rows × H (learned rows). */
+  target: Float32Array
+  targetWidth: number
+  dataUnits: DataUnits
+} {
+  const { config, features, target, transform } = prepared
+  const name = config.target
+  const columns = [...features]
+  if (!columns.some((c) => c.name === name)) columns.push({ name, values: target })
+  const normalization = fitInputNormalization(config, columns, trainEnd)
+  addLearnedNormalization(normalization, config, transform, target, trainEnd)
+  const learnedName = learnedTargetName(name, transform)
+  const levels = learnsLevels(transform)
+  return {
+    normalization,
+    target: levels
+      ? normalizeColumn(normalization, name, target)
+      : normalizeColumn(
+          normalization,
+          learnedName,
+          learnedTargetRows(target, config.window, transform),
+        ),
+    targetWidth: levels ? 1 : config.window.horizon,
+    dataUnits: dataUnitsOf(normalization, learnedName, target, transform),
+  }
+}
+
+/**
  * A window model trained in the engine on the fold's fitting windows, early-stopping on its
- * held-out windows, with the normalization fitted on the fold's training rows; it forecasts the
- * held-out windows (calibration) and `starts`.
+ * held-out windows, learning what a run of the same experiment learns (foldTargetUnits); it
+ * forecasts the held-out windows (calibration) and `starts`, in data units.
  */
 async function fitWindowFold(
-  features: NamedValues[],
-  target: Float64Array,
-  experiment: ExperimentConfig,
+  prepared: PreparedExperiment,
   model: Extract<BacktestModel, { family: 'window' }>,
   plan: FoldPlan,
   starts: Int32Array,
   options: BacktestOptions,
 ): Promise<Fitted> {
   const host = options.host ?? sharedHost()
-  const name = experiment.target
-  const columns = [...features]
-  if (!columns.some((c) => c.name === name)) columns.push({ name, values: target })
-  const normalization = fitInputNormalization(experiment, columns, plan.trainRows[1])
+  const w = prepared.config.window
+  const units = foldTargetUnits(prepared, plan.trainRows[1])
+  // `seasonal` has no learned value for a window whose first target lies within a season of row
+  // 0: such windows are left out of fitting, as a run leaves them out; the windows scored and
+  // calibrated on must all have one.
+  const first = firstTransformableStart(prepared.transform, w)
+  const fitStarts = plan.fitStarts.filter((s) => s >= first)
+  if (fitStarts.length === 0 || plan.earlyStopStarts.some((s) => s < first)) {
+    throw new SeqcastError(
+      'config',
+      `Backtest fold ${plan.fold}: the ${formatTargetTransform(prepared.transform)} transform needs a season of rows before each window's first target, and the ${plan.trainRows[1]} rows before this fold leave too few such windows. Raise the training fraction or use fewer folds.`,
+      { fold: plan.fold, setting: 'transform' },
+    )
+  }
   const outcome = await host.train(
     {
       runId: `backtest-${randomBytes(4).toString('hex')}-fold-${plan.fold}`,
       spec: model.spec,
       training: model.training,
-      window: experiment.window,
-      features: normalizedMatrix(normalization, features),
-      featureCount: features.length,
-      target: normalizeColumn(normalization, name, target),
+      window: w,
+      features: normalizedMatrix(units.normalization, prepared.features),
+      featureCount: prepared.features.length,
+      target: units.target,
+      targetWidth: units.targetWidth,
       starts: {
-        train: plan.fitStarts.slice(),
+        train: fitStarts,
         val: plan.earlyStopStarts.slice(),
         test: starts.slice(),
       },
-      targetScale: normalization.scale[normalization.columns.indexOf(name)],
+      targetScale: units.dataUnits.scale,
+      // A copy: the job's arrays are transferred to the worker (and detached here).
+      dataUnits: { ...units.dataUnits, target: prepared.target.slice() },
       evaluate: ['val', 'test'],
       futureStart: null,
     },
@@ -325,8 +387,8 @@ async function fitWindowFold(
     )
   }
   return {
-    calibration: denormalizeArray(normalization, name, val),
-    forecasts: denormalizeArray(normalization, name, test),
+    calibration: toDataUnits(val, plan.earlyStopStarts, w, units.dataUnits),
+    forecasts: toDataUnits(test, starts, w, units.dataUnits),
   }
 }
 

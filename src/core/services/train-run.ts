@@ -143,11 +143,12 @@ export async function trainRun(
     bestEpoch: fitted.bestEpoch,
     stopReason: fitted.stopReason,
     stopMessage: fitted.stopMessage,
-    choices: [
-      prepared.transformReason,
-      prepared.calendar.reason,
-      ...oneHotChoice(requested, config),
-    ],
+    // How window inputs and targets were chosen; a statistical model reads none of them (it
+    // forecasts the target from its own past), so it gets no "Transform: none (as set)" line,
+    // only why one-hot columns it was given go unused.
+    choices: config.model.statistical
+      ? oneHotChoice(requested, config)
+      : [prepared.transformReason, prepared.calendar.reason, ...oneHotChoice(requested, config)],
     warnings: [
       ...prepared.oneHotWarnings,
       ...warnings,

@@ -170,7 +170,11 @@ export function outsideTrainingRange(
 
 export interface WarningInput {
   experiment: ExperimentConfig
-  model: Pick<ModelSpec, 'stateful'> & { head?: Pick<ModelSpec['head'], 'kind'> }
+  model: Pick<ModelSpec, 'stateful'> & {
+    head?: Pick<ModelSpec['head'], 'kind'>
+    /** Set for ETS, ARIMA, Theta, MSTL: they model the level's drift and ignore the transform. */
+    statistical?: unknown
+  }
   batchSize: number
   target: ArrayLike<number>
   ranges: Pick<SplitRanges, 'train' | 'val' | 'test'>
@@ -189,13 +193,15 @@ export function runWarnings(input: WarningInput): string[] {
       `Target "${e.target}" is constant in the training rows (every value is ${formatNumber(train.min)}): ` +
         `there is nothing to learn, and every error will look small. Pick another target column.`,
     )
-  } else if (learnsLevels(transformOf(e))) {
+  } else if (!input.model.statistical && learnsLevels(transformOf(e))) {
+    // A window model of the levels; a statistical model follows a level beyond the training
+    // range by itself, and the advice (a transform) does nothing for it.
     for (const r of outsideTrainingRange(input.target, input.ranges)) {
       if (r.outside / r.count <= OUTSIDE_SHARE) continue
       out.push(
         `${pct(r.outside / r.count)} of the ${r.split === 'val' ? 'validation' : 'test'} values of "${e.target}" lie outside ` +
           `the training range ${range(r.min, r.max)}, which a model of the levels reaches only by extrapolating (saturating layers such as LSTM or tanh cannot). ` +
-          `Use the transform change (--transform change) so windows learn the change from their last value.`,
+          `Use the transform change (the Transform field; --transform change on the command line) so windows learn the change from their last value.`,
       )
     }
   }

@@ -49,7 +49,8 @@ const CYCLE: Record<CalendarFeature, string> = {
   doy: 'year',
   month: 'year',
 }
-const LABEL: Record<CalendarFeature, string> = {
+/** How a person names each feature: "hour of day". */
+export const CALENDAR_LABEL: Record<CalendarFeature, string> = {
   hour: 'hour of day',
   dow: 'day of week',
   doy: 'day of year',
@@ -151,18 +152,22 @@ export function chooseCalendarFeatures(
     const skipped: string[] = []
     for (const f of CALENDAR_FEATURES) {
       if (f === (cadence.months > 0 ? 'doy' : 'month')) {
-        skipped.push(`${LABEL[f]} (${LABEL[cadence.months > 0 ? 'month' : 'doy']} covers it)`)
+        skipped.push(
+          `${CALENDAR_LABEL[f]} (${CALENDAR_LABEL[cadence.months > 0 ? 'month' : 'doy']} covers it)`,
+        )
       } else if (!cycleLongerThanCadence(f, cadence)) {
-        skipped.push(`${LABEL[f]} (${cadence.label} data)`)
+        skipped.push(`${CALENDAR_LABEL[f]} (${cadence.label} data)`)
       } else if (cadence.perYear !== undefined && (f === 'hour' || f === 'dow')) {
         // R's 260-a-year "trading days" sit 1.4 days apart on the clock: their weekday and
         // hour say nothing about the trading day
-        skipped.push(`${LABEL[f]} (time in decimal years: rows fall at fractions of a year)`)
+        skipped.push(
+          `${CALENDAR_LABEL[f]} (time in decimal years: rows fall at fractions of a year)`,
+        )
       } else if (cadence.yearless && f === 'dow') {
         // The stand-in year the times were read in would invent the weekday.
-        skipped.push(`${LABEL[f]} (the times have no year, so no weekday)`)
+        skipped.push(`${CALENDAR_LABEL[f]} (the times have no year, so no weekday)`)
       } else if (!(spanMs >= PERIOD_MS[f])) {
-        skipped.push(`${LABEL[f]} (the training rows span less than a ${CYCLE[f]})`)
+        skipped.push(`${CALENDAR_LABEL[f]} (the training rows span less than a ${CYCLE[f]})`)
       } else {
         features.push(f)
       }
@@ -170,7 +175,7 @@ export function chooseCalendarFeatures(
     const chosen =
       features.length === 0
         ? 'none'
-        : `${features.map((f) => LABEL[f]).join(', ')}, as sin/cos of the window rows' and the target's time`
+        : `${features.map((f) => CALENDAR_LABEL[f]).join(', ')}, as sin/cos of the window rows' and the target's time`
     return {
       features,
       reason: `Calendar features: ${chosen}; not ${skipped.join(', ')}.`,
@@ -188,7 +193,7 @@ export function chooseCalendarFeatures(
     const others = setting.filter((g) => g !== 'dow')
     throw new SeqcastError(
       'config',
-      `Calendar features: "dow" (${LABEL.dow}) needs dates with a year, and the time column has month, day and hour only (no weekday). Remove it (--calendar ${others.length > 0 ? others.join(',') : 'none'}) or use --calendar auto.`,
+      `Calendar features: "dow" (${CALENDAR_LABEL.dow}) needs dates with a year, and the time column has month, day and hour only (no weekday). Remove it (--calendar ${others.length > 0 ? others.join(',') : 'none'}) or use --calendar auto.`,
       { setting: 'calendar', feature: 'dow' },
     )
   }
@@ -197,7 +202,7 @@ export function chooseCalendarFeatures(
     const others = setting.filter((g) => g !== f)
     throw new SeqcastError(
       'config',
-      `Calendar features: expected features whose cycle is longer than the data's cadence, received "${f}" (${LABEL[f]}) ` +
+      `Calendar features: expected features whose cycle is longer than the data's cadence, received "${f}" (${CALENDAR_LABEL[f]}) ` +
         `for ${cadence.label} data, where it cannot vary within a cycle. ` +
         `Remove it (--calendar ${others.length > 0 ? others.join(',') : 'none'}) or use --calendar auto.`,
       { setting: 'calendar', feature: f, cadence: cadence.label },
@@ -205,7 +210,7 @@ export function chooseCalendarFeatures(
   }
   return {
     features: setting.slice(),
-    reason: `Calendar features: ${setting.map((f) => LABEL[f]).join(', ') || 'none'} (as set).`,
+    reason: `Calendar features: ${setting.map((f) => CALENDAR_LABEL[f]).join(', ') || 'none'} (as set).`,
   }
 }
 

@@ -8,6 +8,7 @@ import { suggestSeasons, type SeasonSuggestion } from '../seasonality/suggest'
 import type { Dataset } from '../series/dataset'
 import { splitRows } from '../series/split'
 import type { ModelSpec } from './spec'
+import { formatCount } from '../format/number'
 
 /** Seasons of a fitted or about-to-fit statistical model, shortest first; [] for none. */
 export function statisticalSeasons(spec: ModelSpec, seasonRows: number | null): number[] {
@@ -55,7 +56,10 @@ export function seasonSuggestionText(suggestion: SeasonSuggestion): string {
   const kept = suggestion.candidates.filter((c) => c.kept)
   if (kept.length > 0)
     return `suggested from the training rows: ${kept.map((c) => `${c.period} (${c.label})`).join(', ')}`
-  return suggestion.candidates.length > 0
-    ? `no clear season in the training rows (tried ${suggestion.candidates.map((c) => `${c.period} (${c.label})`).join(', ')})`
+  if (suggestion.candidates.length > 0)
+    return `no clear season in the training rows (tried ${suggestion.candidates.map((c) => `${c.period} (${c.label})`).join(', ')})`
+  const short = suggestion.tooShort ?? []
+  return short.length > 0
+    ? `too few training rows to measure a season (${short.map((c) => `${c.period} (${c.label}) needs ${formatCount(3 * c.period)}`).join(', ')}; there are ${formatCount(short[0].rows)})`
     : 'no calendar season to suggest for this time axis'
 }

@@ -28,6 +28,14 @@ export interface SeasonSuggestion {
   /** Kept seasons, shortest first; empty when none is clear. */
   seasons: number[]
   candidates: SeasonCandidate[]
+  /**
+   * Calendar seasons of the cadence not measured: fewer than three cycles of rows (`rows` is
+   * how many there were). Without them a person reads "no season for this time axis" on
+   * weekly data whose year is simply longer than a third of its training rows.
+   */
+  tooShort?: { period: number; label: string; rows: number }[]
+  /** Missing values interpolated (by row) for the measurement only. */
+  filled?: number
 }
 
 /** The calendar seasons of a cadence, shortest first. */
@@ -60,10 +68,17 @@ export function suggestSeasons(
   cadence: { ms: number; months?: number } | null,
 ): SeasonSuggestion {
   const residual = Float64Array.from(values)
+  // One missing value would make every moving average after it NaN, and the strength 0: a clear
+  // daily cycle read "too weak" until the gaps were filled. Measure on the values interpolated.
+  const filled = fillByRow(residual)
   const candidates: SeasonCandidate[] = []
+  const tooShort: { period: number; label: string; rows: number }[] = []
   for (const { period, label } of cadenceSeasons(cadence)) {
     // Three cycles at least, so that a profile is not just the one cycle it was measured on.
-    if (residual.length < 3 * period) continue
+    if (residual.length < 3 * period) {
+      tooShort.push({ period, label, rows: residual.length })
+      continue
+    }
     const strength = seasonalStrength(residual, period)
     const kept = strength >= SEASON_STRENGTH
     candidates.push({ period, label, strength, kept })
@@ -71,5 +86,37 @@ export function suggestSeasons(
     const index = seasonalIndices(residual, period, 'additive')
     for (let t = 0; t < residual.length; t++) residual[t] -= index[t % period]
   }
-  return { seasons: candidates.filter((c) => c.kept).map((c) => c.period), candidates }
+  return {
+    seasons: candidates.filter((c) => c.kept).map((c) => c.period),
+    candidates,
+    ...(tooShort.length ? { tooShort } : {}),
+    ...(filled ? { filled } : {}),
+  }
+}
+
+/**
+ * Fills non-finite values in place, linearly between the finite values around them by row, and
+ * with the nearest finite value at either end; returns how many were filled (none when every
+ * value is missing).
+ */
+function fillByRow(v: Float64Array): number {
+  let filled = 0
+  let left = -1
+  for (let i = 0; i <= v.length; i++) {
+    if (i < v.length && !Number.isFinite(v[i])) continue
+    const gap = i - left - 1
+    if (gap > 0 && (left >= 0 || i < v.length)) {
+      for (let j = left + 1; j < i; j++) {
+        v[j] =
+          left < 0
+            ? v[i]
+            : i >= v.length
+              ? v[left]
+              : v[left] + ((j - left) / (i - left)) * (v[i] - v[left])
+      }
+      filled += gap
+    }
+    left = i
+  }
+  return filled
 }

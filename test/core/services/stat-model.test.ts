@@ -93,6 +93,8 @@ describe.each(KINDS)('%s through trainRun', (kind) => {
     result = await trainRun(base, config(kind, 2))
     expect(result.stopReason).toBe('completed')
     expect(result.history).toEqual([])
+    // It reads no window inputs: no transform or calendar choices are reported for it.
+    expect(result.choices).toEqual([])
     for (const split of ['val', 'test'] as const) {
       const f = result.forecasts[split]!
       expect(f.predicted.length).toBe(result.sampleCounts[split] * 2)

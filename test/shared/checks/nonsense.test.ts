@@ -115,6 +115,20 @@ describe('values outside the training range', () => {
     expect(runWarnings({ ...base, experiment: change })).toEqual([])
   })
 
+  it('no transform advice for a statistical model (ETS follows the level by itself)', () => {
+    expect(
+      runWarnings({
+        model: { stateful: false, statistical: { kind: 'ets' } },
+        batchSize: 32,
+        target: y,
+        ranges,
+        valWindows: 2,
+        constantInputs: [],
+        experiment: experiment(),
+      }),
+    ).toEqual([])
+  })
+
   it('a constant target and constant inputs are named', () => {
     const w = runWarnings({
       experiment: experiment({ features: ['y', 'x'] }),

@@ -71,5 +71,9 @@ describe('statistical presets', () => {
     expect(seasonSuggestionText(suggestSeasons(flat, null))).toBe(
       'no calendar season to suggest for this time axis',
     )
+    // Weekly rows: the year is a season of the axis, there are just too few rows to measure it.
+    expect(seasonSuggestionText(suggestSeasons(flat.subarray(0, 40), { ms: 604_800_000 }))).toBe(
+      'too few training rows to measure a season (52 (year) needs 156; there are 40)',
+    )
   })
 })

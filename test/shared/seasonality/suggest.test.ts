@@ -100,6 +100,31 @@ describe('season suggestion', () => {
 
   it('skips a season with fewer than three cycles of data', () => {
     const y = Float64Array.from({ length: 30 }, (_, t) => Math.sin((2 * Math.PI * t) / 12))
-    expect(suggestSeasons(y, MONTHLY)).toEqual({ seasons: [], candidates: [] })
+    expect(suggestSeasons(y, MONTHLY)).toEqual({
+      seasons: [],
+      candidates: [],
+      tooShort: [{ period: 12, label: 'year', rows: 30 }],
+    })
+  })
+
+  it('missing values do not hide a season: the strength is measured on them interpolated', () => {
+    // A 15-minute meter with a daily cycle and 4 empty cells: before, the first NaN made every
+    // later moving average NaN and the day read "strength 0, too weak".
+    const noise = gaussian(5)
+    const y = Float64Array.from(
+      { length: 1500 },
+      (_, t) => 42 + 18 * Math.sin((2 * Math.PI * t) / 96) + 3 * noise(),
+    )
+    const whole = suggestSeasons(y, QUARTER_HOUR)
+    const gappy = y.slice()
+    for (const r of [0, 100, 777, 1499]) gappy[r] = NaN
+    const withGaps = suggestSeasons(gappy, QUARTER_HOUR)
+    expect(withGaps.seasons).toEqual([96])
+    expect(withGaps.filled).toBe(4)
+    // Four interpolated values out of 1,500 move the strength by less than 0.01.
+    expect(Math.abs(withGaps.candidates[0].strength - whole.candidates[0].strength)).toBeLessThan(
+      0.01,
+    )
+    expect(whole.filled).toBeUndefined()
   })
 })

@@ -5,7 +5,7 @@
  */
 import { computed, effectScope, reactive, ref, shallowRef, watch } from 'vue'
 import { toErrorInfo, type ErrorInfo } from '@shared/errors'
-import type { RunConfig } from '@shared/experiment'
+import { parseRunConfig, type RunConfig } from '@shared/experiment'
 import { summarizeModel, type ModelSummary } from '@shared/models'
 import { seasonSuggestionText } from '@shared/models/statistical'
 import { prepareExperiment, type PreparedExperiment } from '@shared/prepare'
@@ -178,6 +178,17 @@ function create() {
     return attempt(() => runConfigOf(resolved, p.value?.sampleCounts.train))
   })
 
+  /**
+   * The settings as the person left them ('auto' transform and calendar kept), for the engine:
+   * it resolves 'auto' itself, on the same rows as the preview, and says why ("Change: 17.9 % of
+   * the validation values lie outside…"). Sent resolved, every run read "Transform: none (as
+   * set)" though nobody set it. Null when the draft does not make a run (runConfig says why).
+   */
+  function requestedConfig(): RunConfig | null {
+    const d = draft.value
+    return d && runConfig.value.value ? parseRunConfig(clone(d)) : null
+  }
+
   /** Takes another run's settings as the draft ("Duplicate settings" in the Library). */
   function adopt(settings: Draft): void {
     draft.value = reactive(upgradeDraft(clone(settings))) as Draft
@@ -191,6 +202,7 @@ function create() {
 
   return {
     draft,
+    requestedConfig,
     cadence,
     prepared,
     seasonSuggestion,

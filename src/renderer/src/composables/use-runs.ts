@@ -20,6 +20,7 @@ import { runName } from '@shared/naming/run-name'
 import type { PreparedExperiment } from '@shared/prepare'
 import type { EpochRecord, ModelPackage, RunProgress, RunResult } from '@shared/run'
 import type { Dataset } from '@shared/series/dataset'
+import { STOP_REASON_LABEL } from '@shared/format'
 import { getClient } from '../api'
 import { newId } from '../api/ids'
 import {
@@ -265,9 +266,17 @@ function create() {
     await saveResult(runId, result)
     clearProgress(runId)
     await forget(runId)
-    if (before.status === 'running' && result.stopMessage && result.stopReason !== 'cancelled') {
+    // Only a run that stopped before its last epoch says so: a statistical model's completed fit
+    // also carries a message ("ETS(A,Ad,N) fitted on 78 training rows"), and was titled "stopped
+    // early" with it.
+    const stopped = result.stopReason === 'early-stopping' || result.stopReason === 'nan-loss'
+    if (before.status === 'running' && result.stopMessage && stopped) {
       push(
-        { tone: 'info', title: `${before.name} stopped early`, message: result.stopMessage },
+        {
+          tone: 'info',
+          title: `${before.name} ${STOP_REASON_LABEL[result.stopReason]}`,
+          message: result.stopMessage,
+        },
         10_000,
       )
     }
@@ -428,6 +437,11 @@ function create() {
     record: DatasetRecord
     prepared: PreparedExperiment
     name?: string
+    /**
+     * What the engine is asked to run, 'auto' settings kept (it resolves them, saying why);
+     * `config` (resolved) is what the run record keeps. Absent: `config`.
+     */
+    requested?: RunConfig
   }): Promise<RunRecord> {
     const { config, dataset, record, prepared } = options
     const id = newId('run')
@@ -463,7 +477,11 @@ function create() {
     await putRun(run)
     starting.add(id)
     try {
-      await getClient().invoke('run:start', { runId: id, config, data })
+      await getClient().invoke('run:start', {
+        runId: id,
+        config: options.requested ?? config,
+        data,
+      })
     } catch (e) {
       const info = toErrorInfo(e)
       await updateRun(id, (r) => {

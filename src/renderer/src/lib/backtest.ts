@@ -57,6 +57,16 @@ export function foldRows(report: BacktestReport): FoldRow[] {
   ]
 }
 
+/**
+ * "MAE 26.7 vs naive 29.2": the pooled figures as the table's "all folds" row shows them (one
+ * style with the folds), for a saved backtest's one-line summary. It used toPrecision(4):
+ * "46.93 vs naive 6.001" above a table reading 46.9 and 6.0, and "1.235e+4" from 12,345.
+ */
+export function overallMaeText(report: BacktestReport): string {
+  const all = foldRows(report).at(-1)!
+  return `MAE ${all.mae} vs naive ${all.naive}`
+}
+
 /** Whether the report has a seasonal naive to show (a season was set). */
 export function hasSeasonal(report: BacktestReport): boolean {
   return report.folds.length > 0 && report.folds.every((f) => f.baselines.seasonalNaive)

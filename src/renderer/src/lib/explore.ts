@@ -136,10 +136,13 @@ export class ExploreData {
           const x = Number(items[0].axisValue ?? items[0].value?.[0])
           return [
             escapeHtml(pointLabel(x, this.timeStyle)),
-            ...items.map((p) => {
-              const v = this.valueAt(p.seriesIndex, x)
-              return `${p.marker} ${escapeHtml(p.seriesName)} <b>${Number.isNaN(v) ? 'missing' : formatNumber(v, 6)}</b>`
-            }),
+            // Top panel first, as the panels stack (ECharts handed the lower panel first).
+            ...[...items]
+              .sort((a, b) => a.seriesIndex - b.seriesIndex)
+              .map((p) => {
+                const v = this.valueAt(p.seriesIndex, x)
+                return `${p.marker} ${escapeHtml(p.seriesName)} <b>${Number.isNaN(v) ? 'missing' : formatNumber(v, 6)}</b>`
+              }),
           ].join('<br>')
         },
       },

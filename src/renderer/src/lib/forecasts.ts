@@ -2,6 +2,7 @@
  * The engine's forecasts in the shapes the Results view needs. Pure; the CSV and the row/step
  * layout helpers live in `@shared/forecast-csv` (the same writer as the CLI's forecasts.csv).
  */
+import { multiple, niceStep } from './nice'
 import { firstRows, valueRows } from '@shared/forecast-csv'
 import type { Forecast } from '@shared/run'
 
@@ -84,31 +85,34 @@ function splitWindows(
   return out
 }
 
-/** Histogram of finite values: `bins` equal-width bins over [min, max]. */
-export function histogram(
-  values: ArrayLike<number>,
-  bins = 40,
-): { edges: number[]; counts: number[] } {
+/**
+ * Bins a person reads: about 2·n^(1/3) of them (Rice's rule, from 5 to 40), each 1, 2, 2.5 or 5
+ * times a power of ten wide, with edges on multiples of that width. 40 bins over [min, max]
+ * drew 53 residuals as spikes of 1 and labelled them "-108, -62, -16, 29, 75".
+ */
+export function niceHistogram(values: ArrayLike<number>): { edges: number[]; counts: number[] } {
   let lo = Infinity
   let hi = -Infinity
+  let n = 0
   for (let i = 0; i < values.length; i++) {
     const v = values[i]
     if (!Number.isFinite(v)) continue
+    n++
     if (v < lo) lo = v
     if (v > hi) hi = v
   }
-  if (lo === Infinity) return { edges: [], counts: [] }
-  if (hi === lo) {
-    hi = lo + 0.5
-    lo = lo - 0.5
-  }
-  const width = (hi - lo) / bins
+  if (n === 0) return { edges: [], counts: [] }
+  const target = Math.min(40, Math.max(5, Math.ceil(2 * Math.cbrt(n))))
+  const width = niceStep((hi - lo) / target || Math.abs(lo) / 10 || 1)
+  // Edges as multiples of the width, rounded to its decimals (no 0.30000000000000004).
+  const at = (k: number) => multiple(k, width)
+  const first = Math.floor(lo / width)
+  const bins = Math.max(1, Math.floor(hi / width) - first + 1)
   const counts = new Array<number>(bins).fill(0)
   for (let i = 0; i < values.length; i++) {
     const v = values[i]
     if (!Number.isFinite(v)) continue
-    counts[Math.min(bins - 1, Math.floor((v - lo) / width))]++
+    counts[Math.min(bins - 1, Math.max(0, Math.floor(v / width) - first))]++
   }
-  const edges = Array.from({ length: bins + 1 }, (_, i) => lo + i * width)
-  return { edges, counts }
+  return { edges: Array.from({ length: bins + 1 }, (_, i) => at(first + i)), counts }
 }

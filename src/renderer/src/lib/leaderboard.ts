@@ -4,7 +4,7 @@
  * its rank by validation MAE (the board's own order) and the best entry marked; and its sorting.
  * Pure: unit-tested in node.
  */
-import { formatChange, NO_VALUE } from '@shared/format'
+import { formatChange, formatStyled, NO_VALUE, numberStyle, type NumberStyle } from '@shared/format'
 import type { ArenaRecord, ArenaRow } from '../db'
 
 export const BOARD_METRICS = ['mae', 'rmse', 'mape', 'smape', 'mase'] as const
@@ -41,6 +41,25 @@ export interface BoardRow {
   /** (MAE − naive MAE) / naive MAE on validation, for sorting; null when there is none. */
   valChange: number | null
   seconds: number
+}
+
+/**
+ * Each metric column's cells in one style (the decimals of its largest value), as every other
+ * table: the board read "37.2" above "37.63" and "246" beside "47.91".
+ */
+export function boardCells(
+  rows: BoardRow[],
+): Record<'val' | 'test', Record<BoardMetric, (row: BoardRow) => string>> {
+  const column = (split: 'val' | 'test', k: BoardMetric) => {
+    const style: NumberStyle = numberStyle(rows.map((r) => r[split][k]))
+    return (row: BoardRow) => formatStyled(row[split][k], style)
+  }
+  const of = (split: 'val' | 'test') =>
+    Object.fromEntries(BOARD_METRICS.map((k) => [k, column(split, k)])) as Record<
+      BoardMetric,
+      (row: BoardRow) => string
+    >
+  return { val: of('val'), test: of('test') }
 }
 
 const finite = (x: number | null | undefined): x is number =>

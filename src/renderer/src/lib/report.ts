@@ -2,6 +2,8 @@
  * A short, self-contained HTML report of a run: settings, metrics against the baselines, and the
  * training curves as inline SVG (no scripts, no remote content). Pure: unit-tested in node.
  */
+import { statisticalSeasons } from '@shared/models/statistical'
+import { niceTicks } from './nice'
 import { finiteExtent } from '@shared/series/extent'
 import { resolvedInputNames } from '@shared/features/inputs'
 import { formatTargetTransform } from '@shared/transforms/spec'
@@ -64,7 +66,8 @@ export function curvesSvg(
       return `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${pts.join(' ')}"/>${dots}`
     })
     .join('')
-  const ticks = [lo, (lo + hi) / 2, hi]
+  // Round values inside the range, not its odd ends and middle.
+  const ticks = niceTicks(lo, hi)
     .map(
       (v) =>
         `<text x="${pad.l - 6}" y="${y(v) + 4}" text-anchor="end" font-size="11" fill="#475569">${esc(metric(v, 3))}</text>`,
@@ -188,7 +191,7 @@ export function forecastSvg(
       : ''
   }
   const label = (v: number) => (timeStyle ? formatTimestamp(v, timeStyle) : `row ${formatCount(v)}`)
-  const yt = [lo, (lo + hi) / 2, hi]
+  const yt = niceTicks(lo, hi)
     .map(
       (v) =>
         `<text x="${pad.l - 6}" y="${Number(Y(v)) + 4}" text-anchor="end" font-size="11" fill="#475569">${esc(metric(v, 3))}</text>`,
@@ -269,22 +272,51 @@ export function runReportHtml(
   const window = describeWindow(w, cadence)
   // A statistical model reads the target alone: it has no input columns to list.
   const inputNames = model.statistical ? null : resolvedInputNames(x)
-  let layers: string
-  try {
-    // Inputs: the features and, in a run's resolved config, the calendar and one-hot columns.
-    const inputs = (inputNames ?? x.features).length
-    const s = summarizeModel(model, w.sequenceLength, inputs, w.horizon)
-    layers =
-      s.layers
-        .map(
-          (l) =>
-            `<tr><td>${esc(l.label)}</td><td>${esc(l.outputShape.join(' × '))}</td><td>${l.params.toLocaleString('en-US')}</td><td>${esc(l.formula ?? '')}</td></tr>`,
-        )
-        .join('') +
-      `<tr><th>Total</th><td></td><th>${s.totalParams.toLocaleString('en-US')}</th><td></td></tr>`
-  } catch (e) {
-    layers = `<tr><td colspan="4">${esc((e as Error).message)}</td></tr>`
-  }
+  // ETS, ARIMA, Theta, MSTL: no layers, epochs, optimizer, normalization, transform or calendar
+  // to report (the report showed a layer error, "Epochs 10 (ran 0 …)" and "No finished epochs").
+  const stat = model.statistical
+  let layers = ''
+  if (!stat)
+    try {
+      // Inputs: the features and, in a run's resolved config, the calendar and one-hot columns.
+      const inputs = (inputNames ?? x.features).length
+      const s = summarizeModel(model, w.sequenceLength, inputs, w.horizon)
+      layers =
+        s.layers
+          .map(
+            (l) =>
+              `<tr><td>${esc(l.label)}</td><td>${esc(l.outputShape.join(' × '))}</td><td>${l.params.toLocaleString('en-US')}</td><td>${esc(l.formula ?? '')}</td></tr>`,
+          )
+          .join('') +
+        `<tr><th>Total</th><td></td><th>${s.totalParams.toLocaleString('en-US')}</th><td></td></tr>`
+    } catch (e) {
+      layers = `<tr><td colspan="4">${esc((e as Error).message)}</td></tr>`
+    }
+  const seasons = stat ? statisticalSeasons(model, x.seasonRows) : []
+  const modelSection = stat
+    ? `<table><tr><th>Kind</th><td>${esc(stat.kind.toUpperCase())}: forecasts the target from its own past</td></tr><tr><th>Seasons</th><td>${seasons.length ? esc(seasons.map((m) => `${formatCount(m)} rows`).join(', ')) : 'none'}</td></tr></table>`
+    : `<table><tr><th>Layer</th><th>Output</th><th>Parameters</th><th>g·(n·(n+i)+n)</th></tr>${layers}</table>`
+  const trainingRows = stat
+    ? ''
+    : `<tr><th>Epochs</th><td>${t.epochs}${result ? ` (ran ${result.history.length}, best ${result.bestEpoch ?? '—'}, ${esc(STOP_REASON_LABEL[result.stopReason] ?? result.stopReason)})` : ''}</td></tr>
+<tr><th>Batch size</th><td>${t.batchSize}</td></tr>
+<tr><th>Optimizer</th><td>${esc(OPTIMIZER_LABEL[t.optimizer] ?? t.optimizer)}, learning rate ${t.learningRate}${t.decay ? `, decay ${t.decay}` : ''}; loss ${esc(LOSS_LABEL[t.loss] ?? t.loss)}</td></tr>
+<tr><th>Early stopping</th><td>${t.earlyStopping ? `patience ${t.earlyStopping.patience}` : 'off'}</td></tr>`
+  const windowInputs = stat
+    ? ''
+    : `<tr><th>Normalization</th><td>${esc(NORMALIZATION_LABEL[x.normalization] ?? x.normalization)}</td></tr>
+<tr><th>Target transform</th><td>${esc(x.transform === undefined ? 'none' : typeof x.transform === 'string' ? x.transform : formatTargetTransform(x.transform))}</td></tr>
+<tr><th>Calendar features (UTC)</th><td>${esc(Array.isArray(x.calendar) ? x.calendar.join(', ') || 'none' : (x.calendar ?? 'none'))}</td></tr>
+<tr><th>One-hot (text columns)</th><td>${esc((x.oneHot ?? []).map((s) => `${s.column}: ${s.categories.join(', ') || 'labels of the training rows'}`).join('; ') || 'none')}</td></tr>`
+  const curves = stat
+    ? ''
+    : `<h2>Curves</h2>
+<p class="muted">Loss in normalized units; validation MAE in the target's units${baselines?.naive.val ? ` (naive validation MAE ${metric(baselines.naive.val.mae)})` : ''}.</p>
+${curvesSvg(run.history, [
+  { key: 'loss', label: 'loss', color: '#2563eb' },
+  { key: 'valLoss', label: 'val loss', color: '#dc2626' },
+])}
+${curvesSvg(run.history, [{ key: 'valMae', label: 'val MAE', color: '#059669' }])}`
   const splitSection = (split: 'val' | 'test', label: string) => {
     const rows = metricsRows([
       ['Model', result?.metrics[split]],
@@ -315,27 +347,21 @@ ${stop}
 <h2>Experiment</h2>
 <table>
 <tr><th>Target</th><td>${esc(x.target)}</td></tr>
-<tr><th>Features (${x.features.length})</th><td>${esc(x.features.join(', '))}</td></tr>
+${stat ? `<tr><th>Reads</th><td>${esc(x.target)} alone</td></tr>` : `<tr><th>Features (${x.features.length})</th><td>${esc(x.features.join(', '))}</td></tr>`}
 <tr><th>Windows</th><td>sequence length ${formatCount(w.sequenceLength)}, sampling rate ${formatCount(w.samplingRate)}, stride ${formatCount(w.sequenceStride)}, delay ${formatCount(w.delay)}, horizon ${formatCount(w.horizon)}</td></tr>
 <tr><th></th><td>${esc(window.text)}</td></tr>
 <tr><th>Split</th><td>train ${x.split.train}, validation ${x.split.val}, test the rest — ${formatCount(run.sampleCounts.train)} / ${formatCount(run.sampleCounts.val)} / ${formatCount(run.sampleCounts.test)} samples</td></tr>
-<tr><th>Normalization</th><td>${esc(NORMALIZATION_LABEL[x.normalization] ?? x.normalization)}</td></tr>
 <tr><th>Season (seasonal naive)</th><td>${x.seasonRows === null ? 'none' : `${x.seasonRows} rows`}</td></tr>
-<tr><th>Target transform</th><td>${esc(x.transform === undefined ? 'none' : typeof x.transform === 'string' ? x.transform : formatTargetTransform(x.transform))}</td></tr>
-<tr><th>Calendar features (UTC)</th><td>${esc(Array.isArray(x.calendar) ? x.calendar.join(', ') || 'none' : (x.calendar ?? 'none'))}</td></tr>
-<tr><th>One-hot (text columns)</th><td>${esc((x.oneHot ?? []).map((s) => `${s.column}: ${s.categories.join(', ') || 'labels of the training rows'}`).join('; ') || 'none')}</td></tr>
+${windowInputs}
 ${inputNames ? `<tr><th>Inputs per window row (${inputNames.length})</th><td>${esc(inputNames.join(', '))}</td></tr>` : ''}
 ${(result?.choices ?? []).map((c) => `<tr><th></th><td>${esc(c)}</td></tr>`).join('')}
 </table>
 ${(result?.warnings ?? []).map((w) => `<p><strong>Warning:</strong> ${esc(w)}</p>`).join('\n')}
 <h2>Model: ${esc(model.name)}${model.stateful ? ' (stateful)' : ''}</h2>
-<table><tr><th>Layer</th><th>Output</th><th>Parameters</th><th>g·(n·(n+i)+n)</th></tr>${layers}</table>
-<h2>Training</h2>
+${modelSection}
+<h2>${stat ? 'Fit' : 'Training'}</h2>
 <table>
-<tr><th>Epochs</th><td>${t.epochs}${result ? ` (ran ${result.history.length}, best ${result.bestEpoch ?? '—'}, ${esc(STOP_REASON_LABEL[result.stopReason] ?? result.stopReason)})` : ''}</td></tr>
-<tr><th>Batch size</th><td>${t.batchSize}</td></tr>
-<tr><th>Optimizer</th><td>${esc(OPTIMIZER_LABEL[t.optimizer] ?? t.optimizer)}, learning rate ${t.learningRate}${t.decay ? `, decay ${t.decay}` : ''}; loss ${esc(LOSS_LABEL[t.loss] ?? t.loss)}</td></tr>
-<tr><th>Early stopping</th><td>${t.earlyStopping ? `patience ${t.earlyStopping.patience}` : 'off'}</td></tr>
+${trainingRows}
 <tr><th>Backend</th><td>${backend}</td></tr>
 ${result ? `<tr><th>Time</th><td>${formatSeconds(result.seconds)}</td></tr>` : ''}
 </table>
@@ -344,13 +370,7 @@ ${splitSection('val', 'Validation') + splitSection('test', 'Test') || '<p>No met
 <h2>Forecast</h2>
 ${forecasts ? forecastSvg(forecasts.splits.test, forecasts.future, hasTime ? timeStyle : null, undefined, undefined, bandName(result?.intervals)) : '<p>No forecasts saved for this run.</p>'}
 ${intervalsSection(result?.intervals)}
-<h2>Curves</h2>
-<p class="muted">Loss in normalized units; validation MAE in the target's units${baselines?.naive.val ? ` (naive validation MAE ${metric(baselines.naive.val.mae)})` : ''}.</p>
-${curvesSvg(run.history, [
-  { key: 'loss', label: 'loss', color: '#2563eb' },
-  { key: 'valLoss', label: 'val loss', color: '#dc2626' },
-])}
-${curvesSvg(run.history, [{ key: 'valMae', label: 'val MAE', color: '#059669' }])}
+${curves}
 <p class="muted">Written by Seqcast.</p>
 </body></html>
 `

@@ -4,12 +4,12 @@
  */
 import type { Forecast, FutureForecast } from '@shared/run'
 import { AXIS_STYLE, PALETTE, X_AXIS_LABEL, type ChartOption } from '../charts/echarts'
-import { firstRows, histogram, valueRows, type ForecastSplit } from './forecasts'
+import { firstRows, niceHistogram, valueRows, type ForecastSplit } from './forecasts'
 import { originOf, type ForecastOrigins } from '@shared/forecast-csv'
 import { intervalCoverage, levelPercent } from '@shared/intervals'
 import { methodName, widthPhrase, type IntervalMethod } from '@shared/forecast/intervals'
 import type { TimeStyle } from '@shared/format'
-import { count, escapeHtml, formatStyled, metric, numberStyle, percent } from './format'
+import { count, escapeHtml, metric, percent } from './format'
 import { pointLabel, timeAxisText } from './time-style'
 import { finiteExtent } from '@shared/series/extent'
 
@@ -118,7 +118,7 @@ export function unboundedAreas(f: Forecast, step: number): [number, number][] {
   return out
 }
 
-/** Where an unbounded band side is drawn: the split's finite extent padded by a tenth. */
+/** Where an unbounded whisker of the future chart ends: the drawn extent padded by a tenth. */
 export function bandEdge(f: {
   actual: ArrayLike<number>
   predicted: ArrayLike<number>
@@ -134,6 +134,30 @@ export function bandEdge(f: {
   if (!e) return null
   const pad = (e.max - e.min) * 0.1 || Math.abs(e.max) * 0.1 || 1
   return { min: e.min - pad, max: e.max + pad }
+}
+
+/** Whether some interval of the forecast has an unbounded side. */
+function isUnbounded(
+  f: { lower?: ArrayLike<number>; upper?: ArrayLike<number> } | null | undefined,
+): boolean {
+  const inf = (a: ArrayLike<number> | undefined) => {
+    if (a)
+      for (let i = 0; i < a.length; i++) if (a[i] === Infinity || a[i] === -Infinity) return true
+    return false
+  }
+  return inf(f?.lower) || inf(f?.upper)
+}
+
+/**
+ * The y axis of the future chart when a whisker reaches `bandEdge`: it ends at the data's extent (the edge)
+ * instead of the next round number, so an unbounded side runs into the frame. Rounded up, the
+ * axis left room above the edge and the band read as a finite interval ending there (up to 500
+ * on an axis to 600). The odd end values get no label; the round ticks inside keep theirs.
+ */
+const FRAME_AT_EDGE = {
+  min: (v: { min: number }) => v.min,
+  max: (v: { max: number }) => v.max,
+  axisLabel: { ...AXIS_STYLE.axisLabel, showMinLabel: false, showMaxLabel: false },
 }
 
 /** "90 % interval": the legend name of a band at `level`. */
@@ -303,6 +327,7 @@ export function actualVsPredictedOption(
       ),
     },
     xAxis: { ...xAxisOf(time, timeStyle), name: time ? undefined : 'row' },
+    // Unbounded stretches of the band are full-height areas (markArea): the axis stays rounded.
     yAxis: { type: 'value', scale: true, ...AXIS_STYLE },
     dataZoom: [
       { type: 'inside', filterMode: 'filter' },
@@ -473,29 +498,39 @@ export function histogramOption(
   const xy = stepSeries(splits, step, 'residual')
   const values = new Float64Array(xy.length / 2)
   for (let i = 0; i < values.length; i++) values[i] = xy[2 * i + 1]
-  const { edges, counts } = histogram(values, 40)
-  const centers = counts.map((_, i) => (edges[i] + edges[i + 1]) / 2)
+  const { edges, counts } = niceHistogram(values)
+  const width = edges.length > 1 ? edges[1] - edges[0] : 1
   return {
     animation: false,
     grid: { left: 56, right: 20, top: 36, bottom: 40 },
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: unknown) => {
+        const i = (p as { dataIndex: number }).dataIndex
+        return `${metric(edges[i])} … ${metric(edges[i + 1])}: ${counts[i].toLocaleString('en-US')} windows`
+      },
+    },
+    // A value axis with bars on the bin centres: its ticks are round numbers at their true
+    // place (category labels were bin centres such as "-11, -7, -2, 2, 6").
     xAxis: {
-      type: 'category',
-      // One style for every bin: "-9.8, -5.0, -0.3", not "-9.76, -5.04, -0.327".
-      data: centers.map((c) => formatStyled(c, numberStyle(centers, 2))),
+      type: 'value',
+      min: edges[0],
+      max: edges[edges.length - 1],
       name: 'residual',
       nameLocation: 'middle',
       nameGap: 26,
       ...AXIS_STYLE,
-      axisLabel: { ...AXIS_STYLE.axisLabel, interval: 7 },
+      // The outer edges are the bins' ends (-11 next to -5): only the round ticks are labelled.
+      axisLabel: { ...AXIS_STYLE.axisLabel, showMinLabel: false, showMaxLabel: false },
+      splitLine: { show: false },
     },
-    yAxis: { type: 'value', name: 'windows', ...AXIS_STYLE },
+    yAxis: { type: 'value', name: 'windows', minInterval: 1, ...AXIS_STYLE },
     series: [
       {
         type: 'bar',
         name: 'windows',
-        data: counts,
-        barCategoryGap: '8%',
+        data: counts.map((c, i) => [edges[i] + width / 2, c]),
+        barWidth: '92%',
         itemStyle: { color: '#2563eb' },
       },
     ],
@@ -561,6 +596,7 @@ export function futureOption(
       name: target.name,
       nameTextStyle: { align: 'left' },
       ...AXIS_STYLE,
+      ...(whiskers.length && isUnbounded(future) ? FRAME_AT_EDGE : {}),
     },
     series: [
       {
@@ -585,6 +621,8 @@ export function futureOption(
         // Not joined to the history: the forecast is for rows after a gap (the delay).
         type: H > 1 ? 'line' : 'scatter',
         name: H > 1 ? `forecast (${H} steps)` : 'forecast',
+        // Above the history's end-of-data line, so its value label is not crossed by it.
+        z: 5,
         data: forecast,
         symbol: 'circle',
         symbolSize: 9,
@@ -596,6 +634,9 @@ export function futureOption(
             : {
                 show: true,
                 position: 'top',
+                // On a white ground: the end-of-data line a step to the left ran through it.
+                backgroundColor: 'rgba(255, 255, 255, 0.9)',
+                padding: [1, 3],
                 formatter: (p: unknown) => metric((p as { value: [number, number] }).value[1]),
               },
       },
