@@ -120,6 +120,14 @@ describe('a new analyst’s files', () => {
       ['Target transform', 'Normalization'].map((l) => page.getByLabel(l).boundingBox()),
     )
     expect(Math.abs(transform!.width - normalization!.width)).toBeLessThanOrEqual(2)
+    // The window chart's ticks sit on weekly rows as dates; ECharts' own read "Feb 5 8".
+    const chart = page.getByTestId('window-chart')
+    await expect
+      .poll(async () => (await chart.getAttribute('data-x-labels')) ?? '')
+      .toMatch(/^\d{4}-\d\d-\d\d(\|\d{4}-\d\d-\d\d)+$/)
+    expect(await chart.getAttribute('data-unreadable')).toBe('')
+    await chart.scrollIntoViewIfNeeded()
+    await screenshot(page, 'tryout-weekly-window')
     await page.getByLabel('Preset').selectOption('ets')
     await page.getByTestId('start-training').click()
     await waitForRun(page)

@@ -69,3 +69,40 @@ describe('window chart labels', () => {
     expect(areas[0].shown).toBe(true)
   })
 })
+
+describe('time ticks of the window chart', () => {
+  type Axis = { axisLabel: { customValues?: number[]; formatter?: (v: number) => string } }
+  const day = 86_400_000
+  const xAxisOf = (s: SampleRows, step: number) => {
+    const time = Array.from({ length: s.to + 10 }, (_, i) => Date.UTC(2021, 0, 3) + i * step)
+    const values = time.map(() => 1)
+    return (
+      windowChartOption(s, { name: 'units', values }, time, {
+        kind: 'calendar',
+        precision: 'day',
+      }) as unknown as { xAxis: Axis }
+    ).xAxis
+  }
+
+  it('weekly rows: ticks on the rows, every 3rd from the window’s first, labelled as dates', () => {
+    // windows of 9 weekly rows from row 3, target 9 rows on: rows 0 … 15 drawn (16 rows, k = 3)
+    const s = sample(3, 9, 1, 9)
+    expect([s.from, s.to]).toEqual([0, 15])
+    const axis = xAxisOf(s, 7 * day)
+    const rows = [0, 3, 6, 9, 12, 15]
+    expect(axis.axisLabel.customValues).toEqual(rows.map((r) => Date.UTC(2021, 0, 3 + 7 * r)))
+    expect(axis.axisLabel.customValues!.map(axis.axisLabel.formatter!)).toEqual([
+      '2021-01-03',
+      '2021-01-24',
+      '2021-02-14',
+      '2021-03-07',
+      '2021-03-28',
+      '2021-04-18',
+    ])
+  })
+
+  it('daily and hourly rows keep ECharts’ calendar ticks', () => {
+    for (const step of [day, 3_600_000])
+      expect(xAxisOf(sample(3, 9, 1, 9), step).axisLabel.customValues).toBeUndefined()
+  })
+})

@@ -72,6 +72,7 @@ export function windowChartOption(
       max: x(sample.to),
       ...AXIS_STYLE,
       axisLabel: { ...X_AXIS_LABEL, formatter: timeAxisLabel(style) },
+      ...(time && style ? rowTicks(sample, time, style) : {}),
       splitLine: { show: false },
     },
     yAxis: {
@@ -115,5 +116,37 @@ export function windowChartOption(
         },
       },
     ],
+  }
+}
+
+const DAY_MS = 86_400_000
+/** At most this many labels under the window chart (about 80 px each). */
+const MAX_ROW_TICKS = 7
+
+/**
+ * Ticks on the sample's own rows, every k-th from the window's first, for rows more than a day
+ * apart (weekly, business days with weekends): ECharts' calendar ticks for such a span mix
+ * levels ("Feb 5 8" under weekly rows) and fall between the rows. Daily and finer rows keep
+ * ECharts' ticks, which land on round days and hours.
+ */
+export function rowTicks(
+  sample: SampleRows,
+  time: ArrayLike<number>,
+  style: TimeStyle,
+): Record<string, unknown> {
+  const step = time[sample.from + 1] - time[sample.from]
+  if (!(sample.to > sample.from && step > 1.5 * DAY_MS)) return {}
+  const k = Math.max(1, Math.ceil((sample.to - sample.from + 1) / MAX_ROW_TICKS))
+  const first = sample.windowRows[0] ?? sample.from
+  const values: number[] = []
+  for (let r = first - Math.floor((first - sample.from) / k) * k; r <= sample.to; r += k)
+    values.push(time[r])
+  return {
+    axisLabel: {
+      ...X_AXIS_LABEL,
+      customValues: values,
+      formatter: (v: number) => pointLabel(v, style),
+    },
+    axisTick: { customValues: values },
   }
 }
