@@ -102,6 +102,13 @@ describe('a new analyst’s files', () => {
   it('weekly sales: the year is named with the training rows it needs', async () => {
     const { page } = browser
     await openWithPicker(page, join(dir, 'weekly_retail.csv'))
+    // Whole units sold: min and max are whole ("1,169"), only mean and std carry decimals.
+    const cells = page.locator('[data-testid=column-table] tr[data-column=units_sold] td.num')
+    await expect.poll(() => cells.count()).toBe(6)
+    const [min, max, mean] = await Promise.all([2, 3, 4].map((i) => cells.nth(i).innerText()))
+    expect(min).toMatch(/^\d{1,3}(,\d{3})*$/)
+    expect(max).toMatch(/^\d{1,3}(,\d{3})*$/)
+    expect(mean).toMatch(/^\d{1,3}(,\d{3})*\.\d+$/)
     await expect
       .poll(() => page.getByTestId('data-season-suggestion').innerText())
       .toBe('too few training rows to measure a season (52 (year) needs 156; there are 78)')

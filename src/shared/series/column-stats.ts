@@ -56,6 +56,18 @@ export function numericStats(values: ArrayLike<number>, length = values.length):
   }
 }
 
+/** True when every non-missing value is a whole number (counts, years, units), and there is one. */
+export function wholeNumbers(values: ArrayLike<number>, length = values.length): boolean {
+  let any = false
+  for (let i = 0; i < length; i++) {
+    const v = values[i]
+    if (v !== v) continue
+    if (!Number.isInteger(v)) return false
+    any = true
+  }
+  return any
+}
+
 export interface SentinelCount {
   value: number
   count: number
