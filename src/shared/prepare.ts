@@ -80,6 +80,31 @@ export interface PrepareOptions {
   recursive?: boolean
 }
 
+/** What decides which settings a model reads: its family and its head. */
+export interface ModelReads {
+  statistical: boolean
+  recursive: boolean
+}
+
+/**
+ * The experiment as a model of this kind reads it, prepared: a statistical model forecasts the
+ * target's own levels from its own past, so no target transform and no calendar or one-hot
+ * inputs, whatever the experiment asked of window models (a log of a zero or a calendar without
+ * a time column does not refuse it); a recursive roll-out feeds back levels, so 'auto' gives no
+ * transform and no calendar. Every path that fits a model (train, backtest, compare --folds)
+ * prepares through here, so the same settings are honoured or refused the same way.
+ */
+export function prepareForModel(
+  dataset: Dataset,
+  experiment: ExperimentConfig,
+  model: ModelReads,
+): PreparedExperiment {
+  const read = model.statistical
+    ? { ...experiment, transform: NO_TRANSFORM, calendar: 'none' as const, oneHot: undefined }
+    : experiment
+  return prepareExperiment(dataset, read, { recursive: model.recursive })
+}
+
 export function prepareExperiment(
   dataset: Dataset,
   requested: ExperimentConfig,
