@@ -10,7 +10,7 @@
  * for the model being backtested.
  */
 import type { ArenaFamily } from '../../shared/arena'
-import { modelTraining } from '../../shared/arena-run'
+import { modelExperiment, modelTraining } from '../../shared/arena-run'
 import { backtestReport, planFolds, type BacktestReport, type Refit } from '../../shared/backtest'
 import { naiveForecast, seasonalNaiveForecast } from '../../shared/baselines'
 import { SeqcastError, toErrorInfo } from '../../shared/errors'
@@ -148,7 +148,13 @@ export async function runArenaFolds(
     try {
       const result = await backtestRun(
         dataset,
-        { experiment, model, folds: settings.folds, refit: settings.refit, level: null },
+        {
+          experiment: modelExperiment(spec, experiment),
+          model,
+          folds: settings.folds,
+          refit: settings.refit,
+          level: null,
+        },
         {
           host: options.host,
           signal: options.signal,

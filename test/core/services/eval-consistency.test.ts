@@ -18,6 +18,7 @@ import { EngineHost } from '../../../src/core/engine/host'
 import { backtestRun } from '../../../src/core/services/backtest'
 import { predictWithModel } from '../../../src/core/services/predict-run'
 import { runArena } from '../../../src/core/services/arena'
+import { modelTraining } from '../../../src/shared/arena-run'
 import { trainRun } from '../../../src/core/services/train-run'
 import type { ExperimentConfig, RunConfig, TrainingConfig } from '../../../src/shared/experiment'
 import type { ModelSpec } from '../../../src/shared/models/spec'
@@ -289,5 +290,31 @@ describe('every path refuses or honours a setting the same way', () => {
     const got = new Map<string, number>()
     bt.plans[0].starts.forEach((s, k) => got.set(`${s + 7}/1`, bt.forecasts[0].predicted[k]))
     for (const [key, v] of want) expect(got.get(key), key).toBe(v)
+  }, 120_000)
+
+  it('compare runs a tanh output (stateful LSTM(4)) on min-max to [−1, 1] as train does, with train’s numbers', async () => {
+    const experiment = base({})
+    const stateful = spec('stateful-lstm')
+    const arenaTraining = training({ epochs: 1, seed: 3, batchSize: 16 })
+    const arena = await runArena(data, experiment, {
+      models: ['stateful-lstm'],
+      training: arenaTraining,
+      userSeason: 7,
+      cadence: null,
+      host,
+    })
+    expect(arena.skipped).toEqual([])
+    const entry = arena.board.find((e) => e.model === 'stateful-lstm')!
+    // train of the same model: its min-max normalization, and a stateful model's unshuffled batches.
+    const run = await trainRun(
+      data,
+      {
+        experiment: { ...experiment, normalization: 'minmax-sym' },
+        model: stateful,
+        training: modelTraining(stateful, arenaTraining, 1_000),
+      },
+      { host },
+    )
+    expect(entry.val!.mae).toBe(run.metrics.val!.mae)
   }, 120_000)
 })
