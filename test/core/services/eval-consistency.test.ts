@@ -254,6 +254,9 @@ describe('every path refuses or honours a setting the same way', () => {
         got.set(`${s + 7 + h}/${h + 1}`, bt.forecasts[0].predicted[k * 3 + h])
     })
     for (const [key, v] of want) expect(got.get(key), key).toBeCloseTo(v, 4)
+    const set = await predictWithModel(run.artifacts!, data, { host })
+    const predicted = byRowStep(set.forecast)
+    for (const [key, v] of want) expect(predicted.get(key), `predict ${key}`).toBeCloseTo(v, 6)
   }, 120_000)
 
   it('a statistical model ignores the window models’ transform, calendar and one-hot inputs in a backtest as in a run', async () => {
@@ -317,4 +320,47 @@ describe('every path refuses or honours a setting the same way', () => {
     )
     expect(entry.val!.mae).toBe(run.metrics.val!.mae)
   }, 120_000)
+
+  it.each([
+    {
+      name: 'ETS, horizon 3',
+      model: { family: 'statistical' as const, kind: 'ets' as const, seasons: [7] },
+      experiment: base({ window: window(7, 7, 3) }),
+      digits: null,
+    },
+    {
+      name: 'linear, change, horizon 3',
+      model: {
+        family: 'window' as const,
+        spec: spec('linear'),
+        training: training({ epochs: 1, seed: 3 }),
+      },
+      experiment: base({
+        window: window(7, 7, 3),
+        transform: { kind: 'change', log: false, seasonRows: null },
+      }),
+      digits: 4,
+    },
+  ])(
+    '$name: --refit once in 3 folds forecasts what one fold over the same rows does',
+    async (c) => {
+      // Both fit once on the rows before row 360 and forecast every window with a first target
+      // from 360 on: the 3 folds only cut those windows into blocks.
+      const run = (folds: number, refit: 'every' | 'once') =>
+        backtestRun(
+          data,
+          { experiment: asOneFold(c.experiment), model: c.model, folds, refit, level: null },
+          { host },
+        )
+      const one = await run(1, 'every')
+      const three = await run(3, 'once')
+      const joined = three.forecasts.flatMap((f) => Array.from(f.predicted))
+      expect(joined).toHaveLength(one.forecasts[0].predicted.length)
+      joined.forEach((v, i) => {
+        if (c.digits === null) expect(v).toBe(one.forecasts[0].predicted[i])
+        else expect(v).toBeCloseTo(one.forecasts[0].predicted[i], c.digits)
+      })
+    },
+    120_000,
+  )
 })
