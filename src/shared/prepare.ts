@@ -78,6 +78,12 @@ export interface PreparedExperiment {
 /** What the model is known to need, when it is known: recursive roll-outs feed back levels. */
 export interface PrepareOptions {
   recursive?: boolean
+  /**
+   * Splits that must hold a window (default all three). A backtest reads only the training
+   * fraction (its folds cut the rows after it and check their own windows), so it asks for
+   * ['train'] and is not refused over a validation or test split it never uses.
+   */
+  requiredSplits?: readonly SplitName[]
 }
 
 /** What decides which settings a model reads: its family and its head. */
@@ -98,11 +104,12 @@ export function prepareForModel(
   dataset: Dataset,
   experiment: ExperimentConfig,
   model: ModelReads,
+  options: Pick<PrepareOptions, 'requiredSplits'> = {},
 ): PreparedExperiment {
   const read = model.statistical
     ? { ...experiment, transform: NO_TRANSFORM, calendar: 'none' as const, oneHot: undefined }
     : experiment
-  return prepareExperiment(dataset, read, { recursive: model.recursive })
+  return prepareExperiment(dataset, read, { ...options, recursive: model.recursive })
 }
 
 export function prepareExperiment(
@@ -131,7 +138,12 @@ export function prepareExperiment(
     seen.add(name)
     return { name, values: numericColumn(dataset, name, 'feature') }
   })
-  const windows = requireWindows(dataset.rowCount, config.window, config.split)
+  const windows = requireWindows(
+    dataset.rowCount,
+    config.window,
+    config.split,
+    options.requiredSplits,
+  )
   // Rows a window or a target can touch: all of them up to the last target row.
   const lastRow = dataset.rowCount - 1
   checkMissing(dataset.name, config.target, target, 0, lastRow)

@@ -106,7 +106,8 @@ export async function runArenaFolds(
   options: ArenaFoldsOptions,
 ): Promise<ArenaFoldsResult> {
   const started = performance.now()
-  const prepared = prepareExperiment(dataset, experiment)
+  // The folds check their own windows: only the training fraction must hold some.
+  const prepared = prepareExperiment(dataset, experiment, { requiredSplits: ['train'] })
   const w = experiment.window
   // The plan fails here, before any model runs, when K does not fit the rows.
   const plans = planFolds(dataset.rowCount, w, experiment.split, {

@@ -144,10 +144,16 @@ export async function backtestRun(
   const w = experiment.window
   // Columns, kinds, missing values and window settings: the same checks as a training run, on
   // what this model reads (a statistical model: the target alone; a recursive head: levels).
-  const prepared = prepareForModel(dataset, experiment, {
-    statistical: model.family === 'statistical',
-    recursive: model.family === 'window' && model.spec.head.kind === 'recursive',
-  })
+  // Only the training fraction must hold windows: the folds check their own (planFolds).
+  const prepared = prepareForModel(
+    dataset,
+    experiment,
+    {
+      statistical: model.family === 'statistical',
+      recursive: model.family === 'window' && model.spec.head.kind === 'recursive',
+    },
+    { requiredSplits: ['train'] },
+  )
   const plans = planFolds(dataset.rowCount, w, experiment.split, {
     folds: config.folds,
     refit: config.refit,

@@ -117,6 +117,11 @@ const CASES: Case[] = [
   },
   { name: 'log', experiment: { transform: { kind: 'none', log: true, seasonRows: null } } },
   {
+    // The backtest's own test fraction (rows 456–479) holds no window of 14 rows; it never uses it.
+    name: 'sequence length 14, too long for the backtest’s unused test fraction',
+    experiment: { window: window(14, 14, 1) },
+  },
+  {
     name: 'calendar (day of week), one-hot weather, a second input, min-max',
     experiment: {
       features: ['y', 'x'],
