@@ -304,6 +304,9 @@ describe('every path refuses or honours a setting the same way', () => {
     const got = new Map<string, number>()
     bt.plans[0].starts.forEach((s, k) => got.set(`${s + 7}/1`, bt.forecasts[0].predicted[k]))
     for (const [key, v] of want) expect(got.get(key), key).toBe(v)
+    const set = await predictWithModel(run.artifacts!, plain, { host })
+    const predicted = byRowStep(set.forecast)
+    for (const [key, v] of want) expect(predicted.get(key), `predict ${key}`).toBe(v)
   }, 120_000)
 
   it('compare runs a tanh output (stateful LSTM(4)) on min-max to [−1, 1] as train does, with train’s numbers', async () => {
