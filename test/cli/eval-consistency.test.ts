@@ -31,7 +31,7 @@ function forecasts(file: string, split: string): Map<string, number> {
   return new Map(rows.map((r) => [`${r.row}/${r.step}`, r.predicted]))
 }
 
-describe('backtest and train of the same statistical model agree', () => {
+describe('the CLI backtest builds its model as train does', () => {
   it('MSTL without --season: the fold forecasts the run’s test windows with the run’s numbers', async () => {
     const trainOut = join(dir, 'train-mstl')
     const sink = captureIO()
