@@ -4,7 +4,8 @@
  * the sets and the ensemble are src/shared/arena.ts; this file adds what crosses the IPC.
  */
 import type { BoardEntry } from './arena'
-import type { TrainingConfig } from './experiment'
+import { outputNormalization } from './checks/nonsense'
+import type { ExperimentConfig, TrainingConfig } from './experiment'
 import type { ModelSpec } from './models/spec'
 import type { Forecast, FutureForecast, RunResult } from './run'
 
@@ -128,4 +129,19 @@ export interface ArenaResponse {
   /** Season of the seasonal naive on the board, in rows; null when none. */
   seasonRows: number | null
   seconds: number
+}
+
+/**
+ * The experiment one model of a comparison runs on: a tanh output (the stateful LSTM(4)) on
+ * min-max to [−1, 1] when the experiment's normalization would leave its targets outside the
+ * output's range, as `train` and the Experiment view set it for that model, instead of skipping
+ * it. Scores are in the data's units, so the board stays comparable.
+ */
+export function modelExperiment(
+  spec: Pick<ModelSpec, 'head'>,
+  experiment: ExperimentConfig,
+): ExperimentConfig {
+  const needed = outputNormalization(spec)
+  const inRange = experiment.normalization === 'minmax' || experiment.normalization === 'minmax-sym'
+  return needed && !inRange ? { ...experiment, normalization: needed } : experiment
 }

@@ -78,6 +78,38 @@ export interface PreparedExperiment {
 /** What the model is known to need, when it is known: recursive roll-outs feed back levels. */
 export interface PrepareOptions {
   recursive?: boolean
+  /**
+   * Splits that must hold a window (default all three). A backtest reads only the training
+   * fraction (its folds cut the rows after it and check their own windows), so it asks for
+   * ['train'] and is not refused over a validation or test split it never uses.
+   */
+  requiredSplits?: readonly SplitName[]
+}
+
+/** What decides which settings a model reads: its family and its head. */
+export interface ModelReads {
+  statistical: boolean
+  recursive: boolean
+}
+
+/**
+ * The experiment as a model of this kind reads it, prepared: a statistical model forecasts the
+ * target's own levels from its own past, so no target transform and no calendar or one-hot
+ * inputs, whatever the experiment asked of window models (a log of a zero or a calendar without
+ * a time column does not refuse it); a recursive roll-out feeds back levels, so 'auto' gives no
+ * transform and no calendar. Every path that fits a model (train, backtest, compare --folds)
+ * prepares through here, so the same settings are honoured or refused the same way.
+ */
+export function prepareForModel(
+  dataset: Dataset,
+  experiment: ExperimentConfig,
+  model: ModelReads,
+  options: Pick<PrepareOptions, 'requiredSplits'> = {},
+): PreparedExperiment {
+  const read = model.statistical
+    ? { ...experiment, transform: NO_TRANSFORM, calendar: 'none' as const, oneHot: undefined }
+    : experiment
+  return prepareExperiment(dataset, read, { ...options, recursive: model.recursive })
 }
 
 export function prepareExperiment(
@@ -106,7 +138,12 @@ export function prepareExperiment(
     seen.add(name)
     return { name, values: numericColumn(dataset, name, 'feature') }
   })
-  const windows = requireWindows(dataset.rowCount, config.window, config.split)
+  const windows = requireWindows(
+    dataset.rowCount,
+    config.window,
+    config.split,
+    options.requiredSplits,
+  )
   // Rows a window or a target can touch: all of them up to the last target row.
   const lastRow = dataset.rowCount - 1
   checkMissing(dataset.name, config.target, target, 0, lastRow)

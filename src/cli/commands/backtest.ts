@@ -20,7 +20,10 @@ import {
   type BacktestModel,
   type BacktestResult,
 } from '../../core/services/backtest'
-import { STAT_KINDS, type StatKind } from '../../core/stats'
+import { STAT_KINDS } from '../../core/stats'
+import { outputNormalization } from '../../shared/checks/nonsense'
+import type { ExperimentConfig } from '../../shared/experiment'
+import { statisticalSeasons, statisticalSpecForRun } from '../../shared/models/statistical'
 import { intOption, parseArgs, usage, usageError, type OptionSpecs } from '../args'
 import { experimentFromArgs } from '../experiment-args'
 import { backtestIntervalOptions, CONFORMAL_METHODS, intervalsFromArgs } from '../interval-args'
@@ -120,22 +123,33 @@ function fileJson(result: BacktestResult, settings: Record<string, unknown>) {
   }
 }
 
-function modelFromArgs(
+/**
+ * The model as `train` builds it: a statistical model's seasons as a run fixes them (--season, or
+ * else the seasons found in the training rows, not the time axis' default season), a window
+ * model with --stateful and its training flags, and a tanh output on the normalization it needs
+ * unless --normalize is set.
+ */
+async function modelFromArgs(
   name: string,
   opts: Parameters<typeof trainingFromArgs>[0],
-  seasonRows: number | null,
-): Promise<BacktestModel> | BacktestModel {
-  if ((STAT_KINDS as readonly string[]).includes(name)) {
+  dataset: Dataset,
+  experiment: ExperimentConfig,
+  cadence: { ms: number; months?: number } | null,
+): Promise<BacktestModel> {
+  const spec = await loadModelSpec(name)
+  if (spec.statistical) {
+    const userSeason = opts.season !== undefined ? experiment.seasonRows : null
+    const run = statisticalSpecForRun(spec, dataset, experiment, cadence, userSeason)
     return {
       family: 'statistical',
-      kind: name as StatKind,
-      seasons: seasonRows !== null && seasonRows > 1 ? [seasonRows] : [],
+      kind: run.statistical!.kind,
+      seasons: statisticalSeasons(run, experiment.seasonRows),
     }
   }
-  return loadModelSpec(name).then((spec) => {
-    if (opts.stateful) spec.stateful = true
-    return { family: 'window', spec, training: trainingFromArgs(opts, spec.stateful) }
-  })
+  if (opts.stateful) spec.stateful = true
+  const needed = outputNormalization(spec)
+  if (needed && opts.normalize === undefined) experiment.normalization = needed
+  return { family: 'window', spec, training: trainingFromArgs(opts, spec.stateful) }
 }
 
 const fmt = (x: number | null | undefined, digits = 4) =>
@@ -204,7 +218,13 @@ export function makeBacktest(deps: { host?: EngineHost } = {}): Command {
       report,
       statistical ? 'target' : 'numeric',
     )
-    const model = await modelFromArgs(modelName, args.options, experiment.seasonRows)
+    const model = await modelFromArgs(
+      modelName,
+      args.options,
+      dataset,
+      experiment,
+      report?.timeAxis?.cadence ?? null,
+    )
     const host = model.family === 'window' ? (deps.host ?? new EngineHost()) : undefined
     const abort = new AbortController()
     const onSigint = () => abort.abort()

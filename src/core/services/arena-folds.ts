@@ -10,7 +10,7 @@
  * for the model being backtested.
  */
 import type { ArenaFamily } from '../../shared/arena'
-import { modelTraining } from '../../shared/arena-run'
+import { modelExperiment, modelTraining } from '../../shared/arena-run'
 import { backtestReport, planFolds, type BacktestReport, type Refit } from '../../shared/backtest'
 import { naiveForecast, seasonalNaiveForecast } from '../../shared/baselines'
 import { SeqcastError, toErrorInfo } from '../../shared/errors'
@@ -106,7 +106,8 @@ export async function runArenaFolds(
   options: ArenaFoldsOptions,
 ): Promise<ArenaFoldsResult> {
   const started = performance.now()
-  const prepared = prepareExperiment(dataset, experiment)
+  // The folds check their own windows: only the training fraction must hold some.
+  const prepared = prepareExperiment(dataset, experiment, { requiredSplits: ['train'] })
   const w = experiment.window
   // The plan fails here, before any model runs, when K does not fit the rows.
   const plans = planFolds(dataset.rowCount, w, experiment.split, {
@@ -148,7 +149,13 @@ export async function runArenaFolds(
     try {
       const result = await backtestRun(
         dataset,
-        { experiment, model, folds: settings.folds, refit: settings.refit, level: null },
+        {
+          experiment: modelExperiment(spec, experiment),
+          model,
+          folds: settings.folds,
+          refit: settings.refit,
+          level: null,
+        },
         {
           host: options.host,
           signal: options.signal,

@@ -12,7 +12,7 @@ import {
   type ArenaFamily,
   type BoardEntry,
 } from '../../shared/arena'
-import { modelTraining } from '../../shared/arena-run'
+import { modelExperiment, modelTraining } from '../../shared/arena-run'
 import { naiveForecast, seasonalNaiveForecast } from '../../shared/baselines'
 import { SeqcastError, toErrorInfo } from '../../shared/errors'
 import type { ExperimentConfig, RunConfig, TrainingConfig } from '../../shared/experiment'
@@ -224,7 +224,7 @@ export async function runArena(
       continue
     }
     const config: RunConfig = {
-      experiment,
+      experiment: modelExperiment(spec, experiment),
       model: statisticalSpecForRun(spec, dataset, experiment, options.cadence, options.userSeason),
       training: modelTraining(spec, options.training, prepared.sampleCounts.train),
       ...(options.intervals ? { intervals: options.intervals } : {}),

@@ -14,8 +14,8 @@
  * Every family uses the same rows: it fits on the fold's `fitRows` and the last `valFraction`
  * (the experiment's validation fraction) of its training rows are held out: window models
  * early-stop on them, and every family calibrates its intervals on their residuals, out of
- * sample. The normalization of window models is fitted on the fold's training rows, and they
- * learn what a run learns: with a target transform (`change`, `seasonal`, log) the learned rows,
+ * sample. The normalization of window models is fitted on the fold's fitting rows (as a run's on
+ * its training rows, not the validation rows it early-stops on), and they learn what a run learns: with a target transform (`change`, `seasonal`, log) the learned rows,
  * turned back into data units before any score (foldTargetUnits).
  */
 import { randomBytes } from 'node:crypto'
@@ -44,7 +44,7 @@ import {
 import type { ModelSpec } from '../../shared/models/spec'
 import {
   addLearnedNormalization,
-  prepareExperiment,
+  prepareForModel,
   type PreparedExperiment,
 } from '../../shared/prepare'
 import { dataUnitsOf, toDataUnits, type DataUnits } from '../../shared/forecast/data-units'
@@ -142,8 +142,18 @@ export async function backtestRun(
   const started = performance.now()
   const { experiment, model } = config
   const w = experiment.window
-  // Columns, kinds, missing values and window settings: the same checks as a training run.
-  const prepared = prepareExperiment(dataset, experiment)
+  // Columns, kinds, missing values and window settings: the same checks as a training run, on
+  // what this model reads (a statistical model: the target alone; a recursive head: levels).
+  // Only the training fraction must hold windows: the folds check their own (planFolds).
+  const prepared = prepareForModel(
+    dataset,
+    experiment,
+    {
+      statistical: model.family === 'statistical',
+      recursive: model.family === 'window' && model.spec.head.kind === 'recursive',
+    },
+    { requiredSplits: ['train'] },
+  )
   const plans = planFolds(dataset.rowCount, w, experiment.split, {
     folds: config.folds,
     refit: config.refit,
@@ -338,7 +348,9 @@ async function fitWindowFold(
 ): Promise<Fitted> {
   const host = options.host ?? sharedHost()
   const w = prepared.config.window
-  const units = foldTargetUnits(prepared, plan.trainRows[1])
+  // Normalized on the fitting rows, as a run on its training rows: a fold whose fitting and
+  // early-stopping rows are a run's training and validation rows then forecasts as the run does.
+  const units = foldTargetUnits(prepared, plan.fitRows[1])
   // `seasonal` has no learned value for a window whose first target lies within a season of row
   // 0: such windows are left out of fitting, as a run leaves them out; the windows scored and
   // calibrated on must all have one.

@@ -18,9 +18,8 @@ import {
   type RunIntervals,
 } from '../../shared/forecast/intervals'
 import { manifestFor, type ManifestInput } from '../../shared/manifest'
-import { prepareExperiment } from '../../shared/prepare'
+import { prepareForModel } from '../../shared/prepare'
 import { describeOneHot } from '../../shared/features/one-hot'
-import { NO_TRANSFORM } from '../../shared/transforms/spec'
 import type {
   BackendReport,
   EpochRecord,
@@ -69,17 +68,9 @@ export async function trainRun(
   const started = performance.now()
   const requested = parseRunConfig(runConfig)
   const runId = options.runId ?? `run-${randomBytes(6).toString('hex')}`
-  // Statistical models forecast the target's own levels from its own past: no target transform
-  // and no calendar or one-hot inputs, whatever the experiment asked of window models.
-  const experiment = requested.model.statistical
-    ? {
-        ...requested.experiment,
-        transform: NO_TRANSFORM,
-        calendar: 'none' as const,
-        oneHot: undefined,
-      }
-    : requested.experiment
-  const prepared = prepareExperiment(dataset, experiment, {
+  // A statistical model reads the target alone; a recursive roll-out learns levels (prepareForModel).
+  const prepared = prepareForModel(dataset, requested.experiment, {
+    statistical: Boolean(requested.model.statistical),
     recursive: requested.model.head.kind === 'recursive',
   })
   // What the run stores: the transform and calendar features chosen for 'auto'.
