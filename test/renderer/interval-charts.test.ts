@@ -162,6 +162,35 @@ describe('a one-step future', () => {
     expect(point.label!.backgroundColor).toMatch(/^rgba\(255, 255, 255/)
     expect(point.z!).toBeGreaterThan(history.z ?? 2)
   })
+
+  it('its label names its interval when both sides are finite, the value alone otherwise', () => {
+    const label = (lower: number, upper: number) => {
+      const future: FutureForecast = {
+        horizon: 1,
+        fromRow: 19,
+        rowIndex: Int32Array.of(20),
+        timestamps: null,
+        predicted: Float64Array.of(26441.2),
+        lower: Float64Array.of(lower),
+        upper: Float64Array.of(upper),
+      }
+      const series = futureOption(
+        future,
+        { name: 'y', values: new Float64Array(20) },
+        null,
+        20,
+        0,
+        0.9,
+      ).series as unknown as { name: string; label?: { formatter: (p: unknown) => string } }[]
+      return series
+        .find((s) => s.name === 'forecast')!
+        .label!.formatter({
+          value: [20, 26441.2],
+        })
+    }
+    expect(label(25996, 26886.5)).toBe('26,441\n90 % interval: 25,996 … 26,887')
+    expect(label(25996, Infinity)).toBe('26,441')
+  })
 })
 
 describe('a forecast of a file at another stored level', () => {

@@ -637,7 +637,15 @@ export function futureOption(
                 // On a white ground: the end-of-data line a step to the left ran through it.
                 backgroundColor: 'rgba(255, 255, 255, 0.9)',
                 padding: [1, 3],
-                formatter: (p: unknown) => metric((p as { value: [number, number] }).value[1]),
+                // With its interval under it when finite: at a few % of the axis the whisker
+                // hides behind the dot, and the legend named an interval no one could read.
+                formatter: (p: unknown) => {
+                  const value = metric((p as { value: [number, number] }).value[1])
+                  const [lo, hi] = [future.lower?.[0], future.upper?.[0]]
+                  return level !== null && Number.isFinite(lo) && Number.isFinite(hi)
+                    ? `${value}\n${intervalName(level)}: ${metric(lo!)} … ${metric(hi!)}`
+                    : value
+                },
               },
       },
       ...(whiskers.length
