@@ -8,6 +8,7 @@ import {
   actualVsPredictedOption,
   coverageText,
   futureOption,
+  residualsOption,
   splitCoverageText,
   unboundedAreas,
 } from '../../src/renderer/src/lib/results'
@@ -293,5 +294,24 @@ describe('unbounded stretches of a band', () => {
     const two = f([0, 0, 0, -I], [1, 1, 1, I], 2)
     expect(unboundedAreas(two, 0)).toEqual([])
     expect(unboundedAreas(two, 1)).toEqual([[101, 103]])
+  })
+})
+
+describe('residuals over time', () => {
+  it('dots are visible under a few dozen residuals and small under tens of thousands', () => {
+    const size = (n: number) => {
+      const f: Forecast = {
+        horizon: 1,
+        rowIndex: Int32Array.from({ length: n }, (_, i) => i),
+        timestamps: null,
+        actual: new Float64Array(n).fill(2),
+        predicted: new Float64Array(n).fill(1),
+      }
+      const [series] = residualsOption({ val: f }, 0).series as unknown as { symbolSize: number }[]
+      return series.symbolSize
+    }
+    expect(size(32)).toBe(6)
+    expect(size(301 + 241)).toBe(4)
+    expect(size(50_000)).toBe(2)
   })
 })
