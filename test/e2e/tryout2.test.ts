@@ -99,6 +99,13 @@ describe('a second new analyst’s files', () => {
     await waitForRun(page)
     await page.getByTestId('see-results').click()
     await page.getByTestId('metrics').waitFor()
+    // The one-step forecast's label names its interval and stays on the canvas (centred on the
+    // dot at the right edge, "90 % interval: 4.51…" ran off it).
+    const future = page.getByTestId('future-chart')
+    await future.scrollIntoViewIfNeeded()
+    await expect.poll(() => future.getAttribute('data-x-labels')).toBeTruthy()
+    expect(await future.getAttribute('data-unreadable')).toBe('')
+    await screenshot(page, 'tryout2-finance-future')
     const { text } = await download(page, 'export-forecasts', dir)
     const rows = parseForecastCsv(text).filter((r) => r.actual !== null)
     expect(rows.length).toBeGreaterThan(20)

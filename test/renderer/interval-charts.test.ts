@@ -189,7 +189,7 @@ describe('a one-step future', () => {
           value: [20, 26441.2],
         })
     }
-    expect(label(25996, 26886.5)).toBe('26,441\n90 % interval: 25,996 … 26,887')
+    expect(label(25996, 26886.5)).toBe('26,441 (90 % interval 25,996 … 26,887)')
     expect(label(25996, Infinity)).toBe('26,441')
   })
 })

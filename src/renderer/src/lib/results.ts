@@ -643,16 +643,19 @@ export function futureOption(
             : {
                 show: true,
                 position: 'top',
+                // Ending at the dot, which sits at the chart's right edge: centred, the
+                // interval's line ran off the canvas ("90 % interval: 4.51…").
+                align: 'right',
                 // On a white ground: the end-of-data line a step to the left ran through it.
                 backgroundColor: 'rgba(255, 255, 255, 0.9)',
                 padding: [1, 3],
-                // With its interval under it when finite: at a few % of the axis the whisker
+                // With its interval when finite, on one line: at a few % of the axis the whisker
                 // hides behind the dot, and the legend named an interval no one could read.
                 formatter: (p: unknown) => {
                   const value = metric((p as { value: [number, number] }).value[1])
                   const [lo, hi] = [future.lower?.[0], future.upper?.[0]]
                   return level !== null && Number.isFinite(lo) && Number.isFinite(hi)
-                    ? `${value}\n${intervalName(level)}: ${metric(lo!)} … ${metric(hi!)}`
+                    ? `${value} (${intervalName(level)} ${metric(lo!)} … ${metric(hi!)})`
                     : value
                 },
               },
