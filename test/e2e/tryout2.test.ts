@@ -53,6 +53,28 @@ function financeCsv(): string {
   return csv
 }
 
+/**
+ * 60 days of hours from 2021-03-01 00:00 Berlin time, written with their offset: +01:00, then
+ * +02:00 from 2021-03-28 03:00 (01:00 UTC), so the local 02:00 never occurs; 6 meters.
+ */
+function electricityCsv(): string {
+  const rand = lcg(9)
+  let csv = 'timestamp,m1,m2,m3,m4,m5,m6\n'
+  const start = Date.UTC(2021, 1, 28, 23)
+  for (let t = 0; t < 1440; t++) {
+    const utc = start + t * 3_600_000
+    const offset = utc >= Date.UTC(2021, 2, 28, 1) ? 2 : 1
+    const local = new Date(utc + offset * 3_600_000).toISOString().slice(0, 19)
+    const meters = [1, 2, 3, 4, 5, 6].map((k) =>
+      (10 * k + 5 * k * Math.sin((2 * Math.PI * ((t % 24) - 7)) / 24) + k * (rand() - 0.5)).toFixed(
+        3,
+      ),
+    )
+    csv += `${local}+0${offset}:00,${meters.join(',')}\n`
+  }
+  return csv
+}
+
 /** 40 days from 2024-01-01: a slow rise and a wiggle. */
 function shortCsv(): string {
   let csv = 'day,value\n'
@@ -74,6 +96,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'seqcast-e2e-tryout2-'))
   writeFileSync(join(dir, 'finance_monthly.csv'), financeCsv())
   writeFileSync(join(dir, 'short40.csv'), shortCsv())
+  writeFileSync(join(dir, 'electricity_hourly.csv'), electricityCsv())
   ;({ server, browser } = await openApp({ file: join(dir, 'finance_monthly.csv') }))
 })
 
@@ -111,6 +134,18 @@ describe('a second new analyst’s files', () => {
     expect(rows.length).toBeGreaterThan(20)
     const written = new Map(finance.map((f) => [f.iso, Number(f.written.replaceAll(',', ''))]))
     for (const r of rows) expect(r.actual, r.timestamp).toBe(written.get(r.timestamp))
+  })
+
+  it('hours with UTC offsets across the DST change: the range is said to be UTC, with no gap', async () => {
+    const { page } = browser
+    await openWithPicker(page, join(dir, 'electricity_hourly.csv'))
+    await expect.poll(() => page.getByTestId('row-count').innerText()).toBe('1,440')
+    // First line 2021-03-01T00:00:00+01:00 = 2021-02-28 23:00 UTC; the last, 1,439 hours on.
+    // Local 02:00 on 2021-03-28 is skipped, but UTC hours run on: no gap, no duplicate.
+    expect(await page.locator('#time-hint').innerText()).toBe(
+      "2021-02-28 23:00 … 2021-04-29 22:00 in UTC (the file's offsets applied), sorted, 0 duplicated timestamps, 0 gaps",
+    )
+    await screenshot(page, 'tryout2-electricity-data')
   })
 
   it('40 daily rows: one batch of all the samples, dated ticks, ETS advice for ETS', async () => {
