@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import * as echarts from 'echarts'
 import type { EpochRecord } from '../../src/shared/run'
 import type { EChartsType } from '../../src/renderer/src/charts/echarts'
-import { curvesOption } from '../../src/renderer/src/lib/curves'
+import { curvesOption, maeAxisBounds } from '../../src/renderer/src/lib/curves'
 import { drawnTexts, unreadableTexts } from '../../src/renderer/src/charts/drawn-text'
 
 function epochs(valMae: number[]): EpochRecord[] {
@@ -62,6 +62,26 @@ describe('the naive val MAE label of the curves chart', () => {
   it('writes the number in the target units’ style', () => {
     const chart = render(1000, epochs([150000, 110000]), 123456.7)
     expect(drawnTexts(chart).map((t) => t.text)).toContain('naive val MAE 123,457')
+    ;(chart as unknown as echarts.ECharts).dispose()
+  })
+})
+
+describe('the MAE axis of the curves chart', () => {
+  // An LSTM on hourly meters cancelled at epoch 17 (i18-tryout2): the axis began at "0.31".
+  const maes = [1.139, 0.578, 0.47, 0.434, 0.466, 0.393, 0.372, 0.377, 0.361, 0.404, 0.395]
+  it('ends on multiples of a round step, ticked at it', () => {
+    // 0.361 · 0.95 = 0.343 … 1.139 · 1.05 = 1.196: a fifth is 0.171, so steps of 0.2
+    expect(maeAxisBounds(maes, 0.8788)).toEqual({ min: 0.2, max: 1.2, interval: 0.2 })
+    // naive above every epoch: 1234.5 · 1.05 = 1296.2, 190 · 0.95 = 180.5; a fifth 223 → 250
+    expect(maeAxisBounds([300, 200, 190], 1234.5)).toEqual({ min: 0, max: 1500, interval: 250 })
+    expect(maeAxisBounds(maes, null)).toEqual({})
+  })
+
+  it('is labelled at those multiples only', () => {
+    const chart = render(1160, epochs(maes), 0.8788)
+    const texts = drawnTexts(chart).map((t) => t.text)
+    for (const tick of ['0.2', '0.4', '0.6', '0.8', '1', '1.2']) expect(texts).toContain(tick)
+    expect(texts.filter((t) => /^0\.3\d/.test(t))).toEqual([])
     ;(chart as unknown as echarts.ECharts).dispose()
   })
 })

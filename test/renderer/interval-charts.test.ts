@@ -8,6 +8,7 @@ import {
   actualVsPredictedOption,
   coverageText,
   futureOption,
+  residualsOption,
   splitCoverageText,
   unboundedAreas,
 } from '../../src/renderer/src/lib/results'
@@ -162,6 +163,35 @@ describe('a one-step future', () => {
     expect(point.label!.backgroundColor).toMatch(/^rgba\(255, 255, 255/)
     expect(point.z!).toBeGreaterThan(history.z ?? 2)
   })
+
+  it('its label names its interval when both sides are finite, the value alone otherwise', () => {
+    const label = (lower: number, upper: number) => {
+      const future: FutureForecast = {
+        horizon: 1,
+        fromRow: 19,
+        rowIndex: Int32Array.of(20),
+        timestamps: null,
+        predicted: Float64Array.of(26441.2),
+        lower: Float64Array.of(lower),
+        upper: Float64Array.of(upper),
+      }
+      const series = futureOption(
+        future,
+        { name: 'y', values: new Float64Array(20) },
+        null,
+        20,
+        0,
+        0.9,
+      ).series as unknown as { name: string; label?: { formatter: (p: unknown) => string } }[]
+      return series
+        .find((s) => s.name === 'forecast')!
+        .label!.formatter({
+          value: [20, 26441.2],
+        })
+    }
+    expect(label(25996, 26886.5)).toBe('26,441 (90 % interval 25,996 … 26,887)')
+    expect(label(25996, Infinity)).toBe('26,441')
+  })
 })
 
 describe('a forecast of a file at another stored level', () => {
@@ -264,5 +294,24 @@ describe('unbounded stretches of a band', () => {
     const two = f([0, 0, 0, -I], [1, 1, 1, I], 2)
     expect(unboundedAreas(two, 0)).toEqual([])
     expect(unboundedAreas(two, 1)).toEqual([[101, 103]])
+  })
+})
+
+describe('residuals over time', () => {
+  it('dots are visible under a few dozen residuals and small under tens of thousands', () => {
+    const size = (n: number) => {
+      const f: Forecast = {
+        horizon: 1,
+        rowIndex: Int32Array.from({ length: n }, (_, i) => i),
+        timestamps: null,
+        actual: new Float64Array(n).fill(2),
+        predicted: new Float64Array(n).fill(1),
+      }
+      const [series] = residualsOption({ val: f }, 0).series as unknown as { symbolSize: number }[]
+      return series.symbolSize
+    }
+    expect(size(32)).toBe(6)
+    expect(size(301 + 241)).toBe(4)
+    expect(size(50_000)).toBe(2)
   })
 })

@@ -101,8 +101,22 @@ describe('time ticks of the window chart', () => {
     ])
   })
 
-  it('daily and hourly rows keep ECharts’ calendar ticks', () => {
-    for (const step of [day, 3_600_000])
-      expect(xAxisOf(sample(3, 9, 1, 9), step).axisLabel.customValues).toBeUndefined()
+  it('daily rows over a month or less: ticks on the rows as dates, not bare day numbers', () => {
+    // rows 0 … 15 of days from 2021-01-03, every 3rd: ECharts wrote "2021 4 5 6 …" here
+    const axis = xAxisOf(sample(3, 9, 1, 9), day)
+    expect(axis.axisLabel.customValues!.map(axis.axisLabel.formatter!)).toEqual([
+      '2021-01-03',
+      '2021-01-06',
+      '2021-01-09',
+      '2021-01-12',
+      '2021-01-15',
+      '2021-01-18',
+    ])
+  })
+
+  it('hourly rows, and daily rows over more than a month, keep ECharts’ calendar ticks', () => {
+    expect(xAxisOf(sample(3, 9, 1, 9), 3_600_000).axisLabel.customValues).toBeUndefined()
+    // 30 daily rows and a target 30 on: 69 days drawn, where ECharts names the months
+    expect(xAxisOf(sample(3, 30, 1, 60), day).axisLabel.customValues).toBeUndefined()
   })
 })

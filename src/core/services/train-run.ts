@@ -150,6 +150,7 @@ export async function trainRun(
           ranges: prepared.windows.ranges,
           model: metrics.val,
           naive: baselines.naive.val,
+          statistical: config.model.statistical ? config.model.name : undefined,
         }),
       ].filter((v): v is string => v !== null),
     ],

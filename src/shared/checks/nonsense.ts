@@ -233,6 +233,11 @@ export interface VerdictInput {
   ranges: Pick<SplitRanges, 'train' | 'val'>
   model: Metrics | undefined
   naive: Metrics | undefined
+  /**
+   * The run's statistical model ("ETS"), if it is one: it reads the target's own past with no
+   * window, transform or layers, so the window-model advice does not apply to it.
+   */
+  statistical?: string
 }
 
 /**
@@ -253,6 +258,14 @@ export function naiveVerdict(input: VerdictInput): string | null {
   })
   const share = outside.length > 0 ? outside[0].outside / outside[0].count : 0
   const gap = gapAfterWindow(e.window)
+  if (input.statistical) {
+    // No transform to try and no saturating layers (an ETS run on 40 rows was told both).
+    const cause =
+      share > OUTSIDE_SHARE
+        ? ` Likely cause: ${pct(share)} of the validation values lie outside the training range ${range(outside[0].min, outside[0].max)}, which the ${input.statistical} fitted on the training rows alone did not foresee.`
+        : ''
+    return `${head}${cause} Try the other statistical models (Compare models ranks them on the same windows), the Season field, more training rows, or a window model learning the change.`
+  }
   if (learnsLevels(t) && share > OUTSIDE_SHARE) {
     return `${head} Likely cause: ${pct(share)} of the validation values lie outside the training range ${range(outside[0].min, outside[0].max)}, which a model of the levels reaches only by extrapolating (saturating layers such as LSTM or tanh cannot). Try the transform change.`
   }

@@ -111,14 +111,22 @@ export function parseNumberAt(buf: Uint8Array, p: number, end: number, decimal: 
 }
 
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
+const GROUPED_COMMA_RE = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$/
+const GROUPED_POINT_RE = /^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d*)?$/
 const INF_RE = /^([+-]?)(?:inf|Inf|INF|infinity|Infinity|INFINITY)$/
 
 /**
  * Reads a whole cell as a number (slow path, on text): NaN when it is not one. Spaces around
- * are ignored; with `decimal` ',' a decimal comma is accepted (and a decimal point is not).
+ * are ignored; with `decimal` ',' a decimal comma is accepted (and a decimal point is not, but
+ * as a thousands mark: "1.234,5"); with '.', thousands may be grouped with commas ("1,234.5").
  */
 export function parseNumberText(text: string, decimal: '.' | ','): number {
   let s = text.trim()
+  // Amounts written with thousands grouped ("1,234.50", quoted in a comma-separated file, or
+  // 1.234,50 with a decimal comma): the group mark is the one that is not the decimal mark, in
+  // groups of exactly three digits, so "1,5" or "12,34" stay text rather than being guessed.
+  const grouped = decimal === ',' ? GROUPED_POINT_RE : GROUPED_COMMA_RE
+  if (grouped.test(s)) s = s.replaceAll(decimal === ',' ? '.' : ',', '')
   if (decimal === ',') {
     if (s.includes('.')) return NaN
     s = s.replace(',', '.')

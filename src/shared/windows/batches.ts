@@ -1,6 +1,7 @@
 import { SeqcastError, expectArg } from '../errors'
 import { gapAfterWindow, type WindowConfig } from './config'
 import { shuffled } from './random'
+import { formatCount } from '../format/number'
 
 /**
  * Normalized model inputs: features row-major (rowCount × featureCount) and the target: one value
@@ -129,6 +130,19 @@ export class BatchFiller {
  */
 export function batchesPerEpoch(windows: number, batchSize: number, stateful: boolean): number {
   return stateful ? Math.floor(windows / batchSize) : Math.ceil(windows / batchSize)
+}
+
+/**
+ * The Experiment view's line on batches. One batch is "1 batch", and a batch size above the
+ * training samples is said as what runs: one batch of all of them (a 40-row file read
+ * "1 batches of 32 per epoch" over 19 samples).
+ */
+export function batchesPerEpochText(windows: number, batchSize: number, stateful: boolean): string {
+  const n = batchesPerEpoch(windows, batchSize, stateful)
+  if (!stateful && windows > 0 && windows < batchSize) {
+    return `1 batch of all ${formatCount(windows)} training samples per epoch (the batch size, ${formatCount(batchSize)}, is more than there are).`
+  }
+  return `${formatCount(n)} ${n === 1 ? 'batch' : 'batches'} of ${formatCount(batchSize)} per epoch.`
 }
 
 /**

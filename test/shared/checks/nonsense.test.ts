@@ -257,6 +257,28 @@ describe('naiveVerdict', () => {
       /Likely cause: 1 row ahead the last value is already a close forecast.*calendar features, or a longer window\.$/,
     )
   })
+
+  it('a statistical model is given no window-model advice: no transform, no saturating layers', () => {
+    const ets = (target: number[]) =>
+      naiveVerdict({
+        experiment: experiment(),
+        target,
+        ranges,
+        model: metrics(3),
+        naive: metrics(2),
+        statistical: 'ETS',
+      })
+    expect(ets([1, 3, 2, 4, 5, 9, 0, 0])).toBe(
+      'Worse than naive on validation: MAE 3 against 2 for repeating the last value (50 % worse). ' +
+        'Likely cause: 100 % of the validation values lie outside the training range 1 … 4, which the ETS fitted on the training rows alone did not foresee. ' +
+        'Try the other statistical models (Compare models ranks them on the same windows), the Season field, more training rows, or a window model learning the change.',
+    )
+    // inside the range: no cause named, the same advice
+    expect(ets([1, 3, 1, 3, 2, 2, 0, 0])).toBe(
+      'Worse than naive on validation: MAE 3 against 2 for repeating the last value (50 % worse). ' +
+        'Try the other statistical models (Compare models ranks them on the same windows), the Season field, more training rows, or a window model learning the change.',
+    )
+  })
 })
 
 describe('constantColumnIssues', () => {

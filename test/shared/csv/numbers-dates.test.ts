@@ -62,6 +62,18 @@ describe('number parsing from bytes', () => {
     expect(parseNumberText('-inf', '.')).toBe(-Infinity)
     expect(parseNumberText('0x10', '.')).toBeNaN()
   })
+
+  it('reads thousands grouped by the mark that is not the decimal one, in threes only', () => {
+    expect(parseNumberText('15,041.60', '.')).toBe(15041.6)
+    expect(parseNumberText('-1,234,567', '.')).toBe(-1234567)
+    expect(parseNumberText('1.234,5', ',')).toBe(1234.5)
+    expect(parseNumberText('12.345.678', ',')).toBe(12345678)
+    // not groups of three: no guess
+    expect(parseNumberText('1,5', '.')).toBeNaN()
+    expect(parseNumberText('12,34.5', '.')).toBeNaN()
+    expect(parseNumberText('1234,567.8', '.')).toBeNaN()
+    expect(parseNumberText('1,234.5', ',')).toBeNaN()
+  })
 })
 
 describe('calendar arithmetic', () => {

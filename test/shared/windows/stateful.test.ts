@@ -5,10 +5,23 @@
 import { describe, expect, it } from 'vitest'
 import {
   batchesPerEpoch,
+  batchesPerEpochText,
   statefulOrder,
   statefulWarmup,
   warmupStream,
 } from '../../../src/shared/windows'
+
+describe('batchesPerEpochText', () => {
+  it('one batch is singular; a batch size above the samples is one batch of all of them', () => {
+    expect(batchesPerEpochText(19, 32, false)).toBe(
+      '1 batch of all 19 training samples per epoch (the batch size, 32, is more than there are).',
+    )
+    expect(batchesPerEpochText(32, 32, false)).toBe('1 batch of 32 per epoch.')
+    expect(batchesPerEpochText(2365, 32, false)).toBe('74 batches of 32 per epoch.')
+    // stateful keeps whole batches only: 19 samples fill no batch of 32
+    expect(batchesPerEpochText(19, 32, true)).toBe('0 batches of 32 per epoch.')
+  })
+})
 
 describe('batchesPerEpoch', () => {
   it('stateless: the last batch may be partial (10 windows, batch 4: 4 + 4 + 2)', () => {

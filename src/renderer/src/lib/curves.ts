@@ -2,6 +2,7 @@
 import type { EpochRecord } from '@shared/run'
 import { AXIS_STYLE, type ChartOption } from '../charts/echarts'
 import { metric } from './format'
+import { multiple, niceStep } from './nice'
 
 export function curvesOption(
   history: EpochRecord[],
@@ -47,20 +48,10 @@ export function curvesOption(
         scale: true,
         nameTextStyle: { align: 'right' },
         // Keep the naive line in view: ECharts does not widen an axis for mark lines.
-        ...(naiveValMae !== null && Number.isFinite(naiveValMae)
-          ? {
-              min: (v: { min: number }) =>
-                round(
-                  Math.min(Number.isFinite(v.min) ? v.min : naiveValMae, naiveValMae) * 0.95,
-                  false,
-                ),
-              max: (v: { max: number }) =>
-                round(
-                  Math.max(Number.isFinite(v.max) ? v.max : naiveValMae, naiveValMae) * 1.05,
-                  true,
-                ),
-            }
-          : {}),
+        ...maeAxisBounds(
+          valMae.map(([, v]) => v),
+          naiveValMae,
+        ),
         ...AXIS_STYLE,
         splitLine: { show: false },
       },
@@ -120,8 +111,23 @@ export function curvesOption(
 }
 
 /** A readable axis bound (2 significant digits). */
-function round(x: number, up: boolean): number {
-  if (!Number.isFinite(x) || x === 0) return x
-  const p = 10 ** (Math.floor(Math.log10(Math.abs(x))) - 1)
-  return Number(((up ? Math.ceil(x / p) : Math.floor(x / p)) * p).toPrecision(12))
+/**
+ * The MAE axis from 5 % under the lowest of the epochs' val MAE and naive's to 5 % over the
+ * highest, widened to multiples of a round step and ticked at it: ends rounded on their own
+ * (0.31 under ticks 0.4, 0.6 …) read as one more tick off the grid.
+ */
+export function maeAxisBounds(
+  valMae: number[],
+  naive: number | null,
+): { min: number; max: number; interval: number } | Record<string, never> {
+  if (naive === null || !Number.isFinite(naive)) return {}
+  const values = [...valMae.filter(Number.isFinite), naive]
+  const [lo, hi] = [Math.min(...values) * 0.95, Math.max(...values) * 1.05]
+  if (!(hi > lo)) return {}
+  const step = niceStep((hi - lo) / 5)
+  return {
+    min: multiple(Math.floor(lo / step + 1e-9), step),
+    max: multiple(Math.ceil(hi / step - 1e-9), step),
+    interval: step,
+  }
 }

@@ -445,12 +445,21 @@ export function forecastTooltip(
   }
 }
 
+/**
+ * Dots as large as the points allow: 2 px keeps tens of thousands of residuals apart, but under
+ * the 32 residuals of a monthly run (or the 16 of a 40-row file) they were specks no one saw.
+ */
+export function residualSymbolSize(points: number): number {
+  return points <= 300 ? 6 : points <= 3000 ? 4 : 2
+}
+
 export function residualsOption(
   splits: Partial<Record<ForecastSplit, Forecast>>,
   step: number,
   timeStyle: TimeStyle | null = null,
 ): ChartOption {
   const time = hasTime(splits)
+  const xy = stepSeries(splits, step, 'residual')
   return {
     animation: false,
     useUTC: true,
@@ -472,10 +481,10 @@ export function residualsOption(
       {
         type: 'scatter',
         name: 'residual',
-        data: stepSeries(splits, step, 'residual') as unknown as number[],
+        data: xy as unknown as number[],
         dimensions: ['x', 'y'],
         encode: { x: 0, y: 1 },
-        symbolSize: 2,
+        symbolSize: residualSymbolSize(xy.length / 2),
         large: true,
         largeThreshold: 2000,
         itemStyle: { color: 'rgba(37, 99, 235, 0.45)' },
@@ -634,10 +643,21 @@ export function futureOption(
             : {
                 show: true,
                 position: 'top',
+                // Ending at the dot, which sits at the chart's right edge: centred, the
+                // interval's line ran off the canvas ("90 % interval: 4.51…").
+                align: 'right',
                 // On a white ground: the end-of-data line a step to the left ran through it.
                 backgroundColor: 'rgba(255, 255, 255, 0.9)',
                 padding: [1, 3],
-                formatter: (p: unknown) => metric((p as { value: [number, number] }).value[1]),
+                // With its interval when finite, on one line: at a few % of the axis the whisker
+                // hides behind the dot, and the legend named an interval no one could read.
+                formatter: (p: unknown) => {
+                  const value = metric((p as { value: [number, number] }).value[1])
+                  const [lo, hi] = [future.lower?.[0], future.upper?.[0]]
+                  return level !== null && Number.isFinite(lo) && Number.isFinite(hi)
+                    ? `${value} (${intervalName(level)} ${metric(lo!)} … ${metric(hi!)})`
+                    : value
+                },
               },
       },
       ...(whiskers.length

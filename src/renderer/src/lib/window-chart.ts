@@ -123,11 +123,16 @@ const DAY_MS = 86_400_000
 /** At most this many labels under the window chart (about 80 px each). */
 const MAX_ROW_TICKS = 7
 
+/** Daily rows spanning at most this long get row ticks: ECharts' would be bare day numbers. */
+const SHORT_DAILY_SPAN_MS = 31 * DAY_MS
+
 /**
  * Ticks on the sample's own rows, every k-th from the window's first, for rows more than a day
  * apart (weekly, business days with weekends): ECharts' calendar ticks for such a span mix
- * levels ("Feb 5 8" under weekly rows) and fall between the rows. Daily and finer rows keep
- * ECharts' ticks, which land on round days and hours.
+ * levels ("Feb 5 8" under weekly rows) and fall between the rows. Daily rows over a month or
+ * less too: ECharts labels them with the day of the month alone ("2024 2 3 4 5 6" under 16 days
+ * of a 40-row daily file), so the month is never read. Finer rows, and daily rows over a longer
+ * span, keep ECharts' ticks, which land on round days and hours (and name the months).
  */
 export function rowTicks(
   sample: SampleRows,
@@ -135,7 +140,9 @@ export function rowTicks(
   style: TimeStyle,
 ): Record<string, unknown> {
   const step = time[sample.from + 1] - time[sample.from]
-  if (!(sample.to > sample.from && step > 1.5 * DAY_MS)) return {}
+  const span = time[sample.to] - time[sample.from]
+  const daily = step > 0.9 * DAY_MS && span <= SHORT_DAILY_SPAN_MS
+  if (!(sample.to > sample.from && (step > 1.5 * DAY_MS || daily))) return {}
   const k = Math.max(1, Math.ceil((sample.to - sample.from + 1) / MAX_ROW_TICKS))
   const first = sample.windowRows[0] ?? sample.from
   const values: number[] = []
