@@ -18,10 +18,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
 import { screenshot, type Browser, type Server } from './helpers/app'
 import { closeApp, openApp } from './helpers/session'
-import { openWithPicker, setNumber } from './helpers/flows'
+import { openWithPicker, setNumber, waitForRun } from './helpers/flows'
 
 let server: Server
 let browser: Browser
@@ -63,13 +62,6 @@ function meterCsv(): string {
     csv += `${iso.slice(0, 10)} ${iso.slice(11, 16)};${kwText};${tempText}\n`
   }
   return csv
-}
-
-async function waitForRun(page: Page): Promise<void> {
-  await page.getByTestId('run-status').waitFor()
-  await expect
-    .poll(() => page.getByTestId('run-status-chip').innerText(), { timeout: 120_000 })
-    .toBe('done')
 }
 
 beforeAll(async () => {

@@ -16,11 +16,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
 import { parseForecastCsv } from '../../src/shared/forecast-csv'
 import { screenshot, type Browser, type Server } from './helpers/app'
 import { closeApp, openApp } from './helpers/session'
-import { download, openWithPicker, setNumber } from './helpers/flows'
+import { download, openWithPicker, setNumber, waitForRun } from './helpers/flows'
 
 let server: Server
 let browser: Browser
@@ -85,13 +84,6 @@ function shortCsv(): string {
   return csv
 }
 
-async function waitForRun(page: Page): Promise<void> {
-  await page.getByTestId('run-status').waitFor()
-  await expect
-    .poll(() => page.getByTestId('run-status-chip').innerText(), { timeout: 120_000 })
-    .toBe('done')
-}
-
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'seqcast-e2e-tryout2-'))
   writeFileSync(join(dir, 'finance_monthly.csv'), financeCsv())
@@ -151,7 +143,11 @@ describe('a second new analyst’s files', () => {
   it('40 daily rows: one batch of all the samples, dated ticks, ETS advice for ETS', async () => {
     const { page } = browser
     await openWithPicker(page, join(dir, 'short40.csv'))
-    await page.getByTestId('row-count').waitFor()
+    // Wait for this file, not the row count of the one open before it (the import is async).
+    await expect
+      .poll(() => page.getByTestId('header-dataset').innerText(), { timeout: 60_000 })
+      .toContain('short40.csv')
+    await expect.poll(() => page.getByTestId('row-count').innerText()).toBe('40')
     await page.getByTestId('nav-experiment').click()
     await page.getByTestId('sequence-length').waitFor()
     await page.getByLabel('Preset').selectOption('lstm')

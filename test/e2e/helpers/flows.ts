@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
+import { expect } from 'vitest'
 
 /** Opens a file with the header's Open CSV… button and the browser's file chooser. */
 export async function openWithPicker(page: Page, path: string): Promise<void> {
@@ -76,4 +77,12 @@ export async function download(
   const path = join(dir, `${Date.now()}-download`)
   await d.saveAs(path)
   return { name: d.suggestedFilename(), text: readFileSync(path, 'utf8') }
+}
+
+/** Waits for the run shown in the Train view to finish ('done'), up to two minutes. */
+export async function waitForRun(page: Page): Promise<void> {
+  await page.getByTestId('run-status').waitFor()
+  await expect
+    .poll(() => page.getByTestId('run-status-chip').innerText(), { timeout: 120_000 })
+    .toBe('done')
 }
